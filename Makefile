@@ -1,0 +1,42 @@
+# The two commands: `make run` and `make test`. Everything else is a helper for them.
+# Builds use CMake presets (CMakePresets.json); build trees live under build/<preset>.
+
+JOBS ?= $(shell nproc)
+PRESET_TEST ?= dev
+CTEST_ARGS ?=
+
+.PHONY: run test bench bootstrap build release asan format clean
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+release: bootstrap
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS) --target startales
+
+# Starts the all-in-one server on http://localhost:4000 with data under ./data.
+run: release
+	STARTALES_DATA_DIR=$${STARTALES_DATA_DIR:-./data} ./build/release/src/app/startales serve
+
+build: bootstrap
+	@cmake --preset $(PRESET_TEST) >/dev/null
+	@cmake --build --preset $(PRESET_TEST) -j $(JOBS)
+
+# Builds everything and runs every test (unit, storage on SQLite and a real PostgreSQL,
+# integration tests against the real binary).
+test: build
+	@ctest --preset $(PRESET_TEST) -j $(JOBS) $(CTEST_ARGS)
+
+asan:
+	@$(MAKE) test PRESET_TEST=asan
+
+# Micro-benchmarks plus the wrk load run on /api/health; see docs/benchmarks.md.
+bench: release
+	@cmake --build --preset release -j $(JOBS)
+	@bash bench/run.sh
+
+format:
+	@clang-format -i $$(git ls-files 'src/*.h' 'src/*.cc' 'tests/*.h' 'tests/*.cc' 'bench/*.cc' 'tools/*.cc')
+
+clean:
+	rm -rf build

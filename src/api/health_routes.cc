@@ -1,0 +1,47 @@
+#include "api/health_routes.h"
+
+#include <chrono>
+
+namespace startales::api {
+
+namespace asio = boost::asio;
+namespace http = net::http;
+using net::Request;
+using net::Response;
+
+void addHealthRoutes(net::Router& router, const HealthDeps& deps) {
+  auto started = std::chrono::steady_clock::now();
+
+  router.add(http::verb::get, "/api/health",
+             [deps, started](Request&) -> asio::awaitable<Response> {
+               int64_t uptime = std::chrono::duration_cast<std::chrono::seconds>(
+                                    std::chrono::steady_clock::now() - started)
+                                    .count();
+               co_return net::jsonResponse(
+                   http::status::ok,
+                   {{"status", "ok"}, {"version", deps.version}, {"uptime_s", uptime}});
+             });
+
+  router.add(http::verb::get, "/api/ready", [deps](Request&) -> asio::awaitable<Response> {
+    auto ping = co_await deps.workers.run([&] { return deps.db.ping(); });
+    if (!ping) {
+      Response res = net::errorResponse(http::status::service_unavailable, "not_ready",
+                                        "The database is not reachable: " + ping.error().message);
+      res.set(http::field::retry_after, "5");
+      co_return res;
+    }
+    co_return net::jsonResponse(
+        http::status::ok,
+        {{"status", "ready"}, {"checks", {{"database", std::string(deps.db.backend())}}}});
+  });
+
+  router.add(http::verb::get, "/metrics", [deps](Request&) -> asio::awaitable<Response> {
+    Response res{http::status::ok, 11};
+    res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    res.body() = deps.metrics.render();
+    res.prepare_payload();
+    co_return res;
+  });
+}
+
+}  // namespace startales::api

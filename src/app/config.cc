@@ -1,0 +1,201 @@
+#include "app/config.h"
+
+#include <charconv>
+#include <thread>
+
+#include "common/log.h"
+
+namespace startales::app {
+
+struct RawConfig {
+  std::string host = "0.0.0.0", port = "4000", data_dir = "./data", db, db_pool_size = "8";
+  std::string log_level = "info", access_log = "true", threads = "0", workers = "0";
+  std::string max_body_bytes = "1048576", header_timeout_ms = "10000", read_timeout_ms = "30000";
+  std::string idle_timeout_ms = "60000", shutdown_timeout_ms = "10000";
+  std::string max_connections = "20000", cors_origins, trust_proxy = "false";
+  std::string session_ttl_s = "604800", password_mem_kib = "65536", password_ops = "2";
+  std::string rate_address_burst = "20", rate_address_per_min = "30";
+  std::string rate_account_burst = "5", rate_account_per_min = "5";
+};
+
+namespace {
+
+struct Option {
+  const char* flag;
+  const char* env;
+  std::string RawConfig::*field;
+  const char* help;
+};
+
+const Option kOptions[] = {
+    {"--host", "STARTALES_HOST", &RawConfig::host, "Address to listen on"},
+    {"--port", "STARTALES_PORT", &RawConfig::port, "TCP port (0 = any free port)"},
+    {"--data-dir", "STARTALES_DATA_DIR", &RawConfig::data_dir, "Directory for embedded data"},
+    {"--db", "STARTALES_DB", &RawConfig::db,
+     "Database URL: sqlite://<path> or postgres://user:pass@host:5432/db "
+     "[default: sqlite://<data-dir>/startales.db]"},
+    {"--db-pool-size", "STARTALES_DB_POOL_SIZE", &RawConfig::db_pool_size,
+     "Database connections kept open"},
+    {"--log-level", "STARTALES_LOG_LEVEL", &RawConfig::log_level, "debug | info | warn | error"},
+    {"--access-log", "STARTALES_ACCESS_LOG", &RawConfig::access_log,
+     "Log one JSON line per HTTP request (true/false)"},
+    {"--threads", "STARTALES_THREADS", &RawConfig::threads, "Network threads (0 = one per core)"},
+    {"--workers", "STARTALES_WORKERS", &RawConfig::workers,
+     "Threads for blocking work: database, hashing (0 = 2 per core, at least 4)"},
+    {"--max-body-bytes", "STARTALES_MAX_BODY_BYTES", &RawConfig::max_body_bytes,
+     "Largest accepted request body, bytes (413 beyond)"},
+    {"--header-timeout-ms", "STARTALES_HEADER_TIMEOUT_MS", &RawConfig::header_timeout_ms,
+     "Time from a request's first byte to the end of its headers, ms"},
+    {"--read-timeout-ms", "STARTALES_READ_TIMEOUT_MS", &RawConfig::read_timeout_ms,
+     "Time to receive a request body or send a response, ms"},
+    {"--idle-timeout-ms", "STARTALES_IDLE_TIMEOUT_MS", &RawConfig::idle_timeout_ms,
+     "Keep-alive connection idle time before it is closed, ms"},
+    {"--shutdown-timeout-ms", "STARTALES_SHUTDOWN_TIMEOUT_MS", &RawConfig::shutdown_timeout_ms,
+     "On SIGTERM/SIGINT, how long in-flight requests may finish, ms"},
+    {"--max-connections", "STARTALES_MAX_CONNECTIONS", &RawConfig::max_connections,
+     "Open connections beyond which new ones are refused"},
+    {"--cors-origins", "STARTALES_CORS_ORIGINS", &RawConfig::cors_origins,
+     "Comma-separated allowed browser origins (\"*\" = any; empty = none)"},
+    {"--trust-proxy", "STARTALES_TRUST_PROXY", &RawConfig::trust_proxy,
+     "Take the client address from X-Forwarded-For (behind nginx) (true/false)"},
+    {"--session-ttl-s", "STARTALES_SESSION_TTL_S", &RawConfig::session_ttl_s,
+     "Login token lifetime, seconds"},
+    {"--password-mem-kib", "STARTALES_PASSWORD_MEM_KIB", &RawConfig::password_mem_kib,
+     "argon2id memory per password hash, KiB"},
+    {"--password-ops", "STARTALES_PASSWORD_OPS", &RawConfig::password_ops,
+     "argon2id passes per password hash"},
+    {"--auth-rate-address-burst", "STARTALES_AUTH_RATE_ADDRESS_BURST",
+     &RawConfig::rate_address_burst, "Auth requests per client address allowed in a burst"},
+    {"--auth-rate-address-per-min", "STARTALES_AUTH_RATE_ADDRESS_PER_MIN",
+     &RawConfig::rate_address_per_min, "Auth requests per client address per minute, sustained"},
+    {"--auth-rate-account-burst", "STARTALES_AUTH_RATE_ACCOUNT_BURST",
+     &RawConfig::rate_account_burst, "Login attempts per account allowed in a burst"},
+    {"--auth-rate-account-per-min", "STARTALES_AUTH_RATE_ACCOUNT_PER_MIN",
+     &RawConfig::rate_account_per_min, "Login attempts per account per minute, sustained"},
+};
+
+// Collects one sentence per bad value.
+class Checker {
+ public:
+  explicit Checker(std::vector<std::string>& problems) : problems_(problems) {}
+
+  template <typename T>
+  void integer(const char* flag, const std::string& text, T min, T max, T& out) {
+    T value{};
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+      fail(flag, "\"" + text + "\" is not a whole number from " + std::to_string(min) + " to " +
+                     std::to_string(max));
+      return;
+    }
+    out = value;
+  }
+
+  void boolean(const char* flag, const std::string& text, bool& out) {
+    if (text == "true" || text == "1" || text == "yes" || text == "on") out = true;
+    else if (text == "false" || text == "0" || text == "no" || text == "off") out = false;
+    else fail(flag, "\"" + text + "\" is not true or false");
+  }
+
+  void fail(const char* flag, const std::string& why) {
+    for (const auto& o : kOptions) {
+      if (std::string_view(o.flag) == flag) {
+        problems_.push_back(std::string(flag) + " (" + o.env + "): " + why + ".");
+        return;
+      }
+    }
+    problems_.push_back(std::string(flag) + ": " + why + ".");
+  }
+
+ private:
+  std::vector<std::string>& problems_;
+};
+
+std::vector<std::string> splitList(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(start, end - start);
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) out.push_back(item);
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+ConfigLoader::ConfigLoader() : raw_(std::make_unique<RawConfig>()) {}
+ConfigLoader::~ConfigLoader() = default;
+
+void ConfigLoader::declare(CLI::App& app) {
+  for (const auto& o : kOptions) {
+    auto* opt = app.add_option(o.flag, (*raw_).*(o.field), o.help)->envname(o.env);
+    if (!((*raw_).*(o.field)).empty()) opt->capture_default_str();
+  }
+}
+
+bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
+  const RawConfig& r = *raw_;
+  Checker check(problems);
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+  c.server.host = r.host;
+  boost::system::error_code ec;
+  if (r.host.empty()) check.fail("--host", "an address is required, e.g. 0.0.0.0 or 127.0.0.1");
+  check.integer<uint16_t>("--port", r.port, 0, 65535, c.server.port);
+  if (r.data_dir.empty()) check.fail("--data-dir", "a directory is required");
+  c.data_dir = r.data_dir;
+  c.database.url = r.db.empty() ? "sqlite://" + r.data_dir + "/startales.db" : r.db;
+  if (!c.database.url.starts_with("sqlite:") && !c.database.url.starts_with("postgres://") &&
+      !c.database.url.starts_with("postgresql://")) {
+    check.fail("--db", "\"" + c.database.url +
+                           "\" is not sqlite://<path> or postgres://user:pass@host:5432/db");
+  }
+  check.integer("--db-pool-size", r.db_pool_size, 1, 256, c.database.pool_size);
+  logging::Level level{};
+  if (!logging::parseLevel(r.log_level, level)) {
+    check.fail("--log-level", "\"" + r.log_level + "\" is not debug, info, warn or error");
+  }
+  c.log_level = r.log_level;
+  check.boolean("--access-log", r.access_log, c.server.access_log);
+  check.integer("--threads", r.threads, 0, 256, c.threads);
+  check.integer("--workers", r.workers, 0, 1024, c.workers);
+  if (c.threads == 0) c.threads = cores;
+  if (c.workers == 0) c.workers = std::max(4, 2 * cores);
+  check.integer<size_t>("--max-body-bytes", r.max_body_bytes, 1024, size_t{1} << 30,
+                        c.server.max_body_bytes);
+  check.integer("--header-timeout-ms", r.header_timeout_ms, 10, 3'600'000,
+                c.server.header_timeout_ms);
+  check.integer("--read-timeout-ms", r.read_timeout_ms, 10, 3'600'000, c.server.read_timeout_ms);
+  check.integer("--idle-timeout-ms", r.idle_timeout_ms, 10, 3'600'000, c.server.idle_timeout_ms);
+  check.integer("--shutdown-timeout-ms", r.shutdown_timeout_ms, 0, 3'600'000,
+                c.shutdown_timeout_ms);
+  check.integer<size_t>("--max-connections", r.max_connections, 1, 1'000'000,
+                        c.server.max_connections);
+  c.server.cors_origins = splitList(r.cors_origins);
+  for (const auto& origin : c.server.cors_origins) {
+    if (origin != "*" && !origin.starts_with("http://") && !origin.starts_with("https://")) {
+      check.fail("--cors-origins", "\"" + origin + "\" is not an origin like https://example.com");
+    }
+  }
+  check.boolean("--trust-proxy", r.trust_proxy, c.server.trust_proxy);
+  check.integer<int64_t>("--session-ttl-s", r.session_ttl_s, 60, 365LL * 24 * 3600,
+                         c.account.session_ttl_s);
+  check.integer<uint64_t>("--password-mem-kib", r.password_mem_kib, 8, 4 << 20,
+                          c.account.password.mem_limit_kib);
+  check.integer<uint64_t>("--password-ops", r.password_ops, 1, 20, c.account.password.ops_limit);
+  int burst = 0, per_min = 0;
+  check.integer("--auth-rate-address-burst", r.rate_address_burst, 1, 1'000'000, burst);
+  check.integer("--auth-rate-address-per-min", r.rate_address_per_min, 1, 1'000'000, per_min);
+  c.auth_rate_per_address = {static_cast<double>(burst), static_cast<double>(per_min)};
+  check.integer("--auth-rate-account-burst", r.rate_account_burst, 1, 1'000'000, burst);
+  check.integer("--auth-rate-account-per-min", r.rate_account_per_min, 1, 1'000'000, per_min);
+  c.auth_rate_per_account = {static_cast<double>(burst), static_cast<double>(per_min)};
+  return problems.empty();
+}
+
+}  // namespace startales::app

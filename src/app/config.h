@@ -1,0 +1,47 @@
+#pragma once
+
+// Every setting of the binary: an environment variable with a matching flag and a default.
+// Loaded once in main, validated all at once (one line per problem), then passed by const&.
+
+#include <CLI/App.hpp>
+#include <string>
+#include <vector>
+
+#include "account/account_service.h"
+#include "account/rate_limiter.h"
+#include "net/server.h"
+#include "store/database.h"
+
+namespace startales::app {
+
+struct Config {
+  std::string data_dir = "./data";     // where embedded data lives (SQLite file, indexes)
+  std::string log_level = "info";      // debug | info | warn | error
+  int threads = 0;                     // network threads; 0 = one per core
+  int workers = 0;                     // blocking-work threads; 0 = 2 per core, at least 4
+  int max_pending_work = 1024;         // queued blocking calls before answering 503
+  int shutdown_timeout_ms = 10'000;    // SIGTERM: how long in-flight requests may take
+  net::ServerConfig server;
+  store::DatabaseConfig database;
+  account::AccountConfig account;
+  account::BucketConfig auth_rate_per_address{20, 30};
+  account::BucketConfig auth_rate_per_account{5, 5};
+};
+
+// The raw text of every option, as given by flag, environment or default.
+struct RawConfig;
+
+class ConfigLoader {
+ public:
+  ConfigLoader();
+  ~ConfigLoader();
+  // Declares every option (with --flag, env var, default and help) on `app`.
+  void declare(CLI::App& app);
+  // Converts and checks the raw values. On failure returns one message per problem.
+  bool load(Config& out, std::vector<std::string>& problems) const;
+
+ private:
+  std::unique_ptr<RawConfig> raw_;
+};
+
+}  // namespace startales::app

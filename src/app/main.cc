@@ -1,0 +1,42 @@
+// The startales binary: the only place that wires modules together.
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/commands.h"
+#include "app/config.h"
+
+#ifndef STARTALES_VERSION
+#define STARTALES_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  using namespace startales::app;
+  CLI::App cli{"StarTales: a voice-driven galactic strategy game server.\n"
+               "Every option can also be set by the environment variable shown beside it."};
+  cli.set_version_flag("--version", std::string("startales ") + STARTALES_VERSION);
+  cli.require_subcommand(1);
+  ConfigLoader loader;
+  loader.declare(cli);
+  auto* serve = cli.add_subcommand("serve", "Run everything in one process (the default setup)");
+  auto* api = cli.add_subcommand("api", "Run the API role only (distributed deployments)");
+  auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
+  for (auto* sub : {serve, api, migrate}) sub->fallthrough();
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+
+  Config config;
+  std::vector<std::string> problems;
+  if (!loader.load(config, problems)) {
+    std::cerr << "startales: invalid configuration (" << problems.size() << " problem"
+              << (problems.size() == 1 ? "" : "s") << "):\n";
+    for (const auto& p : problems) std::cerr << "  " << p << "\n";
+    return 2;
+  }
+  if (*migrate) return runMigrate(config);
+  return runServer(config, *api ? Role::kApi : Role::kServe);
+}

@@ -1,0 +1,146 @@
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <filesystem>
+#include <thread>
+#include <vector>
+
+#include "account/account_service.h"
+#include "account/rate_limiter.h"
+#include "api/auth_routes.h"
+#include "api/health_routes.h"
+#include "app/commands.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "common/worker_pool.h"
+#include "metrics/metrics.h"
+#include "net/http_metrics.h"
+#include "net/router.h"
+#include "net/server.h"
+#include "store/database.h"
+
+#ifndef STARTALES_VERSION
+#define STARTALES_VERSION "0.0.0"
+#endif
+
+namespace startales::app {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Opens the database (creating the data directory) and brings its schema up to date.
+Result<std::unique_ptr<store::Database>> openDatabase(const Config& config) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) {
+    return makeError("data_dir", "Cannot create the data directory \"" + config.data_dir +
+                                     "\": " + ec.message() + ".");
+  }
+  auto db = store::Database::open(config.database);
+  if (!db) return db.error();
+  auto applied = store::migrate(**db);
+  if (!applied) return applied.error();
+  logging::info("database ready", {{"backend", std::string((*db)->backend())},
+                                   {"migrations_applied", *applied},
+                                   {"schema_version", store::latestSchemaVersion((*db)->backend())}});
+  return db;
+}
+
+void initLogging(const Config& config) {
+  logging::Level level = logging::Level::kInfo;
+  (void)logging::parseLevel(config.log_level, level);
+  logging::init(level);
+}
+
+}  // namespace
+
+int runMigrate(const Config& config) {
+  initLogging(config);
+  auto db = openDatabase(config);
+  logging::flush();
+  if (!db) {
+    std::fprintf(stderr, "startales migrate: %s\n", db.error().message.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+int runServer(const Config& config, Role role) {
+  initLogging(config);
+  const char* role_name = role == Role::kServe ? "serve" : "api";
+  auto db = openDatabase(config);
+  if (!db) {
+    logging::error("cannot start", {{"error", db.error().code}, {"reason", db.error().message}});
+    logging::flush();
+    return 1;
+  }
+
+  SystemClock clock;
+  metrics::Metrics metrics;
+  net::HttpMetrics http_metrics(metrics.registry());
+  WorkerPool workers("blocking", config.workers, config.max_pending_work);
+
+  account::UserStore users(**db);
+  account::DbSessionStore sessions(**db);
+  auto accounts = account::AccountService::create(config.account, users, sessions, clock);
+  if (!accounts) {
+    logging::error("cannot start", {{"error", accounts.error().code},
+                                    {"reason", accounts.error().message}});
+    logging::flush();
+    return 1;
+  }
+  account::MemoryRateLimiter per_address(config.auth_rate_per_address, clock);
+  account::MemoryRateLimiter per_account(config.auth_rate_per_account, clock);
+
+  net::Router router;
+  api::addHealthRoutes(router, {**db, workers, metrics, STARTALES_VERSION});
+  api::addAuthRoutes(router, {**accounts, per_address, per_account, workers});
+
+  asio::io_context io(config.threads);
+  auto server = net::Server::create(io, config.server, router, http_metrics);
+  if (!server) {
+    logging::error("cannot start", {{"error", server.error().code},
+                                    {"reason", server.error().message}});
+    logging::flush();
+    return 1;
+  }
+  (*server)->start();
+  logging::info("listening", {{"role", role_name},
+                              {"host", config.server.host},
+                              {"port", (*server)->port()},
+                              {"threads", config.threads},
+                              {"version", STARTALES_VERSION}});
+
+  // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then stop the threads.
+  asio::signal_set signals(io, SIGTERM, SIGINT);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    logging::info("shutting down", {{"signal", signal}});
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          size_t cut = co_await (*server)->drain(
+              std::chrono::milliseconds(config.shutdown_timeout_ms));
+          logging::info("drained", {{"connections_cut", cut}});
+          io.stop();
+        },
+        asio::detached);
+  });
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < config.threads; ++i) threads.emplace_back([&] { io.run(); });
+  io.run();
+  for (auto& t : threads) t.join();
+
+  // Stop in reverse dependency order: no new work reaches the pool, finish what is queued.
+  workers.stop();
+  server->reset();
+  logging::info("stopped");
+  logging::flush();
+  return 0;
+}
+
+}  // namespace startales::app

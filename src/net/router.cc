@@ -1,0 +1,56 @@
+#include "net/router.h"
+
+namespace startales::net {
+
+std::vector<std::string_view> splitPath(std::string_view path) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (start < path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    if (end > start) parts.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+void Router::add(http::verb method, std::string_view pattern, Handler handler) {
+  Route route{method, std::string(pattern), {}, std::move(handler)};
+  for (auto part : splitPath(pattern)) route.segments.emplace_back(part);
+  routes_.push_back(std::move(route));
+}
+
+bool Router::matchSegments(const Route& route, const std::vector<std::string_view>& parts,
+                           std::vector<std::pair<std::string, std::string>>* params) {
+  if (route.segments.size() != parts.size()) return false;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const std::string& segment = route.segments[i];
+    bool is_param = segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+    if (is_param) {
+      if (params != nullptr) params->emplace_back(segment.substr(1, segment.size() - 2), parts[i]);
+    } else if (segment != parts[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Router::Match Router::match(http::verb method, std::string_view path) const {
+  Match result;
+  auto parts = splitPath(path);
+  for (const Route& route : routes_) {
+    if (!matchSegments(route, parts, nullptr)) continue;
+    if (route.method == method) {
+      matchSegments(route, parts, &result.params);
+      result.handler = &route.handler;
+      result.route = route.pattern;
+      result.allowed.clear();
+      return result;
+    }
+    result.allowed.push_back(route.method);
+    if (result.route.empty()) result.route = route.pattern;
+  }
+  return result;
+}
+
+}  // namespace startales::net

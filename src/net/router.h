@@ -1,0 +1,42 @@
+#pragma once
+
+// Maps (method, path) to a handler. Patterns are literal segments and {name} parameters:
+// "/api/campaigns/{id}/join". Built once at start-up, then read-only (safe from any thread).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "net/http.h"
+
+namespace startales::net {
+
+class Router {
+ public:
+  void add(http::verb method, std::string_view pattern, Handler handler);
+
+  struct Match {
+    const Handler* handler = nullptr;  // null when nothing matched
+    std::string route;                 // pattern of the matched route
+    std::vector<std::pair<std::string, std::string>> params;
+    std::vector<http::verb> allowed;   // when the path matched but not the method (405)
+  };
+  Match match(http::verb method, std::string_view path) const;
+
+ private:
+  struct Route {
+    http::verb method;
+    std::string pattern;
+    std::vector<std::string> segments;  // "{name}" marks a parameter
+    Handler handler;
+  };
+  static bool matchSegments(const Route& route, const std::vector<std::string_view>& parts,
+                            std::vector<std::pair<std::string, std::string>>* params);
+
+  std::vector<Route> routes_;
+};
+
+// Splits "/a/b/c" into {"a","b","c"}; a trailing slash is ignored.
+std::vector<std::string_view> splitPath(std::string_view path);
+
+}  // namespace startales::net

@@ -1,0 +1,339 @@
+#include "net/server.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <algorithm>
+#include <cctype>
+#include <random>
+
+#include "common/log.h"
+#include "net/cors.h"
+#include "net/http_metrics.h"
+
+namespace startales::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::ip::tcp;
+using std::chrono::milliseconds;
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+// One client connection. Lives on its own strand (the stream's executor).
+class Server::Connection {
+ public:
+  Connection(uint64_t id, tcp::socket socket) : id(id), stream(std::move(socket)) {}
+  const uint64_t id;
+  beast::tcp_stream stream;
+  std::atomic<bool> busy{false};  // true from a request's first byte until its response is sent
+};
+
+namespace {
+
+// X-Request-Id values we accept from clients: 1–64 chars of [A-Za-z0-9._-].
+bool validRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+std::string newRequestId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  uint64_t bits = rng();
+  std::string id(16, '0');
+  for (char& c : id) {
+    c = kHex[bits & 15];
+    bits >>= 4;
+  }
+  return id;
+}
+
+std::string clientAddress(const tcp::socket& socket, const http::request<http::string_body>& req,
+                          bool trust_proxy) {
+  if (trust_proxy) {
+    auto it = req.find("X-Forwarded-For");
+    if (it != req.end()) {
+      std::string_view list = it->value();
+      auto comma = list.rfind(',');
+      std::string_view last = comma == std::string_view::npos ? list : list.substr(comma + 1);
+      while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+      if (!last.empty()) return std::string(last);
+    }
+  }
+  boost::system::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  return ec ? std::string("unknown") : endpoint.address().to_string();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Server>> Server::create(asio::io_context& io, const ServerConfig& config,
+                                               const Router& router, HttpMetrics& metrics) {
+  std::unique_ptr<Server> server(new Server(io, config, router, metrics));
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(config.host, ec);
+  if (ec) return makeError("listen_failed", "Cannot listen on host \"" + config.host + "\".");
+  tcp::endpoint endpoint(address, config.port);
+  auto& acceptor = server->acceptor_;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return makeError("listen_failed", "Cannot listen on " + config.host + ":" +
+                                          std::to_string(config.port) + ": " + ec.message() + ".");
+  }
+  server->port_ = acceptor.local_endpoint().port();
+  return server;
+}
+
+Server::Server(asio::io_context& io, const ServerConfig& config, const Router& router,
+               HttpMetrics& metrics)
+    : io_(io), config_(config), router_(router), metrics_(metrics),
+      acceptor_(asio::make_strand(io)) {}
+
+Server::~Server() = default;
+
+void Server::start() { asio::co_spawn(acceptor_.get_executor(), acceptLoop(), asio::detached); }
+
+size_t Server::connectionCount() const {
+  std::lock_guard lock(mu_);
+  return connections_.size();
+}
+
+asio::awaitable<void> Server::acceptLoop() {
+  while (!draining_) {
+    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), kTuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) break;
+      logging::warn("accept failed", {{"error", ec.message()}});
+      // Out of file descriptors and similar: back off instead of spinning.
+      asio::steady_timer timer(acceptor_.get_executor(), milliseconds(50));
+      co_await timer.async_wait(kTuple);
+      continue;
+    }
+    if (connectionCount() >= config_.max_connections) {
+      metrics_.reject("too_many_connections");
+      socket.close(ec);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto conn = std::make_shared<Connection>(next_id_++, std::move(socket));
+    {
+      std::lock_guard lock(mu_);
+      connections_.emplace(conn->id, conn);
+    }
+    metrics_.connectionsOpen().Increment();
+    asio::co_spawn(conn->stream.get_executor(), serve(conn), asio::detached);
+  }
+}
+
+asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
+  beast::tcp_stream& stream = conn->stream;
+  beast::flat_buffer buffer;
+  bool keep_alive = true;
+  // Answers a request we will not read further, then closes.
+  auto refuse = [&](http::status status, std::string_view code, std::string_view message,
+                    std::string_view reason) -> asio::awaitable<void> {
+    metrics_.reject(reason);
+    Response res = errorResponse(status, code, message);
+    res.keep_alive(false);
+    stream.expires_after(milliseconds(config_.read_timeout_ms));
+    co_await http::async_write(stream, res, kTuple);
+  };
+
+  while (keep_alive && !draining_) {
+    if (buffer.size() == 0) {
+      // Idle: wait for the first byte of the next request.
+      stream.expires_after(milliseconds(config_.idle_timeout_ms));
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), kTuple);
+      if (ec) {
+        if (ec == beast::error::timeout) metrics_.reject("idle_timeout");
+        break;
+      }
+      buffer.commit(n);
+    }
+    conn->busy = true;
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<uint32_t>(config_.max_header_bytes));
+    parser.body_limit(config_.max_body_bytes);
+
+    stream.expires_after(milliseconds(config_.header_timeout_ms));
+    auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, kTuple);
+    if (hec == http::error::header_limit) {
+      co_await refuse(http::status::request_header_fields_too_large, "headers_too_large",
+                      "The request headers are too large.", "header_too_large");
+      break;
+    }
+    if (hec == beast::error::timeout) {
+      metrics_.reject("header_timeout");
+      break;
+    }
+    if (hec) {
+      if (hec != asio::error::eof && hec != asio::error::operation_aborted &&
+          hec != asio::error::connection_reset) {
+        co_await refuse(http::status::bad_request, "bad_request",
+                        "The request is not valid HTTP/1.1.", "bad_request");
+      }
+      break;
+    }
+    if (auto length = parser.content_length(); length && *length > config_.max_body_bytes) {
+      co_await refuse(http::status::payload_too_large, "body_too_large",
+                      "The request body is larger than the limit of " +
+                          std::to_string(config_.max_body_bytes) + " bytes.",
+                      "body_too_large");
+      break;
+    }
+    stream.expires_after(milliseconds(config_.read_timeout_ms));
+    auto [bec, bn] = co_await http::async_read(stream, buffer, parser, kTuple);
+    if (bec == http::error::body_limit) {
+      co_await refuse(http::status::payload_too_large, "body_too_large",
+                      "The request body is larger than the limit of " +
+                          std::to_string(config_.max_body_bytes) + " bytes.",
+                      "body_too_large");
+      break;
+    }
+    if (bec) {
+      if (bec == beast::error::timeout) metrics_.reject("body_timeout");
+      break;
+    }
+
+    auto start = std::chrono::steady_clock::now();
+    Request req;
+    req.http = parser.release();
+    req.client_address = clientAddress(stream.socket(), req.http, config_.trust_proxy);
+    Response res = co_await handle(req);
+    res.keep_alive(req.http.keep_alive() && !draining_);
+    finish(req, res, start);
+
+    stream.expires_after(milliseconds(config_.read_timeout_ms));
+    auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
+    conn->busy = false;
+    if (wec) break;
+    keep_alive = res.keep_alive();
+  }
+
+  boost::system::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream.close();
+  {
+    std::lock_guard lock(mu_);
+    connections_.erase(conn->id);
+  }
+  metrics_.connectionsOpen().Decrement();
+}
+
+asio::awaitable<Response> Server::handle(Request& req) {
+  std::string_view target = req.http.target();
+  auto q = target.find('?');
+  req.path = std::string(target.substr(0, q));
+  if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
+  auto id_it = req.http.find("X-Request-Id");
+  req.request_id = id_it != req.http.end() && validRequestId(id_it->value())
+                       ? std::string(id_it->value())
+                       : newRequestId();
+
+  auto match = router_.match(req.http.method(), req.path);
+  req.route = match.route.empty() ? "unmatched" : match.route;
+  if (match.handler == nullptr) co_return route(req, match);
+  req.params = std::move(match.params);
+  try {
+    co_return co_await (*match.handler)(req);
+  } catch (const std::exception& e) {
+    logging::error("handler threw",
+                   {{"request_id", req.request_id}, {"route", req.route}, {"error", e.what()}});
+  }
+  co_return errorResponse(http::status::internal_server_error, "internal",
+                          "Something went wrong on the server; it was logged.");
+}
+
+// Answers requests no handler takes: CORS preflight, 405 and 404.
+Response Server::route(Request& req, const Router::Match& match) {
+  if (!match.allowed.empty()) {
+    if (req.http.method() == http::verb::options) return preflightResponse(match.allowed);
+    Response res = errorResponse(
+        http::status::method_not_allowed, "method_not_allowed",
+        "The method " + std::string(req.http.method_string()) + " is not allowed on " + req.path +
+            ".");
+    std::string allow;
+    for (auto m : match.allowed) allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(m));
+    res.set(http::field::allow, allow);
+    return res;
+  }
+  return errorResponse(http::status::not_found, "not_found",
+                       "There is no route " + std::string(req.http.method_string()) + " " +
+                           req.path + ".");
+}
+
+void Server::finish(const Request& req, Response& res, std::chrono::steady_clock::time_point start) {
+  res.set("X-Request-Id", req.request_id);
+  if (!config_.cors_origins.empty()) addCorsHeaders(config_.cors_origins, req, res);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  unsigned status = res.result_int();
+  metrics_.observe(req.route, req.http.method_string(), status, seconds);
+  if (config_.access_log) {
+    logging::info("request", {{"request_id", req.request_id},
+                              {"method", std::string_view(req.http.method_string())},
+                              {"path", req.path},
+                              {"route", req.route},
+                              {"status", status},
+                              {"duration_us", static_cast<int64_t>(seconds * 1e6)},
+                              {"bytes", res.body().size()},
+                              {"client", req.client_address}});
+  }
+}
+
+void Server::forEachConnection(bool busy_too) {
+  std::vector<std::shared_ptr<Connection>> live;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, weak] : connections_) {
+      if (auto conn = weak.lock()) live.push_back(std::move(conn));
+    }
+  }
+  for (auto& conn : live) {
+    asio::post(conn->stream.get_executor(), [conn, busy_too] {
+      if (busy_too || !conn->busy) conn->stream.cancel();
+    });
+  }
+}
+
+asio::awaitable<size_t> Server::drain(milliseconds deadline) {
+  draining_ = true;
+  co_await asio::post(acceptor_.get_executor(), asio::use_awaitable);
+  boost::system::error_code ec;
+  acceptor_.close(ec);
+  auto until = std::chrono::steady_clock::now() + deadline;
+  asio::steady_timer timer(acceptor_.get_executor());
+  while (connectionCount() > 0 && std::chrono::steady_clock::now() < until) {
+    forEachConnection(false);  // idle keep-alive connections close now; busy ones finish
+    timer.expires_after(milliseconds(20));
+    co_await timer.async_wait(kTuple);
+  }
+  size_t cut = connectionCount();
+  if (cut > 0) {
+    logging::warn("shutdown deadline passed; closing connections", {{"connections", cut}});
+    forEachConnection(true);
+    for (int i = 0; i < 50 && connectionCount() > 0; ++i) {
+      timer.expires_after(milliseconds(20));
+      co_await timer.async_wait(kTuple);
+    }
+  }
+  co_return cut;
+}
+
+}  // namespace startales::net

@@ -1,0 +1,94 @@
+#pragma once
+
+// The HTTP server: Boost.Beast over Asio with C++20 coroutines. One io_context is run by one
+// thread per core (the caller owns it); every connection lives on its own strand, so its
+// coroutine never runs on two threads at once. Handlers run on the connection's strand and
+// must not block: blocking work goes to a WorkerPool.
+//
+// Per request, in order: header timeout, header size limit, body size limit (413 before the
+// body is read when Content-Length is too big), request id, CORS, routing (404/405 JSON),
+// handler (exceptions become 500 JSON), metrics, access log.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/result.h"
+#include "net/http.h"
+#include "net/router.h"
+
+namespace startales::net {
+
+class HttpMetrics;
+
+struct ServerConfig {
+  std::string host = "0.0.0.0";
+  uint16_t port = 4000;                   // 0 picks a free port (tests)
+  size_t max_body_bytes = 1 << 20;        // request body limit, bytes → 413
+  size_t max_header_bytes = 16 << 10;     // request line + headers limit, bytes → 431
+  int header_timeout_ms = 10'000;         // first byte of a request → end of its headers
+  int read_timeout_ms = 30'000;           // receiving the body; also sending the response
+  int idle_timeout_ms = 60'000;           // keep-alive connection waiting for a next request
+  size_t max_connections = 20'000;        // beyond this, new connections are closed at once
+  std::vector<std::string> cors_origins;  // allowed Origin values; "*" allows any
+  bool access_log = true;                 // one JSON line per request
+  bool trust_proxy = false;               // take the client address from X-Forwarded-For
+};
+
+class Server {
+ public:
+  // Binds and listens; fails with "listen_failed" (e.g. the port is taken).
+  static Result<std::unique_ptr<Server>> create(boost::asio::io_context& io,
+                                                const ServerConfig& config, const Router& router,
+                                                HttpMetrics& metrics);
+  ~Server();
+
+  uint16_t port() const { return port_; }
+
+  // Starts the accept loop.
+  void start();
+
+  // Graceful stop: stop accepting, close idle keep-alive connections, let requests in flight
+  // finish (their responses carry Connection: close). After `deadline`, remaining
+  // connections are closed. Completes when no connection is left; returns how many were
+  // cut off at the deadline.
+  boost::asio::awaitable<size_t> drain(std::chrono::milliseconds deadline);
+
+  size_t connectionCount() const;
+
+ private:
+  class Connection;
+
+  Server(boost::asio::io_context& io, const ServerConfig& config, const Router& router,
+         HttpMetrics& metrics);
+
+  boost::asio::awaitable<void> acceptLoop();
+  boost::asio::awaitable<void> serve(std::shared_ptr<Connection> conn);
+  boost::asio::awaitable<Response> handle(Request& req);
+  Response route(Request& req, const Router::Match& match);
+  void finish(const Request& req, Response& res, std::chrono::steady_clock::time_point start);
+  void forEachConnection(bool busy_too);
+
+  // const after construction
+  boost::asio::io_context& io_;
+  ServerConfig config_;
+  const Router& router_;
+  HttpMetrics& metrics_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  uint16_t port_ = 0;
+
+  std::atomic<bool> draining_{false};
+  std::atomic<uint64_t> next_id_{1};
+  mutable std::mutex mu_;
+  std::unordered_map<uint64_t, std::weak_ptr<Connection>> connections_;  // guarded by mu_
+};
+
+}  // namespace startales::net

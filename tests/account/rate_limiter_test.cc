@@ -1,0 +1,45 @@
+#include "account/rate_limiter.h"
+
+#include <gtest/gtest.h>
+
+namespace startales::account {
+namespace {
+
+TEST(RateLimiterTest, BurstThenRetryAfterThenRefill) {
+  ManualClock clock;
+  MemoryRateLimiter limiter({3, 6}, clock);  // 3 at once, then one every 10 s
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(limiter.take("ip:1").has_value());
+  auto wait = limiter.take("ip:1");
+  ASSERT_TRUE(wait.has_value());
+  EXPECT_EQ(*wait, 10);
+  clock.advanceMs(5'000);
+  EXPECT_EQ(limiter.take("ip:1").value_or(0), 5);
+  clock.advanceMs(5'000);
+  EXPECT_FALSE(limiter.take("ip:1").has_value());
+}
+
+TEST(RateLimiterTest, KeysAreIndependent) {
+  ManualClock clock;
+  MemoryRateLimiter limiter({1, 1}, clock);
+  EXPECT_FALSE(limiter.take("a").has_value());
+  EXPECT_TRUE(limiter.take("a").has_value());
+  EXPECT_FALSE(limiter.take("b").has_value());
+}
+
+TEST(RateLimiterTest, MemoryIsBoundedByDroppingIdleBuckets) {
+  ManualClock clock;
+  MemoryRateLimiter limiter({2, 60}, clock, 100);
+  for (int i = 0; i < 1000; ++i) {
+    (void)limiter.take("key" + std::to_string(i));
+    clock.advanceMs(1'000);  // each bucket refills before the next eviction
+  }
+  // A throttled key is not forgotten by eviction.
+  ManualClock clock2;
+  MemoryRateLimiter strict({1, 1}, clock2, 2);
+  EXPECT_FALSE(strict.take("hot").has_value());
+  for (int i = 0; i < 10; ++i) (void)strict.take("other" + std::to_string(i));
+  EXPECT_TRUE(strict.take("hot").has_value());
+}
+
+}  // namespace
+}  // namespace startales::account

@@ -1,0 +1,91 @@
+// The binary's command line: help, version, configuration errors, migrate.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "support/server_process.h"
+
+namespace startales::testing {
+namespace {
+
+struct Run {
+  int code = -1;
+  std::string output;
+};
+
+// Runs the binary through the shell with stdout and stderr merged.
+Run runBinary(const std::string& args, const std::string& env = "") {
+  std::string cmd = env + " \"" + std::getenv("STARTALES_BINARY") + "\" " + args + " 2>&1";
+  Run run;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return run;
+  std::array<char, 4096> buf{};
+  while (size_t n = fread(buf.data(), 1, buf.size(), pipe)) run.output.append(buf.data(), n);
+  int status = pclose(pipe);
+  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+TEST(CliTest, HelpListsEverySettingWithItsEnvironmentVariable) {
+  auto run = runBinary("--help");
+  EXPECT_EQ(run.code, 0) << run.output;
+  for (const char* text : {"serve", "api", "migrate", "--port", "STARTALES_PORT", "--host",
+                           "STARTALES_HOST", "--data-dir", "STARTALES_DATA_DIR", "--db",
+                           "STARTALES_DB", "4000", "0.0.0.0"}) {
+    EXPECT_NE(run.output.find(text), std::string::npos) << "missing " << text << "\n"
+                                                        << run.output;
+  }
+}
+
+TEST(CliTest, VersionPrintsTheVersion) {
+  auto run = runBinary("--version");
+  EXPECT_EQ(run.code, 0);
+  EXPECT_NE(run.output.find("startales "), std::string::npos) << run.output;
+}
+
+TEST(CliTest, InvalidConfigurationListsEveryProblemAtOnce) {
+  auto run = runBinary("serve --port 99999 --log-level loud --db mysql://x",
+                       "STARTALES_MAX_BODY_BYTES=lots");
+  EXPECT_EQ(run.code, 2) << run.output;
+  EXPECT_NE(run.output.find("4 problems"), std::string::npos) << run.output;
+  for (const char* text : {"--port (STARTALES_PORT)", "--log-level (STARTALES_LOG_LEVEL)",
+                           "--db (STARTALES_DB)", "--max-body-bytes (STARTALES_MAX_BODY_BYTES)"}) {
+    EXPECT_NE(run.output.find(text), std::string::npos) << "missing " << text << "\n"
+                                                        << run.output;
+  }
+}
+
+TEST(CliTest, EnvironmentVariablesConfigureTheServer) {
+  auto run = runBinary("serve --host 127.0.0.1", "STARTALES_PORT=notaport");
+  EXPECT_EQ(run.code, 2);
+  EXPECT_NE(run.output.find("\"notaport\""), std::string::npos) << run.output;
+}
+
+TEST(CliTest, MigrateCreatesTheDatabaseAndIsIdempotent) {
+  std::string dir = makeTempDir("startales-cli-");
+  auto first = runBinary("migrate --data-dir " + dir);
+  EXPECT_EQ(first.code, 0) << first.output;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/startales.db"));
+  EXPECT_NE(first.output.find("\"migrations_applied\":1"), std::string::npos) << first.output;
+  auto second = runBinary("migrate --data-dir " + dir);
+  EXPECT_EQ(second.code, 0) << second.output;
+  EXPECT_NE(second.output.find("\"migrations_applied\":0"), std::string::npos) << second.output;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliTest, TakenPortFailsWithAClearLine) {
+  ServerProcess first;
+  ASSERT_TRUE(first.waitReady()) << first.log();
+  auto run = runBinary("serve --host 127.0.0.1 --port " + std::to_string(first.port()) +
+                       " --data-dir " + first.dataDir());
+  EXPECT_EQ(run.code, 1) << run.output;
+  EXPECT_NE(run.output.find("Cannot listen on 127.0.0.1:"), std::string::npos) << run.output;
+}
+
+}  // namespace
+}  // namespace startales::testing

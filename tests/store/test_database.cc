@@ -1,0 +1,93 @@
+#include "store/test_database.h"
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+
+#include "support/postgres_server.h"
+
+namespace startales::store {
+namespace {
+
+// One real PostgreSQL server for the whole test binary, started before the first test.
+[[maybe_unused]] ::testing::Environment* const kPostgres =
+    ::testing::AddGlobalTestEnvironment(new startales::testing::PostgresEnvironment);
+
+std::string uniqueName() {
+  static std::atomic<int> counter{0};
+  return "t" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+}
+
+}  // namespace
+
+Result<std::string> postgresTestUrl() { return startales::testing::PostgresEnvironment::url(); }
+
+std::string withDatabaseName(const std::string& url, const std::string& database) {
+  const size_t query = url.find('?');
+  const std::string base = url.substr(0, query);
+  const std::string rest = query == std::string::npos ? "" : url.substr(query);
+  return base.substr(0, base.rfind('/') + 1) + database + rest;
+}
+
+int unusedPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);  // not listening: connections are refused
+  return ntohs(address.sin_port);
+}
+
+Result<std::unique_ptr<TestDatabase>> TestDatabase::create(std::string_view backend) {
+  std::unique_ptr<TestDatabase> db(new TestDatabase());
+  const std::string name = uniqueName();
+  if (backend == "sqlite") {
+    db->directory_ = (std::filesystem::temp_directory_path() / ("startales-store-" + name)).string();
+    std::filesystem::create_directories(db->directory_);
+    db->url_ = "sqlite://" + db->directory_ + "/test.db";
+    return db;
+  }
+  Result<std::string> server = postgresTestUrl();
+  if (!server) return server.error();
+  DatabaseConfig admin_config;
+  admin_config.url = *server;
+  admin_config.pool_size = 1;
+  Result<std::unique_ptr<Database>> admin = Database::open(admin_config);
+  if (!admin) return admin.error();
+  db->admin_ = std::move(admin).value();
+  if (Result<Rows> created = db->admin_->query("CREATE SCHEMA " + name); !created) {
+    return created.error();
+  }
+  db->schema_ = name;
+  const char separator = server->find('?') == std::string::npos ? '?' : '&';
+  db->url_ = *server + separator + "options=-csearch_path%3D" + name;
+  return db;
+}
+
+TestDatabase::~TestDatabase() {
+  if (admin_ && !schema_.empty()) (void)admin_->query("DROP SCHEMA " + schema_ + " CASCADE");
+  if (!directory_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(directory_, ec);
+  }
+}
+
+DatabaseConfig TestDatabase::config() const {
+  DatabaseConfig config;
+  config.url = url_;
+  config.pool_size = 4;
+  config.acquire_timeout_ms = 2000;
+  config.busy_timeout_ms = 5000;
+  config.connect_timeout_s = 5;
+  return config;
+}
+
+}  // namespace startales::store

@@ -1,0 +1,49 @@
+#pragma once
+
+// One isolated database per test, on either backend: a fresh SQLite file in its own temporary
+// directory, or a fresh schema (reached through search_path) on the shared PostgreSQL test
+// server. Cleaned up on destruction.
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "store/database.h"
+
+namespace startales::store {
+
+class TestDatabase {
+ public:
+  // backend: "sqlite" or "postgres". Fails when the PostgreSQL test server is missing.
+  static Result<std::unique_ptr<TestDatabase>> create(std::string_view backend);
+
+  // Precondition: every Database opened on config() is closed.
+  ~TestDatabase();
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  // Settings for this database, with timeouts short enough for tests.
+  DatabaseConfig config() const;
+  // SQLite: the temporary directory holding the file. PostgreSQL: "".
+  const std::string& directory() const { return directory_; }
+
+ private:
+  TestDatabase() = default;
+
+  std::string url_;
+  std::string directory_;
+  std::string schema_;
+  std::unique_ptr<Database> admin_;  // PostgreSQL: creates and drops schema_
+};
+
+// The shared PostgreSQL test server's URL (see support/postgres_server.h).
+Result<std::string> postgresTestUrl();
+
+// `url` with its database name replaced by `database`.
+std::string withDatabaseName(const std::string& url, const std::string& database);
+
+// A loopback TCP port nothing listens on.
+int unusedPort();
+
+}  // namespace startales::store
