@@ -30,7 +30,7 @@ Result<void> DbSessionStore::revoke(const std::string& token_hash) {
 }
 
 Result<int64_t> DbSessionStore::purgeExpired(int64_t now_ms) {
-  auto r = db_.query("DELETE FROM sessions WHERE expires_at < $1", {now_ms});
+  auto r = db_.query("DELETE FROM sessions WHERE expires_at <= $1", {now_ms});
   if (!r) return r.error();
   return r->affected;
 }

@@ -31,7 +31,7 @@ class SessionStore {
   virtual Result<std::optional<Session>> find(const std::string& token_hash) = 0;
   // Removes it; removing a missing session is not an error.
   virtual Result<void> revoke(const std::string& token_hash) = 0;
-  // Removes every session that expired before now_ms; returns how many.
+  // Removes every session expired at now_ms (expires_at <= now_ms); returns how many.
   virtual Result<int64_t> purgeExpired(int64_t now_ms) = 0;
 };
 

@@ -80,11 +80,11 @@ bool endsWith(std::string_view s, std::string_view suffix) {
 
 http::status statusFor(const Error& error) {
   std::string_view code = error.code;
+  if (code == "unauthorized" || code == "invalid_credentials") return http::status::unauthorized;
   if (startsWith(code, "invalid_") || endsWith(code, "_required") || startsWith(code, "bad_") ||
       code == "weak_password") {
     return http::status::bad_request;
   }
-  if (code == "unauthorized" || code == "invalid_credentials") return http::status::unauthorized;
   if (code == "forbidden") return http::status::forbidden;
   if (code == "not_found") return http::status::not_found;
   if (endsWith(code, "_taken") || code == "conflict") return http::status::conflict;

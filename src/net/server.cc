@@ -146,13 +146,33 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
   beast::flat_buffer buffer;
   bool keep_alive = true;
   // Answers a request we will not read further, then closes.
-  auto refuse = [&](http::status status, std::string_view code, std::string_view message,
-                    std::string_view reason) -> asio::awaitable<void> {
+  // Parameters by value: they must outlive the caller's temporaries (this is a coroutine).
+  auto refuse = [&](http::status status, std::string code, std::string message,
+                    std::string reason) -> asio::awaitable<void> {
     metrics_.reject(reason);
     Response res = errorResponse(status, code, message);
     res.keep_alive(false);
     stream.expires_after(milliseconds(config_.read_timeout_ms));
-    co_await http::async_write(stream, res, kTuple);
+    auto [ec, n] = co_await http::async_write(stream, res, kTuple);
+    if (ec) co_return;
+    // Lingering close: the client may still be sending the body we refused. Closing with
+    // unread data would reset the connection and could destroy the answer before the client
+    // reads it, so stop sending and discard input for a short, bounded while.
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.expires_after(milliseconds(1000));
+    size_t discarded = 0;
+    while (discarded < 4 * config_.max_body_bytes) {
+      buffer.consume(buffer.size());
+      auto [rec, rn] = co_await stream.async_read_some(buffer.prepare(16384), kTuple);
+      if (rec) break;
+      discarded += rn;
+    }
+  };
+  auto tooLarge = [&]() {
+    return refuse(http::status::payload_too_large, "body_too_large",
+                  "The request body is larger than the limit of " +
+                      std::to_string(config_.max_body_bytes) + " bytes.",
+                  "body_too_large");
   };
 
   while (keep_alive && !draining_) {
@@ -178,6 +198,10 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
                       "The request headers are too large.", "header_too_large");
       break;
     }
+    if (hec == http::error::body_limit) {  // Content-Length already over the limit
+      co_await tooLarge();
+      break;
+    }
     if (hec == beast::error::timeout) {
       metrics_.reject("header_timeout");
       break;
@@ -190,20 +214,10 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
       }
       break;
     }
-    if (auto length = parser.content_length(); length && *length > config_.max_body_bytes) {
-      co_await refuse(http::status::payload_too_large, "body_too_large",
-                      "The request body is larger than the limit of " +
-                          std::to_string(config_.max_body_bytes) + " bytes.",
-                      "body_too_large");
-      break;
-    }
     stream.expires_after(milliseconds(config_.read_timeout_ms));
     auto [bec, bn] = co_await http::async_read(stream, buffer, parser, kTuple);
     if (bec == http::error::body_limit) {
-      co_await refuse(http::status::payload_too_large, "body_too_large",
-                      "The request body is larger than the limit of " +
-                          std::to_string(config_.max_body_bytes) + " bytes.",
-                      "body_too_large");
+      co_await tooLarge();
       break;
     }
     if (bec) {

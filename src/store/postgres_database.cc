@@ -185,7 +185,9 @@ class PostgresConnection final : public PooledConnection {
     const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
     const std::string detail =
         scrubbed(trimmed(primary ? primary : PQerrorMessage(conn_)), secrets_);
-    if (broken() || sqlstate.starts_with("08")) {
+    // Class 08 is connection trouble, except 08P01 (protocol violation) which the server
+    // reports for a caller's mistake such as a wrong parameter count, connection intact.
+    if (broken() || (sqlstate.starts_with("08") && sqlstate != "08P01")) {
       return makeError("db_unavailable", "The connection to PostgreSQL failed: " + detail + ".");
     }
     std::string code = "db_error";

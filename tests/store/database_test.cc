@@ -147,7 +147,7 @@ TEST_P(DatabaseTest, EveryValueTypeRoundTrips) {
       {std::string("neg"), int64_t{-42}, 3.141592653589793, std::string("Ünïcødé ☄ 星の物語 🚀")},
       {std::string("quotes"), int64_t{0}, 2.5e-300,
        std::string("it's \"quoted\"; \\ back\\slash -- DROP TABLE vals;")},
-      {std::string("bytes"), int64_t{7}, 0.0, std::string("\x01\x02\x7f\t\r\n\x1b[0m~", 12)},
+      {std::string("bytes"), int64_t{7}, 0.0, std::string("\x01\x02\x7f\t\r\n\x1b[0m~")},
       {std::string("null"), std::monostate{}, std::monostate{}, std::monostate{}},
   };
   for (const Params& row : rows) {
@@ -182,7 +182,10 @@ TEST_P(DatabaseTest, ParametersMayAppearInAnyOrderAndRepeat) {
 TEST_P(DatabaseTest, MissingOrUnusedParametersAreErrors) {
   Result<Rows> missing = db_->query("SELECT $1, $2", {int64_t{1}});
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().code, "db_error");
+  EXPECT_EQ(missing.error().code, "db_error") << missing.error().message;
+  Result<Rows> unused = db_->query("SELECT $1", {std::string("a"), std::string("b")});
+  ASSERT_FALSE(unused);
+  EXPECT_EQ(unused.error().code, "db_error") << unused.error().message;
   Result<Rows> several = db_->query("SELECT 1; SELECT 2");
   ASSERT_FALSE(several);
   EXPECT_EQ(several.error().code, "db_error");
