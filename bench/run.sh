@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# `make bench`: micro-benchmarks, then a wrk load run on GET /api/health over loopback
+# against the release binary. Results go to stdout; docs/benchmarks.md records them.
+# Every run is bounded: wrk runs for BENCH_SECONDS (default 10) per scenario.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=build/release
+seconds=${BENCH_SECONDS:-10}
+connections=${BENCH_CONNECTIONS:-64}
+
+echo "== machine"
+echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')," \
+  "$(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr)"
+
+echo "== micro-benchmarks ($build/bench/net_bench)"
+"$build/bench/net_bench" --benchmark_min_time=0.2
+
+data=$(mktemp -d /tmp/startales-bench-XXXXXX)
+log="$data/server.log"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+# start_server <extra args...>: starts the release binary on a free port, sets $port.
+start_server() {
+  : >"$log"
+  "$build/src/app/startales" serve --host 127.0.0.1 --port 0 --data-dir "$data" "$@" 2>"$log" &
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$log" | grep -o '[0-9]*$' || true)
+    [ -n "$port" ] && return 0
+    sleep 0.1
+  done
+  echo "server did not start:"; cat "$log"; exit 1
+}
+stop_server() { kill "$server_pid"; wait "$server_pid" || true; server_pid=""; }
+
+run_wrk() {
+  echo "== wrk -t2 -c$connections -d${seconds}s --latency http://127.0.0.1:$port/api/health ($1)"
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$port/api/health"
+}
+
+start_server --access-log false
+run_wrk "access log off"
+stop_server
+
+start_server
+run_wrk "access log on (default), written to a file"
+stop_server
