@@ -61,7 +61,13 @@ std::string newRequestId() {
   return id;
 }
 
-std::string clientAddress(const tcp::socket& socket, const http::request<http::string_body>& req,
+std::string peerAddress(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  return ec ? std::string("unknown") : endpoint.address().to_string();
+}
+
+std::string clientAddress(const std::string& peer, const http::request<http::string_body>& req,
                           bool trust_proxy) {
   if (trust_proxy) {
     auto it = req.find("X-Forwarded-For");
@@ -73,9 +79,7 @@ std::string clientAddress(const tcp::socket& socket, const http::request<http::s
       if (!last.empty()) return std::string(last);
     }
   }
-  boost::system::error_code ec;
-  auto endpoint = socket.remote_endpoint(ec);
-  return ec ? std::string("unknown") : endpoint.address().to_string();
+  return peer;
 }
 
 }  // namespace
@@ -145,6 +149,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
   beast::tcp_stream& stream = conn->stream;
   beast::flat_buffer buffer;
   bool keep_alive = true;
+  const std::string peer = peerAddress(stream.socket());
   // Answers a request we will not read further, then closes.
   // Parameters by value: they must outlive the caller's temporaries (this is a coroutine).
   auto refuse = [&](http::status status, std::string code, std::string message,
@@ -228,7 +233,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
     auto start = std::chrono::steady_clock::now();
     Request req;
     req.http = parser.release();
-    req.client_address = clientAddress(stream.socket(), req.http, config_.trust_proxy);
+    req.client_address = clientAddress(peer, req.http, config_.trust_proxy);
     Response res = co_await handle(req);
     res.keep_alive(req.http.keep_alive() && !draining_);
     finish(req, res, start);

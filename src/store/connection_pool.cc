@@ -23,14 +23,13 @@ ConnectionPool::Lease::~Lease() {
 
 Result<ConnectionPool::Lease> ConnectionPool::acquire() {
   std::unique_lock lock(mu_);
-  const bool ready = returned_.wait_for(lock, acquire_timeout_, [this] {
-    return !idle_.empty() || open_ < max_size_;
-  });
+  const bool ready = returned_.wait_for(lock, acquire_timeout_,
+                                        [this] { return !idle_.empty() || open_ < max_size_; });
   if (!ready) {
-    return makeError("db_unavailable",
-                     "No database connection became free within " +
-                         std::to_string(acquire_timeout_.count()) + " ms (all " +
-                         std::to_string(max_size_) + " pooled connections are busy).");
+    return makeError("db_unavailable", "No database connection became free within " +
+                                           std::to_string(acquire_timeout_.count()) + " ms (all " +
+                                           std::to_string(max_size_) +
+                                           " pooled connections are busy).");
   }
   if (!idle_.empty()) {
     std::unique_ptr<PooledConnection> connection = std::move(idle_.back());

@@ -22,9 +22,12 @@ namespace startales::store {
 class PooledConnection : public Connection {
  public:
   // True when the link to the server is gone; the pool closes it instead of reusing it.
-  virtual bool broken() const = 0;
+  [[nodiscard]] virtual bool broken() const = 0;
   // True while a transaction is open (BEGIN without COMMIT/ROLLBACK).
-  virtual bool inTransaction() const = 0;
+  [[nodiscard]] virtual bool inTransaction() const = 0;
+  // True when the open transaction can only roll back: a statement in it failed and the
+  // backend (PostgreSQL) now ignores everything until ROLLBACK, turning COMMIT into one.
+  [[nodiscard]] virtual bool aborted() const = 0;
 };
 
 class ConnectionPool {

@@ -18,7 +18,7 @@ std::string formatDouble(double value) {
   char buffer[32];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
   if (ec != std::errc()) return std::to_string(value);
-  return std::string(buffer, end);
+  return {buffer, end};
 }
 
 Result<void> validate(const DatabaseConfig& config) {
@@ -102,9 +102,8 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseConfig& config) {
   if (url.starts_with("sqlite://")) {
     std::string_view path = url.substr(std::string_view("sqlite://").size());
     if (path.empty() || path == "/") {
-      return makeError("db_config", "The SQLite URL \"" + std::string(url) +
-                                        "\" names no file; " + std::string(kAcceptedForms) +
-                                        ".");
+      return makeError("db_config", "The SQLite URL \"" + std::string(url) + "\" names no file; " +
+                                        std::string(kAcceptedForms) + ".");
     }
     return openSqlite(config, std::string(path));
   }
@@ -112,8 +111,8 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseConfig& config) {
     return openPostgres(config);
   }
   const std::string shown = url.empty() ? "(empty)" : "\"" + redactUrl(url) + "\"";
-  return makeError("db_config", "Unsupported database URL " + shown + ": " +
-                                    std::string(kAcceptedForms) + ".");
+  return makeError("db_config",
+                   "Unsupported database URL " + shown + ": " + std::string(kAcceptedForms) + ".");
 }
 
 }  // namespace startales::store

@@ -28,13 +28,15 @@ using Params = std::vector<Value>;
 class Row {
  public:
   explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
-  size_t size() const { return values_.size(); }
-  bool isNull(size_t i) const { return std::holds_alternative<std::monostate>(values_.at(i)); }
+  [[nodiscard]] size_t size() const { return values_.size(); }
+  [[nodiscard]] bool isNull(size_t i) const {
+    return std::holds_alternative<std::monostate>(values_.at(i));
+  }
   // Converting accessors: integers stored as text (or doubles) are converted; NULL gives 0/"".
-  int64_t getInt(size_t i) const;
-  double getDouble(size_t i) const;
-  std::string getText(size_t i) const;
-  const Value& at(size_t i) const { return values_.at(i); }
+  [[nodiscard]] int64_t getInt(size_t i) const;
+  [[nodiscard]] double getDouble(size_t i) const;
+  [[nodiscard]] std::string getText(size_t i) const;
+  [[nodiscard]] const Value& at(size_t i) const { return values_.at(i); }
 
  private:
   std::vector<Value> values_;
@@ -44,7 +46,7 @@ struct Rows {
   std::vector<std::string> columns;
   std::vector<Row> rows;
   int64_t affected = 0;  // rows changed by INSERT/UPDATE/DELETE
-  bool empty() const { return rows.empty(); }
+  [[nodiscard]] bool empty() const { return rows.empty(); }
 };
 
 // Error codes returned by the store (Error::code):
@@ -86,7 +88,7 @@ class Database {
   virtual ~Database() = default;
 
   // "sqlite" or "postgres".
-  virtual std::string_view backend() const = 0;
+  [[nodiscard]] virtual std::string_view backend() const = 0;
 
   // Runs one statement on a pooled connection.
   virtual Result<Rows> query(std::string_view sql, const Params& params = {}) = 0;

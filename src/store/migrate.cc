@@ -53,10 +53,9 @@ Result<int> migrate(Database& db, const Clock& clock) {
   const std::vector<Migration> migrations = migrationsFor(db.backend());
   for (size_t i = 1; i < migrations.size(); ++i) {
     if (migrations[i].version == migrations[i - 1].version) {
-      return makeError("db_config", "Two migrations share version " +
-                                        std::to_string(migrations[i].version) + ": " +
-                                        label(migrations[i - 1]) + " and " +
-                                        label(migrations[i]) + ".");
+      return makeError("db_config",
+                       "Two migrations share version " + std::to_string(migrations[i].version) +
+                           ": " + label(migrations[i - 1]) + " and " + label(migrations[i]) + ".");
     }
   }
   const int latest = latestSchemaVersion(db.backend());
@@ -78,8 +77,7 @@ Result<int> migrate(Database& db, const Clock& clock) {
     return makeError("db_schema_too_new",
                      "The database schema is at version " + std::to_string(current_version) +
                          " but this StarTales build only knows versions up to " +
-                         std::to_string(latest) +
-                         "; run a newer StarTales against this database.");
+                         std::to_string(latest) + "; run a newer StarTales against this database.");
   }
 
   int applied = 0;
@@ -89,8 +87,8 @@ Result<int> migrate(Database& db, const Clock& clock) {
     Result<void> done = db.transaction([&](Connection& connection) -> Result<void> {
       if (Result<void> locked = lockMigrations(connection, postgres); !locked) return locked;
       // Another migrator may have applied it while this one waited for the lock.
-      Result<Rows> seen = connection.query(
-          "SELECT 1 FROM schema_migrations WHERE version = $1", {int64_t{m.version}});
+      Result<Rows> seen = connection.query("SELECT 1 FROM schema_migrations WHERE version = $1",
+                                           {int64_t{m.version}});
       if (!seen) return seen.error();
       if (!seen->empty()) return {};
       if (Result<void> ran = connection.executeScript(m.sql); !ran) return ran;

@@ -28,6 +28,11 @@ Result<void> PooledDatabase::transaction(const std::function<Result<void>(Connec
   if (Result<Rows> begun = connection.query(beginStatement()); !begun) return begun.error();
   // If fn throws, the Lease destructor rolls the transaction back.
   Result<void> outcome = fn(connection);
+  if (outcome && connection.aborted()) {
+    outcome = makeError("db_error",
+                        "A statement in the transaction failed and its error was ignored, so "
+                        "the whole transaction was rolled back.");
+  }
   if (outcome) {
     Result<Rows> committed = connection.query("COMMIT");
     if (committed) return {};

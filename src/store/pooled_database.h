@@ -27,7 +27,7 @@ class PooledDatabase : public Database {
 
   virtual Result<std::unique_ptr<PooledConnection>> openConnection() = 0;
   // The statement that starts a transaction ("BEGIN IMMEDIATE", "BEGIN").
-  virtual std::string_view beginStatement() const = 0;
+  [[nodiscard]] virtual std::string_view beginStatement() const = 0;
 
  private:
   ConnectionPool pool_;

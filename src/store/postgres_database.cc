@@ -41,7 +41,8 @@ std::string trimmed(std::string text) {
 // Replaces every occurrence of each (non-empty) secret in `text` with "***".
 std::string scrubbed(std::string text, const std::vector<std::string>& secrets) {
   for (const std::string& secret : secrets) {
-    for (size_t at; (at = text.find(secret)) != std::string::npos;) {
+    if (secret.empty()) continue;
+    for (size_t at = 0; (at = text.find(secret, at)) != std::string::npos; at += 3) {
       text.replace(at, secret.size(), "***");
     }
   }
@@ -103,9 +104,10 @@ class PostgresConnection final : public PooledConnection {
                                              redactUrl(target.url) + ": " +
                                              scrubbed(why, target.secrets) + ".");
     }
-    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);  // NOTICEs are not errors
-    Result<void> set = connection->executeScript(
-        "SET lock_timeout = " + std::to_string(target.busy_timeout_ms));
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);  // NOTICEs are not errors
+    Result<void> set =
+        connection->executeScript("SET lock_timeout = " + std::to_string(target.busy_timeout_ms));
     if (!set) return set.error();
     return std::unique_ptr<PooledConnection>(std::move(connection));
   }
@@ -134,8 +136,8 @@ class PostgresConnection final : public PooledConnection {
       }
       values[i] = rendered[i].c_str();
     }
-    PgResult result(PQexecParams(conn_, text.c_str(), count, types.data(), values.data(),
-                                 nullptr, nullptr, 0));
+    PgResult result(
+        PQexecParams(conn_, text.c_str(), count, types.data(), values.data(), nullptr, nullptr, 0));
     const ExecStatusType status = PQresultStatus(result.get());
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return errorFrom(result.get());
 
@@ -169,10 +171,13 @@ class PostgresConnection final : public PooledConnection {
     return {};
   }
 
-  bool broken() const override { return PQstatus(conn_) != CONNECTION_OK; }
-  bool inTransaction() const override {
+  [[nodiscard]] bool broken() const override { return PQstatus(conn_) != CONNECTION_OK; }
+  [[nodiscard]] bool inTransaction() const override {
     const PGTransactionStatusType status = PQtransactionStatus(conn_);
     return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
+  }
+  [[nodiscard]] bool aborted() const override {
+    return PQtransactionStatus(conn_) == PQTRANS_INERROR;
   }
 
  private:
@@ -205,7 +210,7 @@ class PostgresDatabase final : public PooledDatabase {
   PostgresDatabase(const DatabaseConfig& config, Target target)
       : PooledDatabase(config.pool_size, config.acquire_timeout_ms), target_(std::move(target)) {}
 
-  std::string_view backend() const override { return "postgres"; }
+  [[nodiscard]] std::string_view backend() const override { return "postgres"; }
 
   Result<void> start() { return warmUp(); }
 
@@ -213,7 +218,7 @@ class PostgresDatabase final : public PooledDatabase {
   Result<std::unique_ptr<PooledConnection>> openConnection() override {
     return PostgresConnection::open(target_);
   }
-  std::string_view beginStatement() const override { return "BEGIN"; }
+  [[nodiscard]] std::string_view beginStatement() const override { return "BEGIN"; }
 
  private:
   const Target target_;
@@ -243,8 +248,8 @@ Result<std::unique_ptr<Database>> openPostgres(const DatabaseConfig& config) {
   PQconninfoFree(options);
 
   auto db = std::make_unique<PostgresDatabase>(
-      config, Target{config.url, std::move(secrets), config.connect_timeout_s,
-                     config.busy_timeout_ms});
+      config,
+      Target{config.url, std::move(secrets), config.connect_timeout_s, config.busy_timeout_ms});
   if (Result<void> started = db->start(); !started) return started.error();
   return std::unique_ptr<Database>(std::move(db));
 }

@@ -144,8 +144,11 @@ class SqliteConnection final : public PooledConnection {
     return {};
   }
 
-  bool broken() const override { return false; }
-  bool inTransaction() const override { return sqlite3_get_autocommit(db_) == 0; }
+  [[nodiscard]] bool broken() const override { return false; }
+  [[nodiscard]] bool inTransaction() const override { return sqlite3_get_autocommit(db_) == 0; }
+  // A failed statement never dooms an SQLite transaction; the errors that end one (IOERR,
+  // FULL, ...) leave autocommit on, and the COMMIT then fails.
+  [[nodiscard]] bool aborted() const override { return false; }
 
  private:
   explicit SqliteConnection(sqlite3* db)
@@ -182,10 +185,9 @@ class SqliteConnection final : public PooledConnection {
       const char* name = sqlite3_bind_parameter_name(stmt, index);
       const std::string_view shown = name != nullptr ? name : "?";
       size_t n = 0;
-      const bool numbered =
-          shown.size() > 1 && shown[0] == '$' &&
-          std::from_chars(shown.data() + 1, shown.data() + shown.size(), n).ptr ==
-              shown.data() + shown.size();
+      const bool numbered = shown.size() > 1 && shown[0] == '$' &&
+                            std::from_chars(shown.data() + 1, shown.data() + shown.size(), n).ptr ==
+                                shown.data() + shown.size();
       if (!numbered) {
         return makeError("db_error", "Placeholder " + std::string(shown) +
                                          " is not supported; write $1, $2, ... instead.");
@@ -250,7 +252,7 @@ class SqliteDatabase final : public PooledDatabase {
         path_(std::move(path)),
         busy_timeout_ms_(config.busy_timeout_ms) {}
 
-  std::string_view backend() const override { return "sqlite"; }
+  [[nodiscard]] std::string_view backend() const override { return "sqlite"; }
 
   Result<void> start() { return warmUp(); }
 
@@ -260,7 +262,7 @@ class SqliteDatabase final : public PooledDatabase {
   }
   // IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout instead of
   // deadlocking when both try to upgrade a read lock.
-  std::string_view beginStatement() const override { return "BEGIN IMMEDIATE"; }
+  [[nodiscard]] std::string_view beginStatement() const override { return "BEGIN IMMEDIATE"; }
 
  private:
   // const after construction
