@@ -90,10 +90,10 @@ TEST_P(DatabaseTest, MigrationsApplyOnceAndAreRecorded) {
 
 TEST_P(DatabaseTest, AccountsSchemaCascadesAndKeysUsernamesCaseInsensitively) {
   ASSERT_TRUE(migrate(*db_));
-  Rows user = run(
-      "INSERT INTO users (username, username_key, password_hash, created_at) "
-      "VALUES ($1, $2, $3, $4) RETURNING id",
-      {std::string("Vega"), std::string("vega"), std::string("hash"), int64_t{1}});
+  Rows user =
+      run("INSERT INTO users (username, username_key, password_hash, created_at) "
+          "VALUES ($1, $2, $3, $4) RETURNING id",
+          {std::string("Vega"), std::string("vega"), std::string("hash"), int64_t{1}});
   ASSERT_EQ(user.rows.size(), 1u);
   const int64_t id = user.rows[0].getInt(0);
   run("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, 1, 2)",
@@ -146,7 +146,7 @@ TEST_P(DatabaseTest, EveryValueTypeRoundTrips) {
       {std::string("min"), std::numeric_limits<int64_t>::min(), -0.1, std::string("plain")},
       {std::string("neg"), int64_t{-42}, 3.141592653589793, std::string("Ünïcødé ☄ 星の物語 🚀")},
       {std::string("quotes"), int64_t{0}, 2.5e-300,
-       std::string("it's \"quoted\"; \\ back\\slash -- DROP TABLE vals;")},
+       std::string(R"(it's "quoted"; \ back\slash -- DROP TABLE vals;)")},
       {std::string("bytes"), int64_t{7}, 0.0, std::string("\x01\x02\x7f\t\r\n\x1b[0m~")},
       {std::string("null"), std::monostate{}, std::monostate{}, std::monostate{}},
   };
@@ -241,8 +241,8 @@ TEST_P(DatabaseTest, TransactionCommits) {
   createValues();
   Result<void> done = db_->transaction([](Connection& c) -> Result<void> {
     for (int64_t i = 0; i < 3; ++i) {
-      Result<Rows> r = c.query("INSERT INTO vals (k, i) VALUES ($1, $2)",
-                               {"k" + std::to_string(i), i});
+      Result<Rows> r =
+          c.query("INSERT INTO vals (k, i) VALUES ($1, $2)", {"k" + std::to_string(i), i});
       if (!r) return r.error();
     }
     return {};
@@ -277,6 +277,7 @@ TEST_P(DatabaseTest, ConcurrentWritersAllLand) {
   constexpr int kThreads = 4;
   constexpr int kPerThread = 50;
   std::vector<std::future<std::vector<std::string>>> writers;
+  writers.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     writers.push_back(std::async(std::launch::async, [this, t] {
       std::vector<std::string> errors;

@@ -45,8 +45,7 @@ TEST_F(PostgresDatabaseTest, MissingDatabaseIsUnavailableWithTheServerReason) {
   Result<std::unique_ptr<Database>> db = Database::open(config);
   ASSERT_FALSE(db);
   EXPECT_EQ(db.error().code, "db_unavailable");
-  EXPECT_NE(db.error().message.find("no_such_database"), std::string::npos)
-      << db.error().message;
+  EXPECT_NE(db.error().message.find("no_such_database"), std::string::npos) << db.error().message;
 }
 
 TEST_F(PostgresDatabaseTest, MalformedUrlIsAConfigErrorWithoutThePassword) {
@@ -68,6 +67,22 @@ TEST_F(PostgresDatabaseTest, BrokenConnectionIsReplaced) {
   EXPECT_EQ(killed.error().code, "db_unavailable") << killed.error().message;
   Result<Rows> after = (*db)->query("SELECT 1");
   EXPECT_TRUE(after) << after.error().message;
+}
+
+TEST_F(PostgresDatabaseTest, IgnoredErrorInsideATransactionIsNotReportedAsCommitted) {
+  Result<std::unique_ptr<Database>> db = Database::open(target_->config());
+  ASSERT_TRUE(db) << db.error().message;
+  ASSERT_TRUE((*db)->query("CREATE TABLE t (k BIGINT PRIMARY KEY)"));
+  Result<void> done = (*db)->transaction([](Connection& c) -> Result<void> {
+    (void)c.query("INSERT INTO t (k) VALUES (1)");
+    (void)c.query("INSERT INTO t (k) VALUES (1)");  // fails; PostgreSQL dooms the transaction
+    return {};
+  });
+  ASSERT_FALSE(done);
+  EXPECT_EQ(done.error().code, "db_error");
+  Result<Rows> rows = (*db)->query("SELECT COUNT(*) FROM t");
+  ASSERT_TRUE(rows) << rows.error().message;
+  EXPECT_EQ(rows->rows.at(0).getInt(0), 0);
 }
 
 TEST_F(PostgresDatabaseTest, LockWaitPastBusyTimeoutIsDbBusy) {

@@ -89,8 +89,9 @@ TEST_F(SqliteDatabaseTest, MemoryDatabaseIsSharedByEveryCall) {
   ASSERT_NE(db, nullptr);
   ASSERT_TRUE(migrate(*db));
   ASSERT_TRUE(db->transaction([](Connection& c) -> Result<void> {
-    Result<Rows> r = c.query("INSERT INTO users (username, username_key, password_hash, "
-                             "created_at) VALUES ('a', 'a', 'h', 0)");
+    Result<Rows> r = c.query(
+        "INSERT INTO users (username, username_key, password_hash, "
+        "created_at) VALUES ('a', 'a', 'h', 0)");
     if (!r) return r.error();
     return {};
   }));

@@ -40,17 +40,21 @@ int unusedPort() {
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t length = sizeof address;
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    port = ntohs(address.sin_port);
+  }
   close(fd);  // not listening: connections are refused
-  return ntohs(address.sin_port);
+  return port;
 }
 
 Result<std::unique_ptr<TestDatabase>> TestDatabase::create(std::string_view backend) {
   std::unique_ptr<TestDatabase> db(new TestDatabase());
   const std::string name = uniqueName();
   if (backend == "sqlite") {
-    db->directory_ = (std::filesystem::temp_directory_path() / ("startales-store-" + name)).string();
+    db->directory_ =
+        (std::filesystem::temp_directory_path() / ("startales-store-" + name)).string();
     std::filesystem::create_directories(db->directory_);
     db->url_ = "sqlite://" + db->directory_ + "/test.db";
     return db;

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -58,6 +59,7 @@ CommandResult run(const std::vector<std::string>& argv, const std::string& cwd) 
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
   pid_t pid = -1;
@@ -86,9 +88,9 @@ Error commandFailed(const std::vector<std::string>& argv, const CommandResult& r
   std::string output = result.output;
   std::replace(output.begin(), output.end(), '\n', ' ');
   if (output.size() > 2000) output = "..." + output.substr(output.size() - 2000);
-  return makeError("postgres_unavailable",
-                   "Cannot start the test PostgreSQL server: `" + shellJoin(argv) +
-                       "` failed (exit " + std::to_string(result.exit_code) + "): " + output);
+  return makeError("postgres_unavailable", "Cannot start the test PostgreSQL server: `" +
+                                               shellJoin(argv) + "` failed (exit " +
+                                               std::to_string(result.exit_code) + "): " + output);
 }
 
 // The bin directory of the newest PostgreSQL under /usr/lib/postgresql, or "".
@@ -153,6 +155,22 @@ void unguardPostmaster() {
   g_postmaster = 0;
 }
 
+// Removes server directories left by test binaries that died on a signal (their postmaster
+// is stopped by the guard above, but the files stay). Only directories untouched for a while
+// and without a live postmaster, so concurrently starting servers are left alone.
+void removeStaleDirectories(const std::string& temp) {
+  std::error_code ec;
+  const auto cutoff = fs::file_time_type::clock::now() - std::chrono::minutes(10);
+  for (const auto& entry : fs::directory_iterator(temp, ec)) {
+    if (entry.path().filename().string().rfind("startales-pg-", 0) != 0) continue;
+    std::error_code time_ec;
+    if (fs::last_write_time(entry.path(), time_ec) > cutoff || time_ec) continue;
+    std::optional<pid_t> pid = postmasterPid((entry.path() / "data").string());
+    if (pid && (kill(*pid, 0) == 0 || errno != ESRCH)) continue;
+    fs::remove_all(entry.path(), time_ec);
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<PostgresServer>> PostgresServer::start() {
@@ -165,8 +183,9 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::start() {
   server->bin_dir_ = findBinDir();
   if (server->bin_dir_.empty()) {
     return commandFailed({"ls", "/usr/lib/postgresql/*/bin/initdb"},
-                         {2, "no PostgreSQL installation found (install the postgresql "
-                             "package, see scripts/bootstrap.sh)"});
+                         {2,
+                          "no PostgreSQL installation found (install the postgresql "
+                          "package, see scripts/bootstrap.sh)"});
   }
   std::vector<std::string> prefix;
   uid_t owner = geteuid();
@@ -186,6 +205,7 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::start() {
   // Root's TMPDIR may be closed to the postgres user; the socket path must stay short.
   std::string temp = geteuid() == 0 ? "/tmp" : fs::temp_directory_path().string();
   if (temp.size() > 60) temp = "/tmp";
+  removeStaleDirectories(temp);
   std::string pattern = temp + "/startales-pg-XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) {
     return commandFailed({"mkdtemp", pattern}, {errno, std::strerror(errno)});
@@ -201,9 +221,9 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::start() {
     argv.insert(argv.begin(), prefix.begin(), prefix.end());
     return argv;
   };
-  const std::vector<std::string> initdb = as_server(
-      {bin + "initdb", "-D", data_dir, "-A", "trust", "-U", kUser, "-E", "UTF8", "--locale=C",
-       "--no-sync"});
+  const std::vector<std::string> initdb =
+      as_server({bin + "initdb", "-D", data_dir, "-A", "trust", "-U", kUser, "-E", "UTF8",
+                 "--locale=C", "--no-sync"});
   if (CommandResult r = run(initdb, server->root_dir_); r.exit_code != 0) {
     return commandFailed(initdb, r);
   }
@@ -215,8 +235,8 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::start() {
                                 "' -c listen_addresses=127.0.0.1 -c fsync=off"
                                 " -c synchronous_commit=off -c full_page_writes=off";
     const std::vector<std::string> pg_ctl =
-        as_server({bin + "pg_ctl", "-D", data_dir, "-l", server->root_dir_ + "/postgres.log",
-                   "-w", "-t", "60", "-o", options, "start"});
+        as_server({bin + "pg_ctl", "-D", data_dir, "-l", server->root_dir_ + "/postgres.log", "-w",
+                   "-t", "60", "-o", options, "start"});
     CommandResult r = run(pg_ctl, server->root_dir_);
     if (r.exit_code == 0) break;
     std::ifstream log(server->root_dir_ + "/postgres.log");
@@ -227,13 +247,13 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::start() {
   }
   if (std::optional<pid_t> pid = postmasterPid(data_dir)) guardPostmaster(*pid);
 
-  const std::vector<std::string> createdb = {bin + "createdb", "-h", "127.0.0.1", "-p",
-                                             std::to_string(port), "-U", kUser, kDatabase};
+  const std::vector<std::string> createdb = {bin + "createdb",     "-h", "127.0.0.1", "-p",
+                                             std::to_string(port), "-U", kUser,       kDatabase};
   if (CommandResult r = run(createdb, server->root_dir_); r.exit_code != 0) {
     return commandFailed(createdb, r);
   }
-  server->url_ = std::string("postgres://") + kUser + "@127.0.0.1:" + std::to_string(port) +
-                 "/" + kDatabase;
+  server->url_ =
+      std::string("postgres://") + kUser + "@127.0.0.1:" + std::to_string(port) + "/" + kDatabase;
   return server;
 }
 
@@ -247,8 +267,8 @@ void PostgresServer::stop() {
     if (!run_as_.empty()) prefix = {"runuser", "-u", run_as_, "--"};
     for (const char* mode : {"fast", "immediate"}) {
       std::vector<std::string> argv = prefix;
-      argv.insert(argv.end(), {bin_dir_ + "/pg_ctl", "-D", data_dir, "-m", mode, "-w", "-t",
-                               "20", "stop"});
+      argv.insert(argv.end(),
+                  {bin_dir_ + "/pg_ctl", "-D", data_dir, "-m", mode, "-w", "-t", "20", "stop"});
       if (run(argv, root_dir_).exit_code == 0) break;
     }
     if (std::optional<pid_t> pid = postmasterPid(data_dir)) kill(*pid, SIGKILL);
