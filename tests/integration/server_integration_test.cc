@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "support/http_client.h"
+#include "support/postgres_server.h"
 #include "support/server_process.h"
 
 namespace startales::testing {
@@ -253,6 +254,34 @@ TEST(ServerRateLimitTest, AuthRoutesAreLimitedPerClientAddress) {
   auto limited = client.postJson("/api/auth/register", credentials("pilot9", "long password"));
   expectErrorShape(limited, 429, "rate_limited");
   EXPECT_FALSE(limited.header("retry-after").empty());
+}
+
+// The same binary on a real PostgreSQL; readiness follows the database.
+TEST(ServerPostgresTest, AccountsWorkOnPostgresAndReadinessFollowsTheDatabase) {
+  auto pg = PostgresServer::start();
+  ASSERT_TRUE(pg.ok()) << pg.error().message;
+  ServerProcess server(withFastHashing({"--db", (*pg)->url(), "--db-pool-size", "2"}));
+  ASSERT_TRUE(server.waitReady()) << server.log();
+  HttpClient client(server.port());
+  auto ready = client.get("/api/ready");
+  ASSERT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(ready.json().at("checks").at("database").as_string(), "postgres");
+  ASSERT_EQ(client.postJson("/api/auth/register", credentials("pg_pilot", "elephant memory"))
+                .status,
+            201);
+  auto login = client.postJson("/api/auth/login", credentials("pg_pilot", "elephant memory"));
+  ASSERT_EQ(login.status, 200) << login.body;
+  std::string token(login.json().at("token").as_string());
+  EXPECT_EQ(client.get("/api/me", token).status, 200);
+
+  pg->reset();  // stop PostgreSQL under the running server
+  auto not_ready = client.get("/api/ready");
+  expectErrorShape(not_ready, 503, "not_ready");
+  EXPECT_FALSE(not_ready.header("retry-after").empty());
+  EXPECT_EQ(client.get("/api/health").status, 200);
+  // A request that needs the database fails with a clear 503, not a hang or a crash.
+  auto me = client.get("/api/me", token);
+  expectErrorShape(me, 503, "db_unavailable");
 }
 
 // A separate process: SIGTERM while a request is in flight.
