@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 PRESET_TEST ?= dev
 CTEST_ARGS ?=
 
-.PHONY: run test bench bootstrap build release asan format clean
+.PHONY: run test bench bootstrap build release asan format lint clean
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -37,6 +37,10 @@ bench: release
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.h' 'src/*.cc' 'tests/*.h' 'tests/*.cc' 'bench/*.cc' 'tools/*.cc')
+
+# clang-tidy with the repo's .clang-tidy over every source file (needs a dev build first).
+lint: build
+	@clang-tidy -p build/$(PRESET_TEST) --quiet $$(git ls-files 'src/*.cc')
 
 clean:
 	rm -rf build

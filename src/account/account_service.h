@@ -20,7 +20,7 @@
 namespace startales::account {
 
 struct AccountConfig {
-  int64_t session_ttl_s = 7 * 24 * 3600;  // a token's lifetime, seconds
+  int64_t session_ttl_s = int64_t{7} * 24 * 3600;  // a token's lifetime, seconds
   PasswordHashConfig password;            // argon2id cost
 };
 

@@ -144,7 +144,6 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
   c.server.host = r.host;
-  boost::system::error_code ec;
   if (r.host.empty()) check.fail("--host", "an address is required, e.g. 0.0.0.0 or 127.0.0.1");
   check.integer<uint16_t>("--port", r.port, 0, 65535, c.server.port);
   if (r.data_dir.empty()) check.fail("--data-dir", "a directory is required");

@@ -10,7 +10,9 @@
 #define STARTALES_VERSION "0.0.0"
 #endif
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   using namespace startales::app;
   CLI::App cli{"StarTales: a voice-driven galactic strategy game server.\n"
                "Every option can also be set by the environment variable shown beside it."};
@@ -39,4 +41,16 @@ int main(int argc, char** argv) {
   }
   if (*migrate) return runMigrate(config);
   return runServer(config, *api ? Role::kApi : Role::kServe);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Errors are values inside; an exception reaching here is a bug or a library failure.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "startales: fatal: " << e.what() << "\n";
+    return 70;
+  }
 }

@@ -12,12 +12,12 @@ class Clock {
  public:
   virtual ~Clock() = default;
   // Wall-clock time in milliseconds since the Unix epoch.
-  virtual int64_t nowMs() const = 0;
+  [[nodiscard]] virtual int64_t nowMs() const = 0;
 };
 
 class SystemClock final : public Clock {
  public:
-  int64_t nowMs() const override {
+  [[nodiscard]] int64_t nowMs() const override {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
   }
@@ -27,7 +27,7 @@ class SystemClock final : public Clock {
 class ManualClock final : public Clock {
  public:
   explicit ManualClock(int64_t start_ms = 1'700'000'000'000) : now_(start_ms) {}
-  int64_t nowMs() const override { return now_.load(); }
+  [[nodiscard]] int64_t nowMs() const override { return now_.load(); }
   void advanceMs(int64_t ms) { now_ += ms; }
 
  private:

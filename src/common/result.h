@@ -23,18 +23,18 @@ class [[nodiscard]] Result {
   Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
-  bool ok() const { return v_.index() == 0; }
+  [[nodiscard]] bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
   T& value() & { assert(ok()); return std::get<0>(v_); }
-  const T& value() const& { assert(ok()); return std::get<0>(v_); }
+  [[nodiscard]] const T& value() const& { assert(ok()); return std::get<0>(v_); }
   T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  const Error& error() const { assert(!ok()); return std::get<1>(v_); }
+  [[nodiscard]] const Error& error() const { assert(!ok()); return std::get<1>(v_); }
 
  private:
   std::variant<T, Error> v_;
@@ -46,9 +46,9 @@ class [[nodiscard]] Result<void> {
   Result() = default;
   Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT(google-explicit-constructor)
 
-  bool ok() const { return ok_; }
+  [[nodiscard]] bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
-  const Error& error() const { assert(!ok_); return error_; }
+  [[nodiscard]] const Error& error() const { assert(!ok_); return error_; }
 
  private:
   Error error_;

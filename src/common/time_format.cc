@@ -6,7 +6,7 @@
 namespace startales {
 
 std::string isoTime(int64_t ms) {
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  auto secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char out[64];  // generous: -Wformat-truncation cannot bound the year

@@ -29,9 +29,9 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  const std::string& name() const { return name_; }
-  int pending() const { return pending_.load(); }
-  uint64_t rejected() const { return rejected_.load(); }
+  [[nodiscard]] const std::string& name() const { return name_; }
+  [[nodiscard]] int pending() const { return pending_.load(); }
+  [[nodiscard]] uint64_t rejected() const { return rejected_.load(); }
 
   // Runs fn() (which must return a Result<T>) on a worker thread. An exception thrown by fn
   // becomes Error{"internal"}.

@@ -27,7 +27,7 @@ class Metrics {
   prometheus::Registry& registry() { return *registry_; }
 
   // Prometheus text exposition format 0.0.4.
-  std::string render() const;
+  [[nodiscard]] std::string render() const;
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;

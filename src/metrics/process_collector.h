@@ -11,7 +11,7 @@ namespace startales::metrics {
 class ProcessCollector final : public prometheus::Collectable {
  public:
   ProcessCollector();
-  std::vector<prometheus::MetricFamily> Collect() const override;
+  [[nodiscard]] std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
   double start_time_seconds_;  // const after construction: Unix time the process started

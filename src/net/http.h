@@ -30,14 +30,14 @@ struct Request {
   std::string client_address;
 
   // Path parameter by name; empty when absent.
-  std::string_view param(std::string_view name) const;
+  [[nodiscard]] std::string_view param(std::string_view name) const;
   // Decoded query parameter by name; empty when absent.
-  std::string queryParam(std::string_view name) const;
+  [[nodiscard]] std::string queryParam(std::string_view name) const;
   // The token of an "Authorization: Bearer <token>" header; empty when absent.
-  std::string_view bearerToken() const;
+  [[nodiscard]] std::string_view bearerToken() const;
   // Parses the body as a JSON object. Errors: "invalid_json" (with the parser's position),
   // "invalid_body" (valid JSON but not an object).
-  Result<boost::json::object> jsonBody() const;
+  [[nodiscard]] Result<boost::json::object> jsonBody() const;
 };
 
 using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;

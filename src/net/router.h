@@ -21,7 +21,7 @@ class Router {
     std::vector<std::pair<std::string, std::string>> params;
     std::vector<http::verb> allowed;   // when the path matched but not the method (405)
   };
-  Match match(http::verb method, std::string_view path) const;
+  [[nodiscard]] Match match(http::verb method, std::string_view path) const;
 
  private:
   struct Route {

@@ -104,9 +104,9 @@ Result<std::unique_ptr<Server>> Server::create(asio::io_context& io, const Serve
   return server;
 }
 
-Server::Server(asio::io_context& io, const ServerConfig& config, const Router& router,
+Server::Server(asio::io_context& io, ServerConfig config, const Router& router,
                HttpMetrics& metrics)
-    : io_(io), config_(config), router_(router), metrics_(metrics),
+    : io_(io), config_(std::move(config)), router_(router), metrics_(metrics),
       acceptor_(asio::make_strand(io)) {}
 
 Server::~Server() = default;

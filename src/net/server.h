@@ -67,7 +67,7 @@ class Server {
  private:
   class Connection;
 
-  Server(boost::asio::io_context& io, const ServerConfig& config, const Router& router,
+  Server(boost::asio::io_context& io, ServerConfig config, const Router& router,
          HttpMetrics& metrics);
 
   boost::asio::awaitable<void> acceptLoop();
