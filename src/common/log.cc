@@ -1,65 +1,112 @@
 #include "common/log.h"
 
-#include "common/time_format.h"
-
-#include <spdlog/async.h>
-#include <spdlog/sinks/base_sink.h>
-#include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <boost/json/serialize.hpp>
 #include <cerrno>
 #include <chrono>
-#include <cstdio>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
-#include <unistd.h>
+
+#include "common/time_format.h"
 
 namespace startales::logging {
 namespace {
 
-constexpr size_t kQueueLines = 65536;
+// Lines are appended to a shared buffer by any thread (a short mutex, no wake-up) and
+// written to stderr in batches by one writer thread every 50 ms, at once for warn/error
+// lines or when 64 KiB are pending. A wake-up per line cost more than the line itself at
+// tens of thousands of requests per second. Bounded: beyond kMaxPending bytes new lines are
+// dropped and counted, so a stalled stderr never blocks a network thread or grows memory.
+class LineWriter {
+ public:
+  static constexpr size_t kBatch = 64 << 10;
+  static constexpr size_t kMaxPending = 8 << 20;
 
-std::atomic<int> g_level{static_cast<int>(Level::kInfo)};
-std::mutex g_init_mu;
-std::shared_ptr<spdlog::logger> g_logger;  // guarded by g_init_mu for writes; atomic load for reads
-std::shared_ptr<spdlog::details::thread_pool> g_pool;
-
-// Writes lines to stderr in batches instead of one write(2) per line. Runs on the async
-// logger's worker thread. Buffered lines reach stderr when the queue runs empty, when 64 KiB
-// pile up, and on every flush (warn and error lines, every second, at exit).
-class BatchedStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
- protected:
-  void sink_it_(const spdlog::details::log_msg& msg) override {
-    buffer_.append(msg.payload.data(), msg.payload.size());
-    buffer_.push_back('\n');
-    // Under load lines batch up; as soon as the queue is empty they are written.
-    if (buffer_.size() >= (64 << 10) || g_pool->queue_size() == 0) flush_();
-  }
-  void flush_() override {
-    size_t done = 0;
-    while (done < buffer_.size()) {
-      ssize_t n = ::write(STDERR_FILENO, buffer_.data() + done, buffer_.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;  // stderr closed or broken: drop rather than block the logger
-      done += static_cast<size_t>(n);
+  LineWriter() : thread_([this] { run(); }) {}
+  ~LineWriter() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
     }
-    buffer_.clear();
+    cv_.notify_one();
+    thread_.join();
   }
+
+  void append(const std::string& line, bool urgent) {
+    bool wake = false;
+    {
+      std::lock_guard lock(mu_);
+      if (pending_.size() + line.size() + 1 > kMaxPending) {
+        dropped_.fetch_add(1);
+        return;
+      }
+      pending_ += line;
+      pending_.push_back('\n');
+      wake = urgent || pending_.size() >= kBatch;
+      urgent_ = urgent_ || urgent;
+    }
+    if (wake) cv_.notify_one();
+  }
+
+  // Writes everything appended so far before returning.
+  void flush() {
+    std::string batch;
+    std::lock_guard write_lock(write_mu_);
+    {
+      std::lock_guard lock(mu_);
+      batch.swap(pending_);
+    }
+    writeAll(batch);
+  }
+
+  uint64_t dropped() const { return dropped_.load(); }
 
  private:
-  std::string buffer_;
+  void run() {
+    std::string batch;
+    for (;;) {
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(50),
+                   [&] { return stop_ || urgent_ || pending_.size() >= kBatch; });
+      bool stopping = stop_;
+      urgent_ = false;
+      batch.swap(pending_);
+      lock.unlock();
+      {
+        std::lock_guard write_lock(write_mu_);
+        writeAll(batch);
+      }
+      batch.clear();
+      if (stopping) return;
+    }
+  }
+
+  static void writeAll(const std::string& text) {
+    size_t done = 0;
+    while (done < text.size()) {
+      ssize_t n = ::write(STDERR_FILENO, text.data() + done, text.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;  // stderr closed: drop rather than block
+      done += static_cast<size_t>(n);
+    }
+  }
+
+  std::mutex write_mu_;  // serialises writes to stderr between run() and flush()
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string pending_;  // guarded by mu_
+  bool urgent_ = false;  // guarded by mu_
+  bool stop_ = false;    // guarded by mu_
+  std::atomic<uint64_t> dropped_{0};
+  std::thread thread_;  // last: starts after the members it uses exist
 };
 
-spdlog::level::level_enum spdlogLevel(Level level) {
-  switch (level) {
-    case Level::kDebug: return spdlog::level::debug;
-    case Level::kInfo: return spdlog::level::info;
-    case Level::kWarn: return spdlog::level::warn;
-    case Level::kError: return spdlog::level::err;
-  }
-  return spdlog::level::info;
-}
+std::atomic<int> g_level{static_cast<int>(Level::kInfo)};
+std::once_flag g_init_once;
+std::atomic<LineWriter*> g_writer{nullptr};  // created once by init(), lives until exit
 
 const char* levelName(Level level) {
   switch (level) {
@@ -84,51 +131,38 @@ bool parseLevel(std::string_view text, Level& out) {
 
 void init(Level min_level) {
   g_level = static_cast<int>(min_level);
-  std::lock_guard lock(g_init_mu);
-  if (g_logger) return;
-  g_pool = std::make_shared<spdlog::details::thread_pool>(kQueueLines, 1);
-  auto sink = std::make_shared<BatchedStderrSink>();
-  std::shared_ptr<spdlog::logger> logger = std::make_shared<spdlog::async_logger>(
-      "startales", sink, g_pool, spdlog::async_overflow_policy::overrun_oldest);
-  logger->set_pattern("%v");
-  logger->set_level(spdlog::level::trace);
-  logger->flush_on(spdlog::level::warn);
-  spdlog::register_logger(logger);
-  spdlog::flush_every(std::chrono::seconds(1));
-  std::atomic_store(&g_logger, logger);
+  std::call_once(g_init_once, [] {
+    static LineWriter writer;  // destroyed at exit, after flushing its last batch
+    g_writer = &writer;
+  });
 }
 
 void flush() {
-  auto logger = std::atomic_load(&g_logger);
-  if (logger) logger->flush();
-  // The async flush is queued; give the worker a moment to drain before exit.
-  for (int i = 0; i < 100 && g_pool && g_pool->queue_size() > 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  std::fflush(stderr);
+  if (LineWriter* writer = g_writer.load()) writer->flush();
 }
 
 bool enabled(Level level) { return static_cast<int>(level) >= g_level.load(); }
 
-uint64_t droppedLines() { return g_pool ? g_pool->overrun_counter() : 0; }
+uint64_t droppedLines() {
+  LineWriter* writer = g_writer.load();
+  return writer != nullptr ? writer->dropped() : 0;
+}
 
 void write(Level level, std::string_view msg, std::initializer_list<Field> fields) {
   if (!enabled(level)) return;
   auto now = std::chrono::system_clock::now().time_since_epoch();
-  std::string time = isoTime(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
   boost::json::object line;
   line.reserve(3 + fields.size());
-  line.emplace("time", time);
+  line.emplace("time", isoTime(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()));
   line.emplace("level", levelName(level));
   line.emplace("msg", msg);
   for (const auto& field : fields) line.insert_or_assign(field.key, field.value);
   std::string text = boost::json::serialize(line);
-  auto logger = std::atomic_load(&g_logger);
-  if (logger) {
-    logger->log(spdlogLevel(level), spdlog::string_view_t(text));
+  if (LineWriter* writer = g_writer.load()) {
+    writer->append(text, level >= Level::kWarn);
   } else {
     text.push_back('\n');
-    std::fwrite(text.data(), 1, text.size(), stderr);
+    (void)!::write(STDERR_FILENO, text.data(), text.size());
   }
 }
 

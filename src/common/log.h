@@ -1,9 +1,9 @@
 #pragma once
 
 // Structured logging: one JSON object per line on stderr
-// ({"time":..., "level":..., "msg":..., <fields>}). Thread-safe; writes go through an async
-// queue so a network thread never waits on the terminal. When the queue is full the oldest
-// line is dropped and counted (droppedLines()).
+// ({"time":..., "level":..., "msg":..., <fields>}). Thread-safe; lines go to a bounded
+// buffer that one writer thread empties in batches, so a network thread never waits on the
+// terminal. When the buffer is full new lines are dropped and counted (droppedLines()).
 
 #include <boost/json/value.hpp>
 #include <cstdint>
