@@ -10,6 +10,7 @@ namespace startales::app {
 struct RawConfig {
   std::string host = "0.0.0.0", port = "4000", data_dir = "./data", db, db_pool_size = "8";
   std::string log_level = "info", access_log = "true", threads = "0", workers = "0";
+  std::string max_pending_work = "1024", max_header_bytes = "16384";
   std::string max_body_bytes = "1048576", header_timeout_ms = "10000", read_timeout_ms = "30000";
   std::string idle_timeout_ms = "60000", shutdown_timeout_ms = "10000";
   std::string max_connections = "20000", cors_origins, trust_proxy = "false";
@@ -42,8 +43,12 @@ const Option kOptions[] = {
     {"--threads", "STARTALES_THREADS", &RawConfig::threads, "Network threads (0 = one per core)"},
     {"--workers", "STARTALES_WORKERS", &RawConfig::workers,
      "Threads for blocking work: database, hashing (0 = 2 per core, at least 4)"},
+    {"--max-pending-work", "STARTALES_MAX_PENDING_WORK", &RawConfig::max_pending_work,
+     "Blocking calls queued or running before requests get 503"},
     {"--max-body-bytes", "STARTALES_MAX_BODY_BYTES", &RawConfig::max_body_bytes,
      "Largest accepted request body, bytes (413 beyond)"},
+    {"--max-header-bytes", "STARTALES_MAX_HEADER_BYTES", &RawConfig::max_header_bytes,
+     "Largest request line + headers, bytes (431 beyond)"},
     {"--header-timeout-ms", "STARTALES_HEADER_TIMEOUT_MS", &RawConfig::header_timeout_ms,
      "Time from a request's first byte to the end of its headers, ms"},
     {"--read-timeout-ms", "STARTALES_READ_TIMEOUT_MS", &RawConfig::read_timeout_ms,
@@ -165,6 +170,9 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
   check.integer("--workers", r.workers, 0, 1024, c.workers);
   if (c.threads == 0) c.threads = cores;
   if (c.workers == 0) c.workers = std::max(4, 2 * cores);
+  check.integer("--max-pending-work", r.max_pending_work, 1, 1'000'000, c.max_pending_work);
+  check.integer<size_t>("--max-header-bytes", r.max_header_bytes, 1024, 1 << 20,
+                        c.server.max_header_bytes);
   check.integer<size_t>("--max-body-bytes", r.max_body_bytes, 1024, size_t{1} << 30,
                         c.server.max_body_bytes);
   check.integer("--header-timeout-ms", r.header_timeout_ms, 10, 3'600'000,

@@ -232,6 +232,13 @@ TEST_F(ServerTest, TricklingHeadersAreCutOffWhileOthersAreServed) {
   EXPECT_EQ(other.get("/api/health").status, 200);
 }
 
+TEST_F(ServerTest, OversizedHeadersAre431) {
+  HttpClient client(port());
+  auto r = client.request("GET", "/api/health", "", {{"X-Filler", std::string(20000, 'a')}});
+  expectErrorShape(r, 431, "headers_too_large");
+  EXPECT_EQ(client.get("/api/health").status, 200);
+}
+
 TEST_F(ServerTest, GarbageIsABadRequest) {
   RawConnection raw(port());
   ASSERT_TRUE(raw.send("THIS IS NOT HTTP\r\n\r\n"));
