@@ -82,6 +82,14 @@ int runServer(const Config& config, Role role) {
   metrics::Metrics metrics;
   net::HttpMetrics http_metrics(metrics.registry());
   WorkerPool workers("blocking", config.workers, config.max_pending_work);
+  metrics.addCounterCallback("worker_pool_rejected_total",
+                             "Blocking calls refused with 503 because the pool was full.",
+                             [&] { return static_cast<double>(workers.rejected()); });
+  metrics.addGaugeCallback("worker_pool_pending", "Blocking calls queued or running.",
+                           [&] { return static_cast<double>(workers.pending()); });
+  metrics.addCounterCallback("log_lines_dropped_total",
+                             "Log lines dropped because the log buffer was full.",
+                             [] { return static_cast<double>(logging::droppedLines()); });
 
   account::UserStore users(**db);
   account::DbSessionStore sessions(**db);

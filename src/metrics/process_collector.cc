@@ -14,10 +14,9 @@
 #include <string>
 
 namespace startales::metrics {
-namespace {
 
-prometheus::MetricFamily family(const char* name, const char* help, prometheus::MetricType type,
-                                double value) {
+prometheus::MetricFamily singleValueFamily(const std::string& name, const std::string& help,
+                                           prometheus::MetricType type, double value) {
   prometheus::MetricFamily f;
   f.name = name;
   f.help = help;
@@ -31,6 +30,8 @@ prometheus::MetricFamily family(const char* name, const char* help, prometheus::
   f.metric.push_back(m);
   return f;
 }
+
+namespace {
 
 double countOpenFds() {
   DIR* dir = opendir("/proc/self/fd");
@@ -75,19 +76,19 @@ std::vector<prometheus::MetricFamily> ProcessCollector::Collect() const {
   rlimit fds{};
   getrlimit(RLIMIT_NOFILE, &fds);
   return {
-      family("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
+      singleValueFamily("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
              MetricType::Counter, cpu),
-      family("process_resident_memory_bytes", "Resident memory size in bytes.", MetricType::Gauge,
+      singleValueFamily("process_resident_memory_bytes", "Resident memory size in bytes.", MetricType::Gauge,
              statusField("VmRSS", 1024)),
-      family("process_virtual_memory_bytes", "Virtual memory size in bytes.", MetricType::Gauge,
+      singleValueFamily("process_virtual_memory_bytes", "Virtual memory size in bytes.", MetricType::Gauge,
              statusField("VmSize", 1024)),
-      family("process_threads", "Number of OS threads.", MetricType::Gauge,
+      singleValueFamily("process_threads", "Number of OS threads.", MetricType::Gauge,
              statusField("Threads", 1)),
-      family("process_open_fds", "Number of open file descriptors.", MetricType::Gauge,
+      singleValueFamily("process_open_fds", "Number of open file descriptors.", MetricType::Gauge,
              countOpenFds()),
-      family("process_max_fds", "Maximum number of open file descriptors.", MetricType::Gauge,
+      singleValueFamily("process_max_fds", "Maximum number of open file descriptors.", MetricType::Gauge,
              static_cast<double>(fds.rlim_cur)),
-      family("process_start_time_seconds", "Start time of the process since the Unix epoch.",
+      singleValueFamily("process_start_time_seconds", "Start time of the process since the Unix epoch.",
              MetricType::Gauge, start_time_seconds_),
   };
 }

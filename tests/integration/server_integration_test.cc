@@ -211,6 +211,8 @@ TEST_F(ServerTest, MetricsExposeRequestsByRouteAndStatus) {
   EXPECT_NE(r.body.find("http_request_duration_seconds_bucket"), std::string::npos);
   EXPECT_NE(r.body.find("process_resident_memory_bytes"), std::string::npos);
   EXPECT_NE(r.body.find("process_cpu_seconds_total"), std::string::npos);
+  EXPECT_NE(r.body.find("worker_pool_rejected_total 0"), std::string::npos);
+  EXPECT_NE(r.body.find("log_lines_dropped_total"), std::string::npos);
 }
 
 TEST_F(ServerTest, TricklingHeadersAreCutOffWhileOthersAreServed) {
