@@ -303,22 +303,11 @@ TEST_P(DatabaseTest, ExhaustedPoolIsUnavailableAfterTheAcquireTimeout) {
   ASSERT_TRUE(small) << describe(small.error());
   Database& db = **small;
 
-  std::promise<void> holding;
-  std::promise<void> release;
-  std::thread holder([&] {
-    (void)db.transaction([&](Connection&) -> Result<void> {
-      holding.set_value();
-      release.get_future().wait();
-      return {};
-    });
-  });
-  holding.get_future().wait();
-
+  HeldTransaction holder(db);
   const auto started = std::chrono::steady_clock::now();
   Result<Rows> starved = db.query("SELECT 1");
   const auto waited = std::chrono::steady_clock::now() - started;
-  release.set_value();
-  holder.join();
+  EXPECT_TRUE(holder.finish());
 
   ASSERT_FALSE(starved);
   EXPECT_EQ(starved.error().code, "db_unavailable");

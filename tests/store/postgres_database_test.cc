@@ -93,21 +93,9 @@ TEST_F(PostgresDatabaseTest, LockWaitPastBusyTimeoutIsDbBusy) {
   ASSERT_TRUE((*db)->query("CREATE TABLE t (k BIGINT PRIMARY KEY, v BIGINT)"));
   ASSERT_TRUE((*db)->query("INSERT INTO t (k, v) VALUES (1, 0)"));
 
-  std::promise<void> holding;
-  std::promise<void> release;
-  auto holder = std::async(std::launch::async, [&] {
-    return (*db)->transaction([&](Connection& c) -> Result<void> {
-      Result<Rows> r = c.query("UPDATE t SET v = 1 WHERE k = 1");
-      holding.set_value();
-      release.get_future().wait();
-      if (!r) return r.error();
-      return {};
-    });
-  });
-  holding.get_future().wait();
+  HeldTransaction holder(**db, "UPDATE t SET v = 1 WHERE k = 1");
   Result<Rows> blocked = (*db)->query("UPDATE t SET v = 2 WHERE k = 1");
-  release.set_value();
-  EXPECT_TRUE(holder.get());
+  EXPECT_TRUE(holder.finish());
   ASSERT_FALSE(blocked);
   EXPECT_EQ(blocked.error().code, "db_busy") << blocked.error().message;
 }

@@ -109,22 +109,10 @@ TEST_F(SqliteDatabaseTest, WriterLockedOutPastBusyTimeoutIsDbBusy) {
   ASSERT_NE(second, nullptr);
   ASSERT_TRUE(first->query("CREATE TABLE t (v BIGINT)"));
 
-  std::promise<void> holding;
-  std::promise<void> release;
-  auto holder = std::async(std::launch::async, [&] {
-    return first->transaction([&](Connection& c) -> Result<void> {
-      Result<Rows> r = c.query("INSERT INTO t (v) VALUES (1)");
-      holding.set_value();
-      release.get_future().wait();
-      if (!r) return r.error();
-      return {};
-    });
-  });
-  holding.get_future().wait();
+  HeldTransaction holder(*first, "INSERT INTO t (v) VALUES (1)");
   Result<Rows> blocked = second->query("INSERT INTO t (v) VALUES (2)");
   Result<Rows> reader = second->query("SELECT COUNT(*) FROM t");  // WAL: readers never wait
-  release.set_value();
-  EXPECT_TRUE(holder.get());
+  EXPECT_TRUE(holder.finish());
 
   ASSERT_FALSE(blocked);
   EXPECT_EQ(blocked.error().code, "db_busy") << blocked.error().message;

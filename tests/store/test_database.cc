@@ -94,4 +94,30 @@ DatabaseConfig TestDatabase::config() const {
   return config;
 }
 
+HeldTransaction::HeldTransaction(Database& db, std::string sql) {
+  std::promise<void> holding;
+  std::future<void> held = holding.get_future();
+  std::shared_future<void> released = release_.get_future().share();
+  outcome_ = std::async(std::launch::async, [&db, sql = std::move(sql), &holding, released] {
+    return db.transaction([&](Connection& c) -> Result<void> {
+      Result<Rows> r = sql.empty() ? Result<Rows>(Rows{}) : c.query(sql);
+      holding.set_value();
+      released.wait();
+      if (!r) return r.error();
+      return {};
+    });
+  });
+  held.wait();  // `holding` outlives its use: set_value happens before this returns
+}
+
+HeldTransaction::~HeldTransaction() {
+  if (!finished_) (void)finish();
+}
+
+Result<void> HeldTransaction::finish() {
+  finished_ = true;
+  release_.set_value();
+  return outcome_.get();
+}
+
 }  // namespace startales::store

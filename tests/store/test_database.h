@@ -4,6 +4,7 @@
 // directory, or a fresh schema (reached through search_path) on the shared PostgreSQL test
 // server. Cleaned up on destruction.
 
+#include <future>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,6 +43,23 @@ Result<std::string> postgresTestUrl();
 
 // `url` with its database name replaced by `database`.
 std::string withDatabaseName(const std::string& url, const std::string& database);
+
+// A transaction held open on another thread: it runs `sql` (if any), then waits for
+// finish(). The constructor returns once the transaction holds its connection and locks.
+class HeldTransaction {
+ public:
+  HeldTransaction(Database& db, std::string sql = "");
+  ~HeldTransaction();
+  HeldTransaction(const HeldTransaction&) = delete;
+  HeldTransaction& operator=(const HeldTransaction&) = delete;
+  // Lets the transaction commit and returns its outcome (the statement's error, if any).
+  Result<void> finish();
+
+ private:
+  std::promise<void> release_;
+  std::future<Result<void>> outcome_;
+  bool finished_ = false;
+};
 
 // A loopback TCP port nothing listens on.
 int unusedPort();
