@@ -11,6 +11,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpq-dev libsqlite3-dev libhiredis-dev prometheus-cpp-dev
   libsodium-dev libcli11-dev
+  # speech: the recogniser's pronouncing dictionary (game names are checked against it)
+  pocketsphinx-en-us
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql redis-server wrk procps

@@ -2,6 +2,8 @@
 
 // The subcommands. Each returns the process exit code.
 
+#include <cstdint>
+
 #include "app/config.h"
 
 namespace startales::app {
@@ -12,5 +14,16 @@ enum class Role { kServe, kApi };
 
 int runServer(const Config& config, Role role);
 int runMigrate(const Config& config);
+
+// `startales sim`: a headless campaign of AI empires.
+struct SimOptions {
+  uint64_t seed = 1;
+  int systems = 100;
+  int civs = 8;
+  int ticks = 1000;
+  int hash_every = 0;  // also print the state hash every this many ticks (0: only at the end)
+  bool json = false;
+};
+int runSim(const SimOptions& options);
 
 }  // namespace startales::app

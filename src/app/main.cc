@@ -24,12 +24,27 @@ int run(int argc, char** argv) {
   auto* api = cli.add_subcommand("api", "Run the API role only (distributed deployments)");
   auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
   for (auto* sub : {serve, api, migrate}) sub->fallthrough();
+  SimOptions sim_options;
+  auto* sim = cli.add_subcommand("sim", "Run a headless campaign of AI empires and print a summary");
+  sim->add_option("--seed", sim_options.seed, "Galaxy and campaign seed")->capture_default_str();
+  sim->add_option("--systems", sim_options.systems, "Star systems (20-5000)")
+      ->capture_default_str();
+  sim->add_option("--civs", sim_options.civs, "AI empires (1-32)")->capture_default_str();
+  sim->add_option("--ticks", sim_options.ticks, "Ticks (game days) to simulate")
+      ->check(CLI::Range(0, 10'000'000))
+      ->capture_default_str();
+  sim->add_option("--hash-every", sim_options.hash_every,
+                  "Also record the state hash every N ticks (determinism checks)")
+      ->check(CLI::NonNegativeNumber);
+  sim->add_flag("--json", sim_options.json, "Print one JSON object instead of text");
 
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return cli.exit(e);
   }
+
+  if (*sim) return runSim(sim_options);
 
   Config config;
   std::vector<std::string> problems;

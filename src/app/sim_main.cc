@@ -1,0 +1,185 @@
+// `startales sim`: a headless campaign of AI empires, for balancing, determinism checks
+// and the simulation benchmark. Runs on the calling thread; prints one summary.
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "app/commands.h"
+#include "game/game.h"
+#include "game/serialize.h"
+
+namespace startales::app {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string hex(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  size_t i = static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(i, values.size() - 1)];
+}
+
+json::object summary(const game::GameState& s, const SimOptions& o,
+                     const std::vector<double>& tick_ms, const json::array& hashes) {
+  json::object out;
+  out["seed"] = o.seed;
+  out["systems"] = o.systems;
+  out["ticks"] = s.tick;
+  out["state_hash"] = hex(game::stateHash(s));
+  double total = 0;
+  for (double t : tick_ms) total += t;
+  out["tick_ms"] = {{"median", percentile(tick_ms, 0.5)},
+                    {"p99", percentile(tick_ms, 0.99)},
+                    {"max", percentile(tick_ms, 1.0)},
+                    {"mean", tick_ms.empty() ? 0.0 : total / tick_ms.size()}};
+  out["snapshot_bytes"] = game::serialize(s).size();
+
+  json::array civs;
+  for (const auto& c : s.civs) {
+    double population = 0;
+    for (game::PlanetId id : s.civ_planets[c.id]) population += s.planets[id].population;
+    int techs = 0;
+    for (bool t : c.techs) techs += t;
+    int fleets = 0, ships = 0;
+    for (const auto& f : s.fleets) {
+      if (f.owner != c.id) continue;
+      fleets++;
+      for (int n : f.ships) ships += n;
+    }
+    json::object stock;
+    for (int r = 0; r < game::kResourceCount; ++r) {
+      stock[std::string(game::resourceName(static_cast<game::Resource>(r)))] =
+          std::round(c.stock[r] * 10) / 10;
+    }
+    json::object income;
+    for (int r = 0; r < game::kResourceCount; ++r) {
+      income[std::string(game::resourceName(static_cast<game::Resource>(r)))] =
+          std::round(c.income[r] * 10) / 10;
+    }
+    json::object civ{{"name", c.name},
+                     {"ai", c.ai},
+                     {"alive", c.alive},
+                     {"population", std::round(population * 10) / 10},
+                     {"planets", s.civ_planets[c.id].size()},
+                     {"stockpile", stock},
+                     {"income", income},
+                     {"research_rate", std::round(c.research_rate * 10) / 10},
+                     {"techs", techs},
+                     {"ships", ships},
+                     {"fleets", fleets},
+                     {"explored", c.explored_count},
+                     {"score", {{"empire", std::round(c.score.empire)},
+                                {"discovery", std::round(c.score.discovery)},
+                                {"story", std::round(c.score.story)},
+                                {"social", std::round(c.score.social)},
+                                {"total", std::round(c.score.total())}}}};
+    if (!c.alive) {
+      civ["destroyed_by"] = c.destroyed_by >= 0 ? json::value(s.civs[c.destroyed_by].name)
+                                                 : json::value("collapse");
+    }
+    json::array wars;
+    for (const auto& other : s.civs) {
+      if (other.id != c.id && s.relation(c.id, other.id).treaty == game::Treaty::kWar) {
+        wars.push_back(json::value(other.name));
+      }
+    }
+    civ["at_war_with"] = std::move(wars);
+    civs.push_back(std::move(civ));
+  }
+  out["civs"] = std::move(civs);
+
+  const auto& k = s.counters;
+  out["colonies_founded"] = k.colonies_founded;
+  out["trades"] = k.trades;
+  out["wars"] = k.wars;
+  out["peace_treaties"] = k.peace_treaties;
+  out["trade_pacts"] = k.trade_pacts;
+  out["alliances"] = k.alliances;
+  out["battles"] = k.battles;
+  out["invasions"] = k.invasions;
+  out["revolts"] = k.revolts;
+  out["events"] = k.events;
+  out["ships_built"] = k.ships_built;
+  out["buildings_built"] = k.buildings_built;
+  out["techs_researched"] = k.techs_researched;
+  out["civs_destroyed"] = k.civs_destroyed;
+  out["commands_applied"] = k.commands_applied;
+  out["commands_failed"] = k.commands_failed;
+
+  json::object market;
+  for (int g = 0; g < game::kGoodsCount; ++g) {
+    const auto& rule = game::marketRule(game::kGoods[g]);
+    const double price = s.market.price[g];
+    market[std::string(game::resourceName(game::kGoods[g]))] = {
+        {"price", std::round(price * 1000) / 1000},
+        {"floor", rule.floor},
+        {"ceiling", rule.ceiling},
+        {"in_bounds", price >= rule.floor && price <= rule.ceiling}};
+  }
+  out["market"] = std::move(market);
+  if (!hashes.empty()) out["hashes"] = hashes;
+  return out;
+}
+
+void printText(const json::object& o) {
+  std::cout << "tick " << o.at("ticks") << "  state hash " << o.at("state_hash").as_string()
+            << "  tick ms median " << o.at("tick_ms").at("median") << " p99 "
+            << o.at("tick_ms").at("p99") << "\n";
+  for (const auto& v : o.at("civs").as_array()) {
+    const auto& c = v.as_object();
+    std::cout << "  " << c.at("name").as_string() << (c.at("alive").as_bool() ? "" : " (destroyed)")
+              << ": planets " << c.at("planets") << ", population " << c.at("population")
+              << ", score " << c.at("score").at("total") << "\n";
+  }
+  for (const char* key : {"colonies_founded", "trades", "wars", "peace_treaties", "battles",
+                          "invasions", "revolts", "events"}) {
+    std::cout << "  " << key << ": " << o.at(key) << "\n";
+  }
+}
+
+}  // namespace
+
+int runSim(const SimOptions& o) {
+  game::GameConfig config;
+  config.seed = o.seed;
+  config.systems = o.systems;
+  config.civs = o.civs;
+  config.players = 0;
+  if (auto problem = game::validateConfig(config)) {
+    std::cerr << "startales sim: " << problem->message << "\n";
+    return 2;
+  }
+  game::GameState state = game::newGame(config);
+  std::vector<double> tick_ms;
+  tick_ms.reserve(o.ticks);
+  json::array hashes;
+  for (int t = 0; t < o.ticks; ++t) {
+    const auto start = std::chrono::steady_clock::now();
+    auto notices = game::step(state);
+    const auto end = std::chrono::steady_clock::now();
+    tick_ms.push_back(std::chrono::duration<double, std::milli>(end - start).count());
+    if (o.hash_every > 0 && state.tick % o.hash_every == 0) {
+      hashes.push_back(json::value(hex(game::stateHash(state))));
+    }
+  }
+  auto out = summary(state, o, tick_ms, hashes);
+  if (o.json) {
+    std::cout << json::serialize(out) << "\n";
+  } else {
+    printText(out);
+  }
+  return 0;
+}
+
+}  // namespace startales::app

@@ -1,0 +1,127 @@
+// Relations between civilizations: treaties, wars, proposals and the slow drift of
+// opinion (borders breed friction, pacts breed trust).
+
+#include <algorithm>
+
+#include "game/sim.h"
+
+namespace startales::game {
+namespace {
+
+// Systems each civ owns or neighbours: two civs "share a border" when these overlap.
+std::vector<std::vector<bool>> territories(const GameState& s) {
+  std::vector<std::vector<bool>> t(s.civs.size());
+  for (const auto& civ : s.civs) {
+    if (!civ.alive) continue;
+    auto& mine = t[civ.id];
+    mine.assign(s.systems.size(), false);
+    for (PlanetId id : s.civ_planets[civ.id]) {
+      const auto& sys = s.systems[s.planets[id].system];
+      mine[sys.id] = true;
+      for (const auto& lane : sys.lanes) mine[lane.to] = true;
+    }
+  }
+  return t;
+}
+
+bool overlap(const std::vector<bool>& a, const std::vector<bool>& b) {
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (a[i] && b[i]) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void signTreaty(GameState& s, CivId a, CivId b, Treaty t, Notices& out) {
+  setTreaty(s, a, b, t);
+  addRelation(s, a, b, 10);
+  switch (t) {
+    case Treaty::kPeace: s.counters.peace_treaties++; break;
+    case Treaty::kTradePact: s.counters.trade_pacts++; break;
+    case Treaty::kAlliance: s.counters.alliances++; break;
+    default: break;
+  }
+  auto& n = notifyRef(s, out, kNone, "treaty_signed",
+                      "The " + s.civs[a].name + " and the " + s.civs[b].name + " signed " +
+                          (t == Treaty::kPeace ? "a peace treaty" :
+                           t == Treaty::kTradePact ? "a trade pact" : "an alliance") + ".");
+  n.other = a;
+  n.ref = static_cast<int32_t>(t);
+}
+
+void declareWar(GameState& s, CivId by, CivId target, Notices& out) {
+  auto start = [&](CivId a, CivId b, const std::string& why) {
+    setTreaty(s, a, b, Treaty::kWar);
+    addRelation(s, a, b, -40);
+    s.counters.wars++;
+    std::erase_if(s.proposals, [&](const Proposal& p) {
+      return (p.from == a && p.to == b) || (p.from == b && p.to == a);
+    });
+    auto& n = notifyRef(s, out, kNone, "war_declared",
+                        "The " + s.civs[a].name + " declared war on the " + s.civs[b].name + why + ".");
+    n.other = a;
+    n.ref = b;
+  };
+  start(by, target, "");
+  // Allies of the target answer the call, unless they are allied with the aggressor too.
+  for (const auto& ally : s.civs) {
+    if (!ally.alive || ally.id == by || ally.id == target) continue;
+    if (s.relation(ally.id, target).treaty != Treaty::kAlliance) continue;
+    const Treaty with_aggressor = s.relation(ally.id, by).treaty;
+    if (with_aggressor == Treaty::kAlliance || with_aggressor == Treaty::kWar ||
+        with_aggressor == Treaty::kNone) {
+      continue;
+    }
+    start(ally.id, by, " to defend its ally, the " + s.civs[target].name);
+  }
+}
+
+void runDiplomacy(GameState& s, Notices& out) {
+  // Proposals nobody answered lapse.
+  for (const auto& p : s.proposals) {
+    if (p.expires > s.tick) continue;
+    auto& n = notifyRef(s, out, p.from, "proposal_expired",
+                        "The " + s.civs[p.to].name + " did not answer your proposal of " +
+                            std::string(treatyName(p.treaty)) + ".");
+    n.other = p.to;
+    n.ref = p.id;
+  }
+  std::erase_if(s.proposals, [&](const Proposal& p) { return p.expires <= s.tick; });
+
+  if (s.tick % kDiplomacyPeriod != 0) return;
+  const auto land = territories(s);
+  const size_t n = s.civs.size();
+  for (size_t a = 0; a < n; ++a) {
+    if (!s.civs[a].alive) continue;
+    for (size_t b = a + 1; b < n; ++b) {
+      if (!s.civs[b].alive) continue;
+      const Relation& r = s.relation(a, b);
+      if (r.treaty == Treaty::kNone) continue;
+      int delta = s.rng.between(-2, 2);
+      if (r.score > 10) delta -= 1;  // opinions fade toward indifference
+      if (r.score < -10 && r.treaty != Treaty::kWar) delta += 1;
+      switch (r.treaty) {
+        case Treaty::kWar: delta -= 1; break;
+        case Treaty::kTradePact: delta += 1; break;
+        case Treaty::kAlliance: delta += 2; break;
+        default: break;
+      }
+      if (overlap(land[a], land[b])) {
+        delta -= 2;  // borders breed friction
+        if (s.civs[a].personality.aggression > 0.7 || s.civs[b].personality.aggression > 0.7) delta -= 1;
+      }
+      if (s.civs[a].policies.tariff >= 12 || s.civs[b].policies.tariff >= 12) delta -= 1;
+      for (size_t c = 0; c < n; ++c) {  // a common enemy unites
+        if (c != a && c != b && s.civs[c].alive && s.relation(a, c).treaty == Treaty::kWar &&
+            s.relation(b, c).treaty == Treaty::kWar) {
+          delta += 2;
+          break;
+        }
+      }
+      addRelation(s, static_cast<CivId>(a), static_cast<CivId>(b), delta);
+    }
+  }
+}
+
+}  // namespace startales::game
