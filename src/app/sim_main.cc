@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 #include "app/commands.h"
 #include "game/game.h"
@@ -30,8 +31,38 @@ double percentile(std::vector<double> values, double p) {
   return values[std::min(i, values.size() - 1)];
 }
 
+// What each civilization heard about, for judging pacing: counts by kind and the gaps
+// (in ticks) between consecutive notices addressed to it (or to everyone).
+struct NoticeLog {
+  std::map<std::string, int64_t> by_kind;
+  std::vector<int32_t> last;  // per civ
+  std::vector<double> gaps;   // all civs pooled
+  std::vector<double> longest;  // per civ
+
+  explicit NoticeLog(size_t civs) : last(civs, 0), longest(civs, 0) {}
+  void add(const std::vector<game::Notice>& notices, int32_t tick) {
+    std::vector<bool> heard(last.size(), false);
+    for (const auto& n : notices) {
+      by_kind[n.kind]++;
+      if (n.civ == game::kNone) {
+        heard.assign(heard.size(), true);
+      } else if (n.civ >= 0 && static_cast<size_t>(n.civ) < heard.size()) {
+        heard[n.civ] = true;
+      }
+    }
+    for (size_t c = 0; c < last.size(); ++c) {
+      if (!heard[c]) continue;
+      const double gap = tick - last[c];
+      gaps.push_back(gap);
+      longest[c] = std::max(longest[c], gap);
+      last[c] = tick;
+    }
+  }
+};
+
 json::object summary(const game::GameState& s, const SimOptions& o,
-                     const std::vector<double>& tick_ms, const json::array& hashes) {
+                     const std::vector<double>& tick_ms, const json::array& hashes,
+                     const NoticeLog& log) {
   json::object out;
   out["seed"] = o.seed;
   out["systems"] = o.systems;
@@ -128,6 +159,14 @@ json::object summary(const game::GameState& s, const SimOptions& o,
         {"in_bounds", price >= rule.floor && price <= rule.ceiling}};
   }
   out["market"] = std::move(market);
+  json::object kinds;
+  for (const auto& [kind, count] : log.by_kind) kinds[kind] = count;
+  out["notices"] = std::move(kinds);
+  double longest = 0;
+  for (double g : log.longest) longest = std::max(longest, g);
+  out["notice_gap_ticks"] = {{"median", percentile(log.gaps, 0.5)},
+                             {"p90", percentile(log.gaps, 0.9)},
+                             {"longest", longest}};
   if (!hashes.empty()) out["hashes"] = hashes;
   return out;
 }
@@ -164,16 +203,18 @@ int runSim(const SimOptions& o) {
   std::vector<double> tick_ms;
   tick_ms.reserve(o.ticks);
   json::array hashes;
+  NoticeLog log(state.civs.size());
   for (int t = 0; t < o.ticks; ++t) {
     const auto start = std::chrono::steady_clock::now();
     auto notices = game::step(state);
     const auto end = std::chrono::steady_clock::now();
     tick_ms.push_back(std::chrono::duration<double, std::milli>(end - start).count());
+    log.add(notices, state.tick);
     if (o.hash_every > 0 && state.tick % o.hash_every == 0) {
       hashes.push_back(json::value(hex(game::stateHash(state))));
     }
   }
-  auto out = summary(state, o, tick_ms, hashes);
+  auto out = summary(state, o, tick_ms, hashes, log);
   if (o.json) {
     std::cout << json::serialize(out) << "\n";
   } else {

@@ -2,33 +2,38 @@
 // opinion (borders breed friction, pacts breed trust).
 
 #include <algorithm>
+#include <cstdint>
 
 #include "game/sim.h"
 
 namespace startales::game {
 namespace {
 
-// Systems each civ owns or neighbours: two civs "share a border" when these overlap.
-std::vector<std::vector<bool>> territories(const GameState& s) {
-  std::vector<std::vector<bool>> t(s.civs.size());
+// Which pairs of civs share a border: some system is owned by or next to both.
+// Returns a civs x civs matrix. One pass over the planets, then one over the systems.
+std::vector<bool> borders(const GameState& s) {
+  const size_t n = s.civs.size();
+  std::vector<uint64_t> mask(s.systems.size(), 0);  // bit c: civ c owns or neighbours it
   for (const auto& civ : s.civs) {
     if (!civ.alive) continue;
-    auto& mine = t[civ.id];
-    mine.assign(s.systems.size(), false);
+    const uint64_t bit = uint64_t{1} << civ.id;
     for (PlanetId id : s.civ_planets[civ.id]) {
       const auto& sys = s.systems[s.planets[id].system];
-      mine[sys.id] = true;
-      for (const auto& lane : sys.lanes) mine[lane.to] = true;
+      mask[sys.id] |= bit;
+      for (const auto& lane : sys.lanes) mask[lane.to] |= bit;
     }
   }
-  return t;
-}
-
-bool overlap(const std::vector<bool>& a, const std::vector<bool>& b) {
-  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
-    if (a[i] && b[i]) return true;
+  std::vector<bool> shared(n * n, false);
+  for (uint64_t m : mask) {
+    if ((m & (m - 1)) == 0) continue;  // fewer than two civs here
+    for (size_t a = 0; a < n; ++a) {
+      if (!(m >> a & 1)) continue;
+      for (size_t b = a + 1; b < n; ++b) {
+        if (m >> b & 1) shared[a * n + b] = true;
+      }
+    }
   }
-  return false;
+  return shared;
 }
 
 }  // namespace
@@ -90,7 +95,7 @@ void runDiplomacy(GameState& s, Notices& out) {
   std::erase_if(s.proposals, [&](const Proposal& p) { return p.expires <= s.tick; });
 
   if (s.tick % kDiplomacyPeriod != 0) return;
-  const auto land = territories(s);
+  const auto shared = borders(s);  // kMaxCivs <= 64 fits the bit mask
   const size_t n = s.civs.size();
   for (size_t a = 0; a < n; ++a) {
     if (!s.civs[a].alive) continue;
@@ -107,7 +112,7 @@ void runDiplomacy(GameState& s, Notices& out) {
         case Treaty::kAlliance: delta += 2; break;
         default: break;
       }
-      if (overlap(land[a], land[b])) {
+      if (shared[a * n + b]) {
         delta -= 2;  // borders breed friction
         if (s.civs[a].personality.aggression > 0.7 || s.civs[b].personality.aggression > 0.7) delta -= 1;
       }

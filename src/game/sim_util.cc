@@ -162,6 +162,15 @@ void explore(GameState& s, CivId civ, SystemId system, Notices& out) {
   for (PlanetId p : s.systems[system].planets) {
     if (s.planets[p].owner >= 0) meet(s, civ, s.planets[p].owner, system, out);
   }
+  // Fleets: only worth scanning while someone alive is still unmet.
+  bool all_met = true;
+  for (const auto& other : s.civs) {
+    if (other.id != civ && other.alive && s.relation(civ, other.id).treaty == Treaty::kNone) {
+      all_met = false;
+      break;
+    }
+  }
+  if (all_met) return;
   for (const auto& f : s.fleets) {
     if (f.owner >= 0 && f.at == system && f.next == kNone) meet(s, civ, f.owner, system, out);
   }
@@ -209,18 +218,42 @@ void removeDeadFleets(GameState& s) {
   });
 }
 
+namespace {
+
+// "First" .. "Ninety Ninth": spoken ordinals, so every fleet name can be said aloud.
+std::string ordinalWords(int n) {
+  static constexpr std::array<std::string_view, 20> kUnits = {
+      "",         "First",     "Second",     "Third",      "Fourth",     "Fifth",    "Sixth",
+      "Seventh",  "Eighth",    "Ninth",      "Tenth",      "Eleventh",   "Twelfth",  "Thirteenth",
+      "Fourteenth", "Fifteenth", "Sixteenth", "Seventeenth", "Eighteenth", "Nineteenth"};
+  static constexpr std::array<std::string_view, 10> kTensOrdinal = {
+      "", "", "Twentieth", "Thirtieth", "Fortieth", "Fiftieth", "Sixtieth", "Seventieth",
+      "Eightieth", "Ninetieth"};
+  static constexpr std::array<std::string_view, 10> kTens = {
+      "", "", "Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety"};
+  if (n < 20) return std::string(kUnits[n]);
+  if (n % 10 == 0) return std::string(kTensOrdinal[n / 10]);
+  return std::string(kTens[n / 10]) + " " + std::string(kUnits[n % 10]);
+}
+
+}  // namespace
+
 std::string fleetName(const GameState& s, CivId owner) {
-  static constexpr std::array<std::string_view, 12> kOrdinals = {
-      "First",   "Second", "Third", "Fourth",  "Fifth",    "Sixth",
-      "Seventh", "Eighth", "Ninth", "Tenth",   "Eleventh", "Twelfth"};
   if (owner == kPirates) return "Pirate Raiders";
-  // The lowest ordinal not in use by this owner.
-  for (size_t i = 0; i < kOrdinals.size(); ++i) {
-    std::string name = std::string(kOrdinals[i]) + " Fleet";
-    bool used = std::any_of(s.fleets.begin(), s.fleets.end(), [&](const Fleet& f) {
-      return f.owner == owner && f.name == name;
-    });
-    if (!used) return name;
+  static const std::vector<std::string> kNames = [] {  // "First Fleet" .. "Ninety Ninth Fleet"
+    std::vector<std::string> names;
+    for (int i = 1; i < 100; ++i) names.push_back(ordinalWords(i) + " Fleet");
+    return names;
+  }();
+  // The lowest ordinal not in use by this owner, so names stay unique and short.
+  std::vector<bool> used(kNames.size(), false);
+  for (const auto& f : s.fleets) {
+    if (f.owner != owner) continue;
+    auto it = std::find(kNames.begin(), kNames.end(), f.name);
+    if (it != kNames.end()) used[it - kNames.begin()] = true;
+  }
+  for (size_t i = 0; i < kNames.size(); ++i) {
+    if (!used[i]) return kNames[i];
   }
   return "Reserve Fleet";
 }
