@@ -1,5 +1,7 @@
 #include "game/view.h"
 
+#include "game/game.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -140,6 +142,10 @@ View viewFor(const GameState& s, CivId civ) {
   for (size_t t = 0; t < c.techs.size(); ++t) {
     if (c.techs[t]) self.techs.push_back(static_cast<int32_t>(t));
   }
+  self.research_cost = c.researching != kNone ? techCost(c, c.researching) : 0;
+  self.research_rate = c.research_rate;
+  self.income = c.income;
+  self.explored_count = c.explored_count;
   self.war_weariness = c.war_weariness;
   self.shortage = c.shortage;
   self.score = c.score;

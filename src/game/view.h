@@ -42,6 +42,10 @@ struct SelfView {
   Policies policies;
   int32_t researching = kNone;                    // tech index or kNone
   double research_progress = 0;                   // research points
+  double research_cost = 0;                       // points the current tech needs
+  double research_rate = 0;                       // points last tick
+  Stock income{};                                 // net per resource last tick, trade excluded
+  int32_t explored_count = 0;                     // systems explored
   std::vector<int32_t> techs;                     // researched tech indices, ascending
   double war_weariness = 0;                       // 0..100
   std::array<double, kResourceCount> shortage{};  // fraction of last tick's need unmet
