@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -75,7 +75,8 @@ TEST(Serialize, DoublesAreBitExact) {
   GameState back;
   std::string error;
   ASSERT_TRUE(deserialize(serialize(s), back, error)) << error;
-  EXPECT_EQ(std::memcmp(&back.planets[0].population, &s.planets[0].population, 8), 0);
+  EXPECT_EQ(std::bit_cast<uint64_t>(back.planets[0].population),
+            std::bit_cast<uint64_t>(s.planets[0].population));
   EXPECT_TRUE(std::signbit(back.civs[0].stock[0]));
   EXPECT_EQ(back.market.price[0], 5e-324);
 }
@@ -262,7 +263,7 @@ TEST(StateHash, ChangesWithEveryField) {
       MUTATION(s.config.civs++),
       MUTATION(s.config.players++),
       MUTATION(s.config.player_names[0] = "Bo"),
-      MUTATION(s.config.player_names.push_back("")),
+      MUTATION(s.config.player_names.emplace_back()),
       MUTATION(s.tick++),
       MUTATION(s.rng.next()),
       MUTATION(s.systems[3].id++),

@@ -250,8 +250,9 @@ GameState gridState(int side, int civs) {
     StarSystem& sys = s.systems.emplace_back();
     sys.id = i;
     sys.name = "System " + std::to_string(i);
-    sys.x = 10.0 * (i % side);
-    sys.y = 10.0 * (i / side);
+    const int column = i % side, row = i / side;
+    sys.x = 10.0 * column;
+    sys.y = 10.0 * row;
   }
   for (SystemId i = 0; i < side * side; ++i) {
     for (SystemId j : {i - side, i - 1, i + 1, i + side}) {

@@ -61,6 +61,7 @@ std::vector<bool> slowCoverage(const GameState& s, CivId civ) {
 template <class T>
 std::vector<int32_t> ids(const std::vector<T>& items) {
   std::vector<int32_t> out;
+  out.reserve(items.size());
   for (const T& item : items) out.push_back(item.id);
   return out;
 }
