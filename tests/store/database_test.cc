@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "store/test_database.h"
+#include "support/test_database.h"
 
 namespace startales::store {
 namespace {

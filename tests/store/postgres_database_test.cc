@@ -6,7 +6,7 @@
 #include <future>
 
 #include "store/database.h"
-#include "store/test_database.h"
+#include "support/test_database.h"
 
 namespace startales::store {
 namespace {

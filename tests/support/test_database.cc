@@ -1,4 +1,4 @@
-#include "store/test_database.h"
+#include "support/test_database.h"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>

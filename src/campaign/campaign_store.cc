@@ -1,0 +1,285 @@
+#include "campaign/campaign_store.h"
+
+#include "common/base64.h"
+#include "store/database.h"
+
+namespace startales::campaign {
+
+namespace {
+
+constexpr const char* kCampaignColumns =
+    "id, name, mode, visibility, invite_code, host_user_id, status, systems, ai_empires, "
+    "max_players, tick_ms, seed, tick, created_at, started_at";
+
+CampaignRecord campaignFrom(const store::Row& r) {
+  CampaignRecord c;
+  c.id = r.getInt(0);
+  c.settings.name = r.getText(1);
+  c.settings.mode = r.getText(2);
+  c.settings.visibility = r.getText(3);
+  c.invite_code = r.getText(4);
+  c.host_user_id = r.getInt(5);
+  c.status = r.getText(6);
+  c.settings.systems = static_cast<int32_t>(r.getInt(7));
+  c.settings.ai_empires = static_cast<int32_t>(r.getInt(8));
+  c.settings.max_players = static_cast<int32_t>(r.getInt(9));
+  c.settings.tick_ms = static_cast<int32_t>(r.getInt(10));
+  c.settings.seed = r.getInt(11);
+  c.tick = static_cast<int32_t>(r.getInt(12));
+  c.created_at_ms = r.getInt(13);
+  c.started_at_ms = r.getInt(14);
+  return c;
+}
+
+LoggedCommand commandFrom(const store::Row& r) {
+  return LoggedCommand{r.getInt(0), static_cast<int32_t>(r.getInt(1)), r.getInt(2),
+                       static_cast<int32_t>(r.getInt(3)), r.getText(4), r.getInt(5)};
+}
+
+store::Value nullableText(const std::string& s) {
+  return s.empty() ? store::Value{} : store::Value{s};
+}
+
+}  // namespace
+
+Result<CampaignRecord> CampaignStore::create(const CampaignSettings& s, int64_t host,
+                                             const std::string& invite_code,
+                                             const Member& host_member, int64_t now_ms) {
+  CampaignRecord record;
+  auto done = db_.transaction([&](store::Connection& c) -> Result<void> {
+    auto r = c.query(
+        "INSERT INTO campaigns (name, mode, visibility, invite_code, host_user_id, status, "
+        "systems, ai_empires, max_players, tick_ms, seed, tick, created_at) "
+        "VALUES ($1, $2, $3, $4, $5, 'lobby', $6, $7, $8, $9, $10, 0, $11) RETURNING id",
+        {s.name, s.mode, s.visibility, nullableText(invite_code), host, int64_t{s.systems},
+         int64_t{s.ai_empires}, int64_t{s.max_players}, int64_t{s.tick_ms}, s.seed, now_ms});
+    if (!r) return r.error();
+    record.id = r->rows.front().getInt(0);
+    auto m = c.query(
+        "INSERT INTO campaign_members (campaign_id, user_id, role, civ_name, color, ready, "
+        "joined_at) VALUES ($1, $2, $3, $4, $5, 0, $6)",
+        {record.id, host, host_member.role, host_member.civ_name, host_member.color, now_ms});
+    if (!m) return m.error();
+    return {};
+  });
+  if (!done) return done.error();
+  record.settings = s;
+  record.invite_code = invite_code;
+  record.host_user_id = host;
+  record.created_at_ms = now_ms;
+  return record;
+}
+
+Result<std::optional<CampaignRecord>> CampaignStore::find(int64_t id) {
+  auto r = db_.query(std::string("SELECT ") + kCampaignColumns + " FROM campaigns WHERE id = $1",
+                     {id});
+  if (!r) return r.error();
+  if (r->empty()) return std::optional<CampaignRecord>();
+  return std::optional<CampaignRecord>(campaignFrom(r->rows.front()));
+}
+
+Result<std::vector<CampaignRecord>> CampaignStore::list(const CampaignFilter& f) {
+  std::string sql = std::string("SELECT ") + kCampaignColumns + " FROM campaigns c WHERE " +
+                    "(c.visibility = 'public' OR EXISTS (SELECT 1 FROM campaign_members m "
+                    "WHERE m.campaign_id = c.id AND m.user_id = $1))";
+  store::Params params{f.viewer};
+  if (f.status) {
+    params.emplace_back(*f.status);
+    sql += " AND c.status = $" + std::to_string(params.size());
+  }
+  if (f.member) {
+    params.emplace_back(*f.member);
+    sql += " AND EXISTS (SELECT 1 FROM campaign_members m WHERE m.campaign_id = c.id AND "
+           "m.user_id = $" + std::to_string(params.size()) + ")";
+  }
+  params.emplace_back(int64_t{f.limit});
+  sql += " ORDER BY c.id DESC LIMIT $" + std::to_string(params.size());
+  auto r = db_.query(sql, params);
+  if (!r) return r.error();
+  std::vector<CampaignRecord> out;
+  for (const auto& row : r->rows) out.push_back(campaignFrom(row));
+  return out;
+}
+
+Result<std::vector<CampaignRecord>> CampaignStore::active() {
+  auto r = db_.query(std::string("SELECT ") + kCampaignColumns +
+                     " FROM campaigns WHERE status IN ('running', 'paused') ORDER BY id");
+  if (!r) return r.error();
+  std::vector<CampaignRecord> out;
+  for (const auto& row : r->rows) out.push_back(campaignFrom(row));
+  return out;
+}
+
+Result<void> CampaignStore::remove(int64_t id) {
+  auto r = db_.query("DELETE FROM campaigns WHERE id = $1", {id});
+  if (!r) return r.error();
+  return {};
+}
+
+Result<std::vector<Member>> CampaignStore::members(int64_t campaign) {
+  auto r = db_.query(
+      "SELECT m.user_id, u.username, m.role, m.civ_name, m.color, m.civ, m.ready, m.joined_at "
+      "FROM campaign_members m JOIN users u ON u.id = m.user_id WHERE m.campaign_id = $1 "
+      "ORDER BY m.joined_at, m.user_id",
+      {campaign});
+  if (!r) return r.error();
+  std::vector<Member> out;
+  for (const auto& row : r->rows) {
+    Member m;
+    m.user_id = row.getInt(0);
+    m.username = row.getText(1);
+    m.role = row.getText(2);
+    m.civ_name = row.getText(3);
+    m.color = row.getText(4);
+    m.civ = row.isNull(5) ? -1 : static_cast<int32_t>(row.getInt(5));
+    m.ready = row.getInt(6) != 0;
+    m.joined_at_ms = row.getInt(7);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Result<void> CampaignStore::addMember(int64_t campaign, const Member& m) {
+  auto r = db_.query(
+      "INSERT INTO campaign_members (campaign_id, user_id, role, civ_name, color, ready, "
+      "joined_at) VALUES ($1, $2, $3, $4, $5, 0, $6)",
+      {campaign, m.user_id, m.role, m.civ_name, m.color, m.joined_at_ms});
+  if (!r) {
+    if (r.error().code == "db_constraint") {
+      return makeError("already_joined", "You have already joined this campaign.");
+    }
+    return r.error();
+  }
+  return {};
+}
+
+Result<void> CampaignStore::removeMember(int64_t campaign, int64_t user) {
+  auto r = db_.query("DELETE FROM campaign_members WHERE campaign_id = $1 AND user_id = $2",
+                     {campaign, user});
+  if (!r) return r.error();
+  return {};
+}
+
+Result<void> CampaignStore::setReady(int64_t campaign, int64_t user, bool ready) {
+  auto r = db_.query(
+      "UPDATE campaign_members SET ready = $3 WHERE campaign_id = $1 AND user_id = $2",
+      {campaign, user, int64_t{ready ? 1 : 0}});
+  if (!r) return r.error();
+  return {};
+}
+
+Result<void> CampaignStore::setStatus(int64_t campaign, const std::string& status) {
+  auto r = db_.query("UPDATE campaigns SET status = $2 WHERE id = $1", {campaign, status});
+  if (!r) return r.error();
+  return {};
+}
+
+Result<void> CampaignStore::start(int64_t campaign,
+                                  const std::vector<std::pair<int64_t, int32_t>>& civs,
+                                  int64_t now_ms) {
+  return db_.transaction([&](store::Connection& c) -> Result<void> {
+    auto r = c.query(
+        "UPDATE campaigns SET status = 'running', started_at = $2 WHERE id = $1 AND "
+        "status = 'lobby'",
+        {campaign, now_ms});
+    if (!r) return r.error();
+    if (r->affected != 1) {
+      return makeError("invalid_state", "The campaign has already started.");
+    }
+    for (const auto& [user, civ] : civs) {
+      auto m = c.query(
+          "UPDATE campaign_members SET civ = $3 WHERE campaign_id = $1 AND user_id = $2",
+          {campaign, user, int64_t{civ}});
+      if (!m) return m.error();
+    }
+    return {};
+  });
+}
+
+Result<void> CampaignStore::appendCommands(int64_t campaign,
+                                           const std::vector<LoggedCommand>& commands) {
+  if (commands.empty()) return {};
+  return db_.transaction([&](store::Connection& c) -> Result<void> {
+    for (const auto& cmd : commands) {
+      auto r = c.query(
+          "INSERT INTO campaign_commands (campaign_id, seq, tick, user_id, civ, command, "
+          "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+          {campaign, cmd.seq, int64_t{cmd.tick}, cmd.user_id, int64_t{cmd.civ}, cmd.command,
+           cmd.created_at_ms});
+      if (!r) return r.error();
+    }
+    return {};
+  });
+}
+
+Result<std::vector<LoggedCommand>> CampaignStore::commandsAfter(int64_t campaign, int64_t after,
+                                                                std::optional<int64_t> user,
+                                                                int32_t limit) {
+  std::string sql =
+      "SELECT seq, tick, user_id, civ, command, created_at FROM campaign_commands "
+      "WHERE campaign_id = $1 AND seq > $2";
+  store::Params params{campaign, after};
+  if (user) {
+    params.emplace_back(*user);
+    sql += " AND user_id = $3";
+  }
+  params.emplace_back(int64_t{limit});
+  sql += " ORDER BY seq LIMIT $" + std::to_string(params.size());
+  auto r = db_.query(sql, params);
+  if (!r) return r.error();
+  std::vector<LoggedCommand> out;
+  for (const auto& row : r->rows) out.push_back(commandFrom(row));
+  return out;
+}
+
+Result<std::vector<LoggedCommand>> CampaignStore::commandsSinceTick(int64_t campaign,
+                                                                    int32_t tick) {
+  auto r = db_.query(
+      "SELECT seq, tick, user_id, civ, command, created_at FROM campaign_commands "
+      "WHERE campaign_id = $1 AND tick > $2 ORDER BY seq",
+      {campaign, int64_t{tick}});
+  if (!r) return r.error();
+  std::vector<LoggedCommand> out;
+  for (const auto& row : r->rows) out.push_back(commandFrom(row));
+  return out;
+}
+
+Result<void> CampaignStore::saveSnapshot(int64_t campaign, const Snapshot& s, int64_t now_ms,
+                                         int keep) {
+  return db_.transaction([&](store::Connection& c) -> Result<void> {
+    auto r = c.query(
+        "INSERT INTO campaign_snapshots (campaign_id, tick, state_hash, data, created_at) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        {campaign, int64_t{s.tick}, s.state_hash, base64Encode(s.data), now_ms});
+    if (!r) return r.error();
+    auto t = c.query("UPDATE campaigns SET tick = $2 WHERE id = $1", {campaign, int64_t{s.tick}});
+    if (!t) return t.error();
+    auto d = c.query(
+        "DELETE FROM campaign_snapshots WHERE campaign_id = $1 AND tick < (SELECT MIN(tick) FROM "
+        "(SELECT tick FROM campaign_snapshots WHERE campaign_id = $1 ORDER BY tick DESC "
+        "LIMIT $2) AS newest)",
+        {campaign, int64_t{keep}});
+    if (!d) return d.error();
+    return {};
+  });
+}
+
+Result<std::optional<Snapshot>> CampaignStore::latestSnapshot(int64_t campaign) {
+  auto r = db_.query(
+      "SELECT tick, state_hash, data FROM campaign_snapshots WHERE campaign_id = $1 "
+      "ORDER BY tick DESC LIMIT 1",
+      {campaign});
+  if (!r) return r.error();
+  if (r->empty()) return std::optional<Snapshot>();
+  const auto& row = r->rows.front();
+  auto data = base64Decode(row.getText(2));
+  if (!data) {
+    return makeError("snapshot_corrupt", "The snapshot of campaign " + std::to_string(campaign) +
+                                             " at tick " + row.getText(0) +
+                                             " is not valid base64.");
+  }
+  return std::optional<Snapshot>(
+      Snapshot{static_cast<int32_t>(row.getInt(0)), row.getText(1), std::move(*data)});
+}
+
+}  // namespace startales::campaign

@@ -1,0 +1,115 @@
+#pragma once
+
+// Campaigns in the database: lobby records, members, the durable command log and snapshots.
+// Blocking: call from a worker pool, never from a network thread or a campaign strand.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace startales::store {
+class Database;
+}
+
+namespace startales::campaign {
+
+struct CampaignSettings {
+  std::string name;
+  std::string mode = "coop";         // coop | conquest
+  std::string visibility = "public";  // public | private
+  int32_t systems = 100;
+  int32_t ai_empires = 3;
+  int32_t max_players = 4;  // 1..16
+  int32_t tick_ms = 1000;   // real milliseconds per game tick
+  int64_t seed = 0;
+};
+
+struct CampaignRecord {
+  int64_t id = 0;
+  CampaignSettings settings;
+  std::string invite_code;  // empty for public campaigns
+  int64_t host_user_id = 0;
+  std::string status = "lobby";  // lobby | running | paused | finished
+  int32_t tick = 0;              // tick of the latest snapshot
+  int64_t created_at_ms = 0;
+  int64_t started_at_ms = 0;  // 0 until started
+};
+
+struct Member {
+  int64_t user_id = 0;
+  std::string username;
+  std::string role = "player";  // player | observer
+  std::string civ_name;
+  std::string color;  // "#rrggbb"
+  int32_t civ = -1;   // civilization id once started; -1 before or for observers
+  bool ready = false;
+  int64_t joined_at_ms = 0;
+};
+
+struct LoggedCommand {
+  int64_t seq = 0;
+  int32_t tick = 0;  // the tick that applies it
+  int64_t user_id = 0;
+  int32_t civ = 0;
+  std::string command;  // JSON
+  int64_t created_at_ms = 0;
+};
+
+struct Snapshot {
+  int32_t tick = 0;
+  std::string state_hash;  // 16 hex digits
+  std::string data;        // the game's binary snapshot
+};
+
+struct CampaignFilter {
+  std::optional<std::string> status;
+  std::optional<int64_t> member;  // only campaigns this user belongs to
+  int64_t viewer = 0;  // private campaigns are listed only to their members
+  int32_t limit = 100;
+};
+
+class CampaignStore {
+ public:
+  explicit CampaignStore(store::Database& db) : db_(db) {}
+
+  // Creates the campaign with the host as its first member (a player).
+  Result<CampaignRecord> create(const CampaignSettings& settings, int64_t host,
+                                const std::string& invite_code, const Member& host_member,
+                                int64_t now_ms);
+  Result<std::optional<CampaignRecord>> find(int64_t id);
+  Result<std::vector<CampaignRecord>> list(const CampaignFilter& filter);
+  // Campaigns a server should be simulating (running or paused).
+  Result<std::vector<CampaignRecord>> active();
+  Result<void> remove(int64_t id);
+
+  Result<std::vector<Member>> members(int64_t campaign);
+  // Error "already_joined" when the user is a member.
+  Result<void> addMember(int64_t campaign, const Member& member);
+  Result<void> removeMember(int64_t campaign, int64_t user);
+  Result<void> setReady(int64_t campaign, int64_t user, bool ready);
+  Result<void> setStatus(int64_t campaign, const std::string& status);
+  // Marks the campaign running and records each player's civilization, atomically.
+  Result<void> start(int64_t campaign, const std::vector<std::pair<int64_t, int32_t>>& civs,
+                     int64_t now_ms);
+
+  // Appends commands in one transaction (group commit).
+  Result<void> appendCommands(int64_t campaign, const std::vector<LoggedCommand>& commands);
+  // Commands with seq > after, oldest first; only `user`'s when given.
+  Result<std::vector<LoggedCommand>> commandsAfter(int64_t campaign, int64_t after,
+                                                   std::optional<int64_t> user, int32_t limit);
+  // Commands applied after `tick` (for replay from a snapshot), in seq order.
+  Result<std::vector<LoggedCommand>> commandsSinceTick(int64_t campaign, int32_t tick);
+
+  // Saves a snapshot, keeps only the newest `keep`, and records its tick on the campaign.
+  Result<void> saveSnapshot(int64_t campaign, const Snapshot& snapshot, int64_t now_ms,
+                            int keep = 2);
+  Result<std::optional<Snapshot>> latestSnapshot(int64_t campaign);
+
+ private:
+  store::Database& db_;
+};
+
+}  // namespace startales::campaign

@@ -1,0 +1,139 @@
+#include "campaign/campaign_store.h"
+
+#include <gtest/gtest.h>
+
+#include "store/database.h"
+#include "support/test_database.h"
+
+namespace startales::campaign {
+namespace {
+
+class CampaignStoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    auto t = store::TestDatabase::create(GetParam());
+    ASSERT_TRUE(t.ok()) << t.error().message;
+    test_db_ = std::move(t).value();
+    auto db = store::Database::open(test_db_->config());
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    db_ = std::move(db).value();
+    ASSERT_TRUE(store::migrate(*db_).ok());
+    store_ = std::make_unique<CampaignStore>(*db_);
+    alice_ = user("alice");
+    bob_ = user("bob");
+  }
+  void TearDown() override {
+    store_.reset();
+    db_.reset();
+    test_db_.reset();
+  }
+
+  int64_t user(const std::string& name) {
+    auto r = db_->query(
+        "INSERT INTO users (username, username_key, password_hash, created_at) "
+        "VALUES ($1, $1, 'x', 0) RETURNING id",
+        {name});
+    EXPECT_TRUE(r.ok());
+    return r->rows.front().getInt(0);
+  }
+
+  CampaignRecord make(const std::string& visibility = "public") {
+    CampaignSettings s;
+    s.name = "Test";
+    s.visibility = visibility;
+    s.seed = 42;
+    Member host;
+    host.civ_name = "Vega";
+    host.color = "#ff0000";
+    auto c = store_->create(s, alice_, visibility == "private" ? "CODE12" : "", host, 1000);
+    EXPECT_TRUE(c.ok()) << c.error().message;
+    return *c;
+  }
+
+  std::unique_ptr<store::TestDatabase> test_db_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<CampaignStore> store_;
+  int64_t alice_ = 0, bob_ = 0;
+};
+
+TEST_P(CampaignStoreTest, CreateFindAndMembers) {
+  const auto c = make();
+  auto found = store_->find(c.id);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->settings.seed, 42);
+  EXPECT_EQ((*found)->status, "lobby");
+  auto members = store_->members(c.id);
+  ASSERT_TRUE(members.ok());
+  ASSERT_EQ(members->size(), 1u);
+  EXPECT_EQ(members->at(0).username, "alice");
+  EXPECT_EQ(members->at(0).civ, -1);
+
+  Member m;
+  m.user_id = bob_;
+  m.civ_name = "Lyra";
+  m.color = "#00ff00";
+  m.joined_at_ms = 2000;
+  ASSERT_TRUE(store_->addMember(c.id, m).ok());
+  auto again = store_->addMember(c.id, m);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, "already_joined");
+  ASSERT_TRUE(store_->setReady(c.id, bob_, true).ok());
+  ASSERT_TRUE(store_->start(c.id, {{alice_, 0}, {bob_, 1}}, 3000).ok());
+  members = store_->members(c.id);
+  EXPECT_EQ(members->at(1).civ, 1);
+  EXPECT_TRUE(members->at(1).ready);
+  auto twice = store_->start(c.id, {}, 4000);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().code, "invalid_state");
+  auto active = store_->active();
+  ASSERT_EQ(active->size(), 1u);
+}
+
+TEST_P(CampaignStoreTest, PrivateCampaignsAreListedOnlyToMembers) {
+  make("public");
+  const auto secret = make("private");
+  CampaignFilter f;
+  f.viewer = bob_;
+  EXPECT_EQ(store_->list(f)->size(), 1u);
+  f.viewer = alice_;
+  EXPECT_EQ(store_->list(f)->size(), 2u);
+  f.member = bob_;
+  EXPECT_EQ(store_->list(f)->size(), 0u);
+  EXPECT_EQ((*store_->find(secret.id))->invite_code, "CODE12");
+}
+
+TEST_P(CampaignStoreTest, CommandLogAndSnapshots) {
+  const auto c = make();
+  std::vector<LoggedCommand> batch = {{1, 5, alice_, 0, R"({"type":"research","tech":"Hydroponics"})", 10},
+                                      {2, 5, bob_, 1, R"({"type":"declare_war","target":0})", 11},
+                                      {3, 6, alice_, 0, R"({"type":"build"})", 12}};
+  ASSERT_TRUE(store_->appendCommands(c.id, batch).ok());
+  auto mine = store_->commandsAfter(c.id, 0, alice_, 100);
+  ASSERT_EQ(mine->size(), 2u);
+  EXPECT_EQ(mine->at(1).seq, 3);
+  auto since = store_->commandsSinceTick(c.id, 5);
+  ASSERT_EQ(since->size(), 1u);
+  EXPECT_EQ(since->at(0).tick, 6);
+  // A duplicate sequence number fails the whole batch.
+  auto dup = store_->appendCommands(c.id, {{4, 7, alice_, 0, "{}", 13}, {3, 7, alice_, 0, "{}", 13}});
+  EXPECT_FALSE(dup.ok());
+  EXPECT_EQ(store_->commandsAfter(c.id, 3, std::nullopt, 100)->size(), 0u);
+
+  std::string binary("\x00\x01\xff snapshot", 12);
+  for (int tick : {10, 20, 30}) {
+    ASSERT_TRUE(store_->saveSnapshot(c.id, {tick, "00000000000000ab", binary}, 5, 2).ok());
+  }
+  auto latest = store_->latestSnapshot(c.id);
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->tick, 30);
+  EXPECT_EQ((*latest)->data, binary);
+  auto count = db_->query("SELECT COUNT(*) FROM campaign_snapshots");
+  EXPECT_EQ(count->rows.front().getInt(0), 2);
+  EXPECT_EQ((*store_->find(c.id))->tick, 30);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CampaignStoreTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace startales::campaign
