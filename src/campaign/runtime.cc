@@ -1,0 +1,495 @@
+#include "campaign/runtime.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+
+#include "campaign/command_codec.h"
+#include "campaign/view_codec.h"
+#include "common/log.h"
+#include "game/serialize.h"
+
+namespace startales::campaign {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+namespace {
+
+std::string hex(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::shared_ptr<const std::string> message(json::object body) {
+  return std::make_shared<const std::string>(json::serialize(body));
+}
+
+// Runs `body` (a callable returning awaitable<T>) on `strand` and resumes the caller on its
+// own executor with the result. T need not be default-constructible.
+//
+// GCC 12 destroys temporaries that appear in a co_await full-expression twice (a lambda
+// holding a shared_ptr loses a reference each time), so callers name their lambdas and
+// this function creates the operation before awaiting it. Keep to that pattern here.
+template <typename Strand, typename Body>
+auto onStrand(Strand& strand, Body body)
+    -> asio::awaitable<typename std::invoke_result_t<Body&>::value_type> {
+  using T = typename std::invoke_result_t<Body&>::value_type;
+  auto wrapped = [body = std::move(body)]() mutable -> asio::awaitable<std::optional<T>> {
+    co_return co_await body();
+  };
+  auto op = asio::co_spawn(strand, std::move(wrapped), asio::use_awaitable);
+  std::optional<T> out = co_await std::move(op);
+  co_return std::move(*out);
+}
+
+}  // namespace
+
+struct CampaignRuntime::Waiting {
+  explicit Waiting(asio::any_io_executor ex) : timer(ex, steady_clock::time_point::max()) {}
+  game::Command command;
+  int64_t user = 0;
+  std::optional<Result<CommandAck>> result;
+  asio::steady_timer timer;  // cancelled when result is set
+};
+
+struct CampaignRuntime::Feed {
+  game::View last;  // the view the subscribers hold (players only)
+  std::deque<std::pair<int32_t, std::shared_ptr<const std::string>>> recent;  // tick, delta
+  std::vector<std::weak_ptr<Subscriber>> subscribers;
+  int32_t idle_since = 0;  // tick the last subscriber left
+};
+
+game::GameConfig CampaignRuntime::gameConfig(const CampaignRecord& record,
+                                             const std::vector<Member>& players) {
+  game::GameConfig config;
+  config.seed = static_cast<uint64_t>(record.settings.seed);
+  config.systems = record.settings.systems;
+  config.players = static_cast<int>(players.size());
+  config.civs = config.players + record.settings.ai_empires;
+  for (const auto& p : players) config.player_names.push_back(p.civ_name);
+  return config;
+}
+
+Result<game::GameState> CampaignRuntime::restore(CampaignStore& store,
+                                                 const CampaignRecord& record,
+                                                 const std::vector<Member>& players) {
+  game::GameState state;
+  auto snapshot = store.latestSnapshot(record.id);
+  if (!snapshot) return snapshot.error();
+  if (*snapshot) {
+    std::string error;
+    if (!game::deserialize((*snapshot)->data, state, error)) {
+      return makeError("snapshot_corrupt", "The snapshot of campaign " + std::to_string(record.id) +
+                                               " at tick " + std::to_string((*snapshot)->tick) +
+                                               " cannot be read: " + error);
+    }
+    if (hex(game::stateHash(state)) != (*snapshot)->state_hash) {
+      return makeError("snapshot_corrupt", "The snapshot of campaign " + std::to_string(record.id) +
+                                               " at tick " + std::to_string((*snapshot)->tick) +
+                                               " does not match its recorded hash.");
+    }
+  } else {
+    const auto config = gameConfig(record, players);
+    if (auto problem = game::validateConfig(config)) {
+      return makeError("invalid_campaign", problem->message);
+    }
+    state = game::newGame(config);
+  }
+  auto commands = store.commandsSinceTick(record.id, state.tick);
+  if (!commands) return commands.error();
+  // Replay exactly as the campaign lived: a command acknowledged for tick T was queued
+  // while the state was at T - 1, after the AI's commands from that step.
+  for (const auto& logged : *commands) {
+    auto action = parseAction(json::parse(logged.command));
+    if (!action) {
+      return makeError("command_log_corrupt", "Command " + std::to_string(logged.seq) +
+                                                  " of campaign " + std::to_string(record.id) +
+                                                  " cannot be read: " + action.error().message);
+    }
+    while (state.tick < logged.tick - 1) game::step(state);
+    (void)game::submit(state, game::Command{logged.civ, *action});  // same verdict as live
+  }
+  if (!commands->empty()) {
+    while (state.tick < commands->back().tick) game::step(state);
+  }
+  return state;
+}
+
+std::shared_ptr<CampaignRuntime> CampaignRuntime::create(asio::io_context& sim_io,
+                                                         const CampaignRecord& record,
+                                                         game::GameState state,
+                                                         CampaignStore& store,
+                                                         WorkerPool& workers, const Clock& clock,
+                                                         const RuntimeConfig& config) {
+  return std::shared_ptr<CampaignRuntime>(
+      new CampaignRuntime(sim_io, record, std::move(state), store, workers, clock, config));
+}
+
+CampaignRuntime::CampaignRuntime(asio::io_context& sim_io, const CampaignRecord& record,
+                                 game::GameState state, CampaignStore& store,
+                                 WorkerPool& workers, const Clock& clock,
+                                 const RuntimeConfig& config)
+    : id_(record.id),
+      tick_ms_(record.settings.tick_ms),
+      config_(config),
+      store_(store),
+      workers_(workers),
+      clock_(clock),
+      strand_(asio::make_strand(sim_io)),
+      state_(std::move(state)),
+      tick_timer_(strand_) {}
+
+void CampaignRuntime::start(bool paused) {
+  asio::dispatch(strand_, [self = shared_from_this(), paused] {
+    if (self->running_) return;
+    self->running_ = true;
+    self->paused_ = paused;
+    // The lambda's capture keeps the runtime alive for as long as the loop runs.
+    asio::co_spawn(
+        self->strand_, [self]() -> asio::awaitable<void> { co_await self->tickLoop(); },
+        asio::detached);
+  });
+}
+
+asio::awaitable<void> CampaignRuntime::tickLoop() {
+  auto next = steady_clock::now() + milliseconds(tick_ms_);
+  while (running_) {
+    tick_timer_.expires_at(paused_ ? steady_clock::time_point::max() : next);
+    boost::system::error_code ec;
+    co_await tick_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (!running_) break;
+    if (paused_ || (ec && steady_clock::now() < next)) {  // woken by pause/resume
+      if (!paused_ && ec) continue;
+      next = steady_clock::now() + milliseconds(tick_ms_);
+      continue;
+    }
+    co_await flush();  // commands validated during this tick apply at the next one
+    if (!running_) break;
+    const auto notices = game::step(state_);
+    publish(notices);
+    if (state_.tick % config_.snapshot_every == 0) snapshotAsync();
+    next += milliseconds(tick_ms_);
+    const auto now = steady_clock::now();
+    if (next < now - milliseconds(tick_ms_ * 5)) next = now;  // fell far behind: don't sprint
+  }
+}
+
+asio::awaitable<void> CampaignRuntime::setPaused(bool paused) {
+  auto body = [self = shared_from_this(), paused]() -> asio::awaitable<bool> {
+    if (self->paused_ != paused) {
+      self->paused_ = paused;
+      self->tick_timer_.cancel();
+    }
+    co_return true;
+  };
+  auto op = onStrand(strand_, std::move(body));
+  co_await std::move(op);
+}
+
+asio::awaitable<Result<void>> CampaignRuntime::stop() {
+  auto body = [self = shared_from_this()] { return self->stopOnStrand(); };
+  auto op = onStrand(strand_, std::move(body));
+  co_return co_await std::move(op);
+}
+
+asio::awaitable<Result<void>> CampaignRuntime::stopOnStrand() {
+  running_ = false;
+  stopping_ = true;
+  tick_timer_.cancel();
+  co_await flush();
+  Snapshot snap{state_.tick, hex(game::stateHash(state_)), game::serialize(state_)};
+  const int64_t now = clock_.nowMs();
+  auto save = [this, &snap, now]() { return store_.saveSnapshot(id_, snap, now); };
+  co_return co_await workers_.run(save);
+}
+
+asio::awaitable<Result<CommandAck>> CampaignRuntime::command(int64_t user, game::CivId civ,
+                                                             game::Action action) {
+  auto body = [self = shared_from_this(), user, civ,
+                                        action = std::move(action)]() mutable {
+    return self->commandOnStrand(user, civ, std::move(action));
+  };
+  auto op = onStrand(strand_, std::move(body));
+  co_return co_await std::move(op);
+}
+
+asio::awaitable<Result<CommandAck>> CampaignRuntime::commandOnStrand(int64_t user, game::CivId civ,
+                                                                     game::Action action) {
+  if (stopping_) co_return makeError("stopped", "The campaign is shutting down; try again.");
+  if (batch_.size() >= config_.max_queued_commands) {
+    co_return makeError("overloaded", "Too many commands are waiting in this campaign; "
+                                      "try again in a moment.");
+  }
+  game::Command command{civ, std::move(action)};
+  if (auto rejection = game::validate(state_, command)) {
+    co_return makeError(rejection->code, rejection->message);
+  }
+  auto waiting = std::make_shared<Waiting>(strand_);
+  waiting->command = std::move(command);
+  waiting->user = user;
+  batch_.push_back(waiting);
+  scheduleFlush();
+  boost::system::error_code ec;
+  while (!waiting->result) {
+    co_await waiting->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  co_return std::move(*waiting->result);
+}
+
+void CampaignRuntime::scheduleFlush() {
+  if (flush_scheduled_) return;
+  flush_scheduled_ = true;
+  asio::co_spawn(
+      strand_,
+      [self = shared_from_this()]() -> asio::awaitable<void> {
+        asio::steady_timer wait(self->strand_, milliseconds(self->config_.flush_delay_ms));
+        boost::system::error_code ec;
+        co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        self->flush_scheduled_ = false;
+        co_await self->flush();
+      },
+      asio::detached);
+}
+
+asio::awaitable<void> CampaignRuntime::flush() {
+  // One flush at a time: the next batch's sequence numbers follow this one's.
+  while (flushing_) {
+    auto done = flush_done_;
+    boost::system::error_code ec;
+    co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  if (batch_.empty()) co_return;
+  flushing_ = true;
+  flush_done_ = std::make_shared<asio::steady_timer>(strand_, steady_clock::time_point::max());
+  auto items = std::move(batch_);
+  batch_.clear();
+
+  const int32_t apply_tick = state_.tick + 1;
+  std::vector<LoggedCommand> records;
+  records.reserve(items.size());
+  const int64_t now = clock_.nowMs();
+  for (size_t i = 0; i < items.size(); ++i) {
+    records.push_back(LoggedCommand{state_.next_seq + static_cast<int64_t>(i), apply_tick,
+                                    items[i]->user, items[i]->command.civ,
+                                    json::serialize(actionToJson(items[i]->command.action)), now});
+  }
+  auto written = co_await workers_.run(
+      [this, &records]() { return store_.appendCommands(id_, records); });
+
+  for (size_t i = 0; i < items.size(); ++i) {
+    auto& w = *items[i];
+    if (!written) {
+      w.result = written.error();
+    } else {
+      auto verdict = game::submit(state_, w.command);
+      if (auto* rejection = std::get_if<game::Rejection>(&verdict)) {
+        w.result = makeError(rejection->code, rejection->message);  // the log replays the same
+      } else {
+        w.result = CommandAck{records[i].seq, apply_tick};
+      }
+    }
+    w.timer.cancel();
+  }
+  if (!written) {
+    logging::error("command log write failed", {{"campaign", id_},
+                                                {"commands", static_cast<int64_t>(items.size())},
+                                                {"error", written.error().message}});
+  }
+  flushing_ = false;
+  flush_done_->cancel();
+}
+
+CampaignRuntime::Feed& CampaignRuntime::feedFor(game::CivId civ) {
+  auto it = feeds_.find(civ);
+  if (it != feeds_.end()) return it->second;
+  Feed& feed = feeds_[civ];
+  if (civ != game::kNone) feed.last = game::viewFor(state_, civ);
+  feed.idle_since = state_.tick;
+  return feed;
+}
+
+std::string CampaignRuntime::publicViewJson() const {
+  json::array civs;
+  for (const auto& c : state_.civs) {
+    civs.push_back({{"id", c.id},
+                    {"name", c.name},
+                    {"alive", c.alive},
+                    {"planets", state_.civ_planets[c.id].size()},
+                    {"score", std::round(c.score.total() * 10) / 10}});
+  }
+  game::View market_only;
+  market_only.market = state_.market;
+  json::object view{{"tick", state_.tick}, {"civs", std::move(civs)}};
+  view["market"] = viewToJson(market_only).at("market");
+  return json::serialize(view);
+}
+
+void CampaignRuntime::publish(const std::vector<game::Notice>& notices) {
+  const int32_t tick = state_.tick;
+  for (auto it = feeds_.begin(); it != feeds_.end();) {
+    auto& [civ, feed] = *it;
+    std::erase_if(feed.subscribers, [](const auto& w) { return w.expired(); });
+    if (feed.subscribers.empty() && tick - feed.idle_since > config_.feed_linger_ticks) {
+      it = feeds_.erase(it);
+      continue;
+    }
+    std::shared_ptr<const std::string> msg;
+    if (civ == game::kNone) {
+      msg = std::make_shared<const std::string>(
+          R"({"type":"delta","campaign":)" + std::to_string(id_) + R"(,"tick":)" +
+          std::to_string(tick) + R"(,"public":)" + publicViewJson() + "}");
+    } else {
+      game::View view = game::viewFor(state_, civ);
+      const auto delta = game::diffViews(feed.last, view);
+      feed.last = std::move(view);
+      msg = message({{"type", "delta"},
+                     {"campaign", id_},
+                     {"tick", tick},
+                     {"delta", deltaToJson(delta)}});
+    }
+    feed.recent.emplace_back(tick, msg);
+    while (feed.recent.size() > static_cast<size_t>(config_.delta_history)) feed.recent.pop_front();
+    for (const auto& w : feed.subscribers) {
+      if (auto s = w.lock()) s->deliver(msg);
+    }
+    ++it;
+  }
+  for (const auto& n : notices) {
+    auto msg = message({{"type", "event"}, {"campaign", id_}, {"tick", n.tick},
+                        {"notice", noticeToJson(n)}});
+    for (auto& [civ, feed] : feeds_) {
+      if (n.civ != game::kNone && n.civ != civ) continue;
+      for (const auto& w : feed.subscribers) {
+        if (auto s = w.lock()) s->deliver(msg);
+      }
+    }
+  }
+}
+
+void CampaignRuntime::broadcast(const std::shared_ptr<const std::string>& msg) {
+  for (auto& [civ, feed] : feeds_) {
+    for (const auto& w : feed.subscribers) {
+      if (auto s = w.lock()) s->deliver(msg);
+    }
+  }
+}
+
+void CampaignRuntime::snapshotAsync() {
+  if (snapshot_in_flight_) return;  // the store is behind; the next period will catch up
+  snapshot_in_flight_ = true;
+  auto snap = std::make_shared<Snapshot>(
+      Snapshot{state_.tick, hex(game::stateHash(state_)), game::serialize(state_)});
+  asio::co_spawn(
+      strand_,
+      [self = shared_from_this(), snap]() -> asio::awaitable<void> {
+        const int64_t now = self->clock_.nowMs();
+        auto saved = co_await self->workers_.run(
+            [&]() { return self->store_.saveSnapshot(self->id_, *snap, now); });
+        self->snapshot_in_flight_ = false;
+        if (!saved) {
+          logging::error("snapshot write failed", {{"campaign", self->id_},
+                                                   {"tick", snap->tick},
+                                                   {"error", saved.error().message}});
+        }
+      },
+      asio::detached);
+}
+
+asio::awaitable<std::string> CampaignRuntime::viewJson(game::CivId civ) {
+  auto body = [self = shared_from_this(), civ]() -> asio::awaitable<std::string> {
+    if (civ == game::kNone) co_return self->publicViewJson();
+    co_return json::serialize(viewToJson(game::viewFor(self->state_, civ)));
+  };
+  auto op = onStrand(strand_, std::move(body));
+  co_return co_await std::move(op);
+}
+
+asio::awaitable<RuntimeStatus> CampaignRuntime::status() {
+  auto body = [self = shared_from_this()]() -> asio::awaitable<RuntimeStatus> {
+    int subscribers = 0;
+    for (auto& [civ, feed] : self->feeds_) {
+      for (const auto& w : feed.subscribers) subscribers += !w.expired();
+    }
+    co_return RuntimeStatus{self->state_.tick, hex(game::stateHash(self->state_)), self->paused_,
+                            subscribers};
+  };
+  auto op = onStrand(strand_, std::move(body));
+  co_return co_await std::move(op);
+}
+
+asio::awaitable<void> CampaignRuntime::subscribe(Seat seat, std::weak_ptr<Subscriber> subscriber,
+                                                 std::optional<int32_t> last_tick) {
+  auto body = [self = shared_from_this(), seat, subscriber = std::move(subscriber),
+                              last_tick]() mutable -> asio::awaitable<bool> {
+    self->subscribeOnStrand(seat, std::move(subscriber), last_tick);
+    co_return true;
+  };
+  auto op = onStrand(strand_, std::move(body));
+  co_await std::move(op);
+}
+
+void CampaignRuntime::subscribeOnStrand(Seat seat, std::weak_ptr<Subscriber> subscriber,
+                                        std::optional<int32_t> last_tick) {
+  auto target = subscriber.lock();
+  if (!target) return;
+  Feed& feed = feedFor(seat.civ);
+  const bool can_resume = last_tick && !feed.recent.empty() &&
+                          feed.recent.front().first <= *last_tick + 1 &&
+                          *last_tick <= state_.tick;
+  if (can_resume) {
+    for (const auto& [tick, msg] : feed.recent) {
+        if (tick > *last_tick) target->deliver(msg);
+    }
+  } else {
+    const std::string view = seat.civ == game::kNone
+                                 ? publicViewJson()
+                                 : json::serialize(viewToJson(feed.last));
+    target->deliver(std::make_shared<const std::string>(
+        R"({"type":"snapshot","campaign":)" + std::to_string(id_) + R"(,"tick":)" +
+        std::to_string(state_.tick) + R"(,"civ":)" + std::to_string(seat.civ) + R"(,"view":)" +
+        view + "}"));
+  }
+  feed.subscribers.push_back(std::move(subscriber));
+}
+
+asio::awaitable<void> CampaignRuntime::unsubscribe(const Subscriber* subscriber) {
+  auto body = [self = shared_from_this(), subscriber]() -> asio::awaitable<bool> {
+    for (auto& [civ, feed] : self->feeds_) {
+      const size_t before = feed.subscribers.size();
+      std::erase_if(feed.subscribers, [&](const auto& w) {
+        auto s = w.lock();
+        return !s || s.get() == subscriber;
+      });
+      if (feed.subscribers.empty() && before > 0) feed.idle_since = self->state_.tick;
+    }
+    co_return true;
+  };
+  auto op = onStrand(strand_, std::move(body));
+  co_await std::move(op);
+}
+
+asio::awaitable<void> CampaignRuntime::chat(int64_t user, std::string username, std::string text) {
+  auto body = [self = shared_from_this(), user, username = std::move(username),
+                              text = std::move(text)]() -> asio::awaitable<bool> {
+    self->broadcast(message({{"type", "chat"},
+                             {"campaign", self->id_},
+                             {"tick", self->state_.tick},
+                             {"user", user},
+                             {"username", username},
+                             {"text", text}}));
+    co_return true;
+  };
+  auto op = onStrand(strand_, std::move(body));
+  co_await std::move(op);
+}
+
+}  // namespace startales::campaign

@@ -1,0 +1,158 @@
+#pragma once
+
+// One running campaign: its GameState, ticking at the campaign's rate, applying players'
+// commands after they are durably logged, and sending each subscriber its own view: a
+// snapshot, then a delta per tick, plus notices and chat.
+//
+// Threading: everything that touches the state runs on the campaign's strand, on the
+// simulation io_context (not the network threads). Public coroutines hop onto the strand
+// and resume the caller on its own executor. Database work goes to the WorkerPool.
+//
+// Durability: commands are validated, gathered for up to flush_delay_ms, written to the
+// command log in one transaction, and only then queued in the game and acknowledged with
+// the tick that applies them. Ticks wait for a flush in flight, so a command always applies
+// at the tick it was acknowledged with. Snapshots are written every snapshot_every ticks;
+// restore() rebuilds the state from the latest snapshot plus the log after it.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "campaign/campaign_store.h"
+#include "common/clock.h"
+#include "common/result.h"
+#include "common/worker_pool.h"
+#include "game/game.h"
+#include "game/view.h"
+
+namespace startales::campaign {
+
+struct RuntimeConfig {
+  int snapshot_every = 60;        // ticks between snapshots
+  int flush_delay_ms = 5;         // group-commit window for commands, milliseconds
+  size_t max_queued_commands = 512;  // per campaign, waiting for a flush; beyond: "overloaded"
+  int delta_history = 64;         // ticks of deltas kept per civilization for resume
+  int feed_linger_ticks = 120;    // keep computing a civ's deltas this long after its last
+                                  // subscriber left, so a quick reconnect resumes cheaply
+};
+
+// Receives one player's (or observer's) messages as serialized JSON text. Called on the
+// campaign strand; must not block (enqueue and return).
+class Subscriber {
+ public:
+  virtual ~Subscriber() = default;
+  virtual void deliver(std::shared_ptr<const std::string> message) = 0;
+};
+
+struct CommandAck {
+  int64_t seq = 0;
+  int32_t tick = 0;  // the tick that applies it
+};
+
+struct RuntimeStatus {
+  int32_t tick = 0;
+  std::string state_hash;  // 16 hex digits
+  bool paused = false;
+  int subscribers = 0;
+};
+
+// Who may be told what: a member's civilization (or kNone for observers).
+struct Seat {
+  int64_t user_id = 0;
+  game::CivId civ = game::kNone;
+};
+
+class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
+ public:
+  // Builds the starting state of a campaign from its settings and players (in civ order).
+  static game::GameConfig gameConfig(const CampaignRecord& record,
+                                     const std::vector<Member>& players);
+
+  // Rebuilds a campaign's state from its latest snapshot and the command log after it (or
+  // from the settings when there is no snapshot). Blocking: run on a worker.
+  static Result<game::GameState> restore(CampaignStore& store, const CampaignRecord& record,
+                                         const std::vector<Member>& players);
+
+  static std::shared_ptr<CampaignRuntime> create(boost::asio::io_context& sim_io,
+                                                 const CampaignRecord& record,
+                                                 game::GameState state, CampaignStore& store,
+                                                 WorkerPool& workers, const Clock& clock,
+                                                 const RuntimeConfig& config);
+
+  int64_t id() const { return id_; }
+
+  // Starts the tick loop (paused campaigns wait for resume()).
+  void start(bool paused);
+  // Finishes pending commands, writes a snapshot and stops ticking.
+  boost::asio::awaitable<Result<void>> stop();
+  boost::asio::awaitable<void> setPaused(bool paused);
+
+  // Validates, logs durably, queues. Errors: the game's rejection codes, "overloaded",
+  // "stopped", or a store error.
+  boost::asio::awaitable<Result<CommandAck>> command(int64_t user, game::CivId civ,
+                                                     game::Action action);
+
+  // The civ's current view as JSON ("snapshot" payload); observers get the public view.
+  boost::asio::awaitable<std::string> viewJson(game::CivId civ);
+  boost::asio::awaitable<RuntimeStatus> status();
+
+  // Starts sending to `subscriber`: the missing deltas after `last_tick` when they are
+  // still kept, else a snapshot; then a delta per tick and notices. Unsubscribe with the
+  // same pointer (also done when the weak_ptr expires).
+  boost::asio::awaitable<void> subscribe(Seat seat, std::weak_ptr<Subscriber> subscriber,
+                                         std::optional<int32_t> last_tick);
+  boost::asio::awaitable<void> unsubscribe(const Subscriber* subscriber);
+  // Sends a chat line to everyone subscribed.
+  boost::asio::awaitable<void> chat(int64_t user, std::string username, std::string text);
+
+ private:
+  struct Waiting;  // a command waiting for its batch to commit
+  struct Feed;     // per civ: last view, recent deltas, subscribers
+
+  CampaignRuntime(boost::asio::io_context& sim_io, const CampaignRecord& record,
+                  game::GameState state, CampaignStore& store, WorkerPool& workers,
+                  const Clock& clock, const RuntimeConfig& config);
+
+  boost::asio::awaitable<Result<void>> stopOnStrand();
+  boost::asio::awaitable<Result<CommandAck>> commandOnStrand(int64_t user, game::CivId civ,
+                                                             game::Action action);
+  void subscribeOnStrand(Seat seat, std::weak_ptr<Subscriber> subscriber,
+                         std::optional<int32_t> last_tick);
+  boost::asio::awaitable<void> tickLoop();
+  boost::asio::awaitable<void> flush();
+  void scheduleFlush();
+  void publish(const std::vector<game::Notice>& notices);
+  void snapshotAsync();
+  Feed& feedFor(game::CivId civ);
+  std::string publicViewJson() const;
+  void broadcast(const std::shared_ptr<const std::string>& message);
+
+  // const after construction
+  const int64_t id_;
+  const int32_t tick_ms_;
+  const RuntimeConfig config_;
+  CampaignStore& store_;
+  WorkerPool& workers_;
+  const Clock& clock_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+
+  // Everything below: only on strand_.
+  game::GameState state_;
+  boost::asio::steady_timer tick_timer_;
+  bool running_ = false, paused_ = false, stopping_ = false;
+  std::vector<std::shared_ptr<Waiting>> batch_;  // validated, not yet flushing
+  bool flush_scheduled_ = false, flushing_ = false;
+  std::shared_ptr<boost::asio::steady_timer> flush_done_;  // fires when a flush completes
+  std::map<game::CivId, Feed> feeds_;  // kNone: observers
+  bool snapshot_in_flight_ = false;
+};
+
+}  // namespace startales::campaign
