@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: micro-benchmarks, then a wrk load run on GET /api/health over loopback
-# against the release binary. Results go to stdout; docs/benchmarks.md records them.
+# `make bench`: micro-benchmarks (net, game simulation), then a wrk load run on GET /api/health
+# over loopback against the release binary. Results go to stdout; docs/benchmarks.md records them.
 # Every run is bounded: wrk runs for BENCH_SECONDS (default 10) per scenario.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,11 @@ echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 
 
 echo "== micro-benchmarks ($build/bench/net_bench)"
 "$build/bench/net_bench" --benchmark_min_time=0.2
+
+# The game simulation: tick, newGame, snapshots, views, memory per campaign. Builds one
+# mid-game campaign (newGame + 300 ticks) per size first, up to 5,000 systems x 32 civs.
+echo "== game benchmarks ($build/bench/game_bench)"
+"$build/bench/game_bench" --benchmark_min_time=0.2
 
 data=$(mktemp -d /tmp/startales-bench-XXXXXX)
 log="$data/server.log"

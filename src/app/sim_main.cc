@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -171,19 +172,32 @@ json::object summary(const game::GameState& s, const SimOptions& o,
   return out;
 }
 
+// Plain numbers and names (json::value streams as JSON: quotes, exponents).
+std::string num(const json::value& v) {
+  if (v.is_int64()) return std::to_string(v.as_int64());
+  if (v.is_uint64()) return std::to_string(v.as_uint64());
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", v.is_double() ? v.as_double() : 0.0);
+  if (v.is_double() && std::abs(v.as_double()) >= 1000) {
+    std::snprintf(buf, sizeof buf, "%.0f", v.as_double());
+  }
+  return buf;
+}
+
 void printText(const json::object& o) {
-  std::cout << "tick " << o.at("ticks") << "  state hash " << o.at("state_hash").as_string()
-            << "  tick ms median " << o.at("tick_ms").at("median") << " p99 "
-            << o.at("tick_ms").at("p99") << "\n";
+  std::cout << "tick " << num(o.at("ticks")) << "  state hash " << o.at("state_hash").as_string().c_str()
+            << "  tick ms: median " << num(o.at("tick_ms").at("median")) << ", p99 "
+            << num(o.at("tick_ms").at("p99")) << "\n";
   for (const auto& v : o.at("civs").as_array()) {
     const auto& c = v.as_object();
-    std::cout << "  " << c.at("name").as_string() << (c.at("alive").as_bool() ? "" : " (destroyed)")
-              << ": planets " << c.at("planets") << ", population " << c.at("population")
-              << ", score " << c.at("score").at("total") << "\n";
+    std::cout << "  " << c.at("name").as_string().c_str()
+              << (c.at("alive").as_bool() ? "" : " (destroyed)") << ": " << num(c.at("planets"))
+              << " planets, population " << num(c.at("population")) << "k, score "
+              << num(c.at("score").at("total")) << "\n";
   }
   for (const char* key : {"colonies_founded", "trades", "wars", "peace_treaties", "battles",
                           "invasions", "revolts", "events"}) {
-    std::cout << "  " << key << ": " << o.at(key) << "\n";
+    std::cout << "  " << key << ": " << num(o.at(key)) << "\n";
   }
 }
 

@@ -11,9 +11,6 @@
 namespace startales::game {
 namespace {
 
-constexpr double kDefenseScale = 10;  // damage x 10 / (10 + defense)
-constexpr double kPirateRaidCredits = 5;  // credits stolen per tick from a blockaded planet
-
 // One party in a system's battle: an owner's idle fleets and defended planets there.
 struct Party {
   CivId owner;
@@ -30,7 +27,7 @@ double shipHull(const GameState& s, CivId owner, int c) {
 
 // Applies `damage` to a fleet, destroying ships front to back (civilian ships first).
 // Returns the number of ships lost.
-int damageFleet(GameState& s, Fleet& f, double damage) {
+int damageFleetImpl(GameState& s, Fleet& f, double damage) {
   int lost = 0;
   f.damage += damage;
   for (int c = 0; c < kShipClassCount && f.damage > 0; ++c) {
@@ -67,7 +64,7 @@ void fight(GameState& s, SystemId system, std::vector<Party>& parties, Notices& 
       const int platforms = p.buildings[static_cast<int>(Building::kDefensePlatform)];
       const double max_hull = platforms * kDefenseHull * (1 + modifier(s, p.owner, Modifier::kPlanetDefense));
       party.attack += platforms * kDefenseAttack * (max_hull > 0 ? p.defense_hull / max_hull : 0);
-      defense += platforms * 8;
+      defense += platforms * kDefenseArmor;
       ships += platforms;
     }
     party.defense = ships > 0 ? defense / ships : 0;
@@ -79,7 +76,7 @@ void fight(GameState& s, SystemId system, std::vector<Party>& parties, Notices& 
       if (a != b && hostile(s, parties[a].owner, parties[b].owner)) targets.push_back(b);
     }
     if (targets.empty() || parties[a].attack <= 0) continue;
-    const double roll = s.rng.uniform(0.8, 1.2);
+    const double roll = s.rng.uniform(kCombatRollMin, kCombatRollMax);
     for (size_t b : targets) {
       parties[b].incoming += parties[a].attack * roll / targets.size() * kDefenseScale /
                              (kDefenseScale + parties[b].defense);
@@ -94,7 +91,7 @@ void fight(GameState& s, SystemId system, std::vector<Party>& parties, Notices& 
       double hull = 0;
       for (int c = 0; c < kShipClassCount; ++c) hull += f.ships[c] * shipHull(s, f.owner, c);
       const double taken = std::min(damage, hull - f.damage);
-      damageFleet(s, f, taken);
+      damageFleetImpl(s, f, taken);
       damage -= taken;
     }
     for (PlanetId id : party.planets) {
@@ -119,6 +116,8 @@ void fight(GameState& s, SystemId system, std::vector<Party>& parties, Notices& 
 
 }  // namespace
 
+int damageFleet(GameState& s, Fleet& f, double damage) { return damageFleetImpl(s, f, damage); }
+
 double invasionStrength(const GameState& s, const Fleet& f) {
   double attack = 0;
   for (int c = 0; c < kShipClassCount; ++c) attack += f.ships[c] * shipRule(static_cast<ShipClass>(c)).attack;
@@ -126,7 +125,7 @@ double invasionStrength(const GameState& s, const Fleet& f) {
 }
 
 double invasionStrengthNeeded(const Planet& p) {
-  return p.population * 1.5 + (p.capital ? 20 : 5);
+  return p.population * kGarrisonPerPop + (p.capital ? kCapitalGarrison : kColonyGarrison);
 }
 
 void runCombat(GameState& s, Notices& out) {

@@ -9,8 +9,6 @@
 namespace startales::game {
 namespace {
 
-constexpr size_t kMaxQueue = 10;
-
 Rejection fail(const char* code, std::string message) { return {code, std::move(message)}; }
 
 std::optional<Rejection> afford(const Civ& civ, Resource r, double need) {
@@ -70,6 +68,9 @@ struct Checker {
   }
 
   std::optional<Rejection> operator()(const Build& c) const {
+    if (static_cast<int>(c.building) >= kBuildingCount) {
+      return fail(reject::kInvalid, "there is no building type " + std::to_string(static_cast<int>(c.building)));
+    }
     if (auto e = ownPlanet(c.planet)) return e;
     const Planet& p = s.planets[c.planet];
     const auto& rule = buildingRule(c.building);
@@ -118,6 +119,9 @@ struct Checker {
   }
 
   std::optional<Rejection> operator()(const BuildShip& c) const {
+    if (static_cast<int>(c.ship) >= kShipClassCount) {
+      return fail(reject::kInvalid, "there is no ship class " + std::to_string(static_cast<int>(c.ship)));
+    }
     if (auto e = ownPlanet(c.planet)) return e;
     const Planet& p = s.planets[c.planet];
     const auto& rule = shipRule(c.ship);
@@ -128,8 +132,9 @@ struct Checker {
       return fail(reject::kPrerequisite, std::string("a ") + std::string(rule.name) + " needs " +
                                              std::string(techRule(rule.unlocked_by).name));
     }
-    if (c.count < 1 || c.count > 10) {
-      return fail(reject::kInvalid, "ship count must be between 1 and 10");
+    if (c.count < 1 || c.count > kMaxShipsPerOrder) {
+      return fail(reject::kInvalid, "ship count must be between 1 and " +
+                                        std::to_string(kMaxShipsPerOrder));
     }
     if (p.queue.size() + c.count > kMaxQueue) {
       return fail(reject::kInvalidState, p.name + "'s construction queue has room for " +
@@ -305,6 +310,9 @@ struct Checker {
   }
 
   std::optional<Rejection> operator()(const Trade& c) const {
+    if (static_cast<int>(c.resource) >= kResourceCount) {
+      return fail(reject::kInvalid, "there is no resource " + std::to_string(static_cast<int>(c.resource)));
+    }
     if (c.resource == Resource::kCredits) {
       return fail(reject::kInvalid, "credits are the currency; trade minerals, energy, food or exotics");
     }
@@ -319,11 +327,12 @@ struct Checker {
     return afford(me(), Resource::kCredits, price * c.amount);
   }
 
-  std::optional<Rejection> operator()(const ProposeTreaty& c) const {
-    if (auto e = otherCiv(c.to)) return e;
-    Treaty now = s.relation(civ, c.to).treaty;
-    const std::string& them = s.civs[c.to].name;
-    switch (c.treaty) {
+  // Whether `civ` may enter `treaty` with `to` now (pending proposals aside).
+  std::optional<Rejection> treatyProblem(CivId to, Treaty treaty) const {
+    if (auto e = otherCiv(to)) return e;
+    Treaty now = s.relation(civ, to).treaty;
+    const std::string& them = s.civs[to].name;
+    switch (treaty) {
       case Treaty::kPeace:
         if (now != Treaty::kWar) return fail(reject::kDiplomacy, "you are not at war with the " + them);
         break;
@@ -340,9 +349,14 @@ struct Checker {
       default:
         return fail(reject::kInvalid, "you can propose peace, a trade pact or an alliance");
     }
+    return std::nullopt;
+  }
+
+  std::optional<Rejection> operator()(const ProposeTreaty& c) const {
+    if (auto e = treatyProblem(c.to, c.treaty)) return e;
     for (const auto& p : s.proposals) {
       if (p.from == civ && p.to == c.to) {
-        return fail(reject::kDiplomacy, "a proposal to the " + them + " is already waiting");
+        return fail(reject::kDiplomacy, "a proposal to the " + s.civs[c.to].name + " is already waiting");
       }
     }
     return std::nullopt;
@@ -352,6 +366,11 @@ struct Checker {
     for (const auto& p : s.proposals) {
       if (p.id != c.proposal) continue;
       if (p.to != civ) return fail(reject::kNotOwner, "that proposal was not made to you");
+      if (!c.accept) return std::nullopt;
+      // The world may have moved since it was made (another treaty signed, a war declared).
+      if (auto e = Checker{s, p.from}.treatyProblem(civ, p.treaty)) {
+        return fail(reject::kDiplomacy, "that proposal no longer applies: " + e->message);
+      }
       return std::nullopt;
     }
     return fail(reject::kNotFound, "there is no open proposal with id " + std::to_string(c.proposal));
@@ -404,7 +423,7 @@ struct Applier {
     const QueueItem item = p.queue[c.index];
     if (item.paid) {  // half the cost comes back
       Stock cost = itemCost(s, civ, item);
-      for (int r = 0; r < kResourceCount; ++r) me().stock[r] += cost[r] * 0.5;
+      for (int r = 0; r < kResourceCount; ++r) me().stock[r] += cost[r] * kCancelRefund;
     }
     p.queue.erase(p.queue.begin() + c.index);
   }
@@ -456,7 +475,7 @@ struct Applier {
       into.ships[i] += from.ships[i];
       from.ships[i] = 0;
     }
-    into.damage += from.damage;
+    damageFleet(s, into, from.damage);  // wrecks beyond repair are lost now, not in a battle
     removeDeadFleets(s);
   }
   void operator()(const Colonize& c) {
@@ -466,7 +485,7 @@ struct Applier {
     double settlers = kColonyStartPopulation;
     changeOwner(s, c.planet, civ, out);
     p.population = std::max(p.population, settlers);
-    p.unrest = 5;
+    p.unrest = kColonyStartUnrest;
     p.blockaded = false;
     me().colonies_founded++;
     s.counters.colonies_founded++;
@@ -479,8 +498,8 @@ struct Applier {
   void operator()(const Invade& c) {
     Planet& p = s.planets[c.planet];
     CivId loser = p.owner;
-    p.population *= 0.75;
-    p.unrest = 50;
+    p.population *= kInvasionSurvivors;
+    p.unrest = kInvasionUnrest;
     p.defense_hull = 0;
     p.buildings[static_cast<int>(Building::kDefensePlatform)] = 0;
     bool was_capital = p.capital;
@@ -517,7 +536,7 @@ struct Applier {
     Proposal p = *it;
     s.proposals.erase(it);
     if (!c.accept) {
-      addRelation(s, p.from, p.to, -3);
+      addRelation(s, p.from, p.to, kProposalRejectedRelation);
       auto& n = notifyRef(s, out, p.from, "proposal_rejected",
                           "The " + me().name + " rejected your proposal of " +
                               std::string(treatyName(p.treaty)) + ".");

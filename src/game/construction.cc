@@ -9,10 +9,6 @@
 namespace startales::game {
 namespace {
 
-constexpr double kBaseWork = 1.0;        // work points per tick on any colony
-constexpr double kWorkPerPop = 0.02;     // extra work points per thousand people
-constexpr double kMaxPopWork = 3.0;      // cap on the population part
-
 double workRate(const GameState& s, const Planet& p, bool ship) {
   const Civ& civ = s.civs[p.owner];
   double rate = kBaseWork + std::min(kMaxPopWork, p.population * kWorkPerPop);
@@ -107,7 +103,7 @@ void runConstruction(GameState& s, Notices& out) {
         item.blocked = BlockReason::kBlockaded;
         continue;
       }
-      if (p.population < 0.5) {
+      if (p.population < kMinWorkPopulation) {
         item.blocked = BlockReason::kNoWorkers;
         continue;
       }

@@ -40,7 +40,11 @@ std::vector<bool> borders(const GameState& s) {
 
 void signTreaty(GameState& s, CivId a, CivId b, Treaty t, Notices& out) {
   setTreaty(s, a, b, t);
-  addRelation(s, a, b, 10);
+  // Whatever else the two had on the table is settled by this.
+  std::erase_if(s.proposals, [&](const Proposal& p) {
+    return (p.from == a && p.to == b) || (p.from == b && p.to == a);
+  });
+  addRelation(s, a, b, kTreatySignedRelation);
   switch (t) {
     case Treaty::kPeace: s.counters.peace_treaties++; break;
     case Treaty::kTradePact: s.counters.trade_pacts++; break;
@@ -58,7 +62,7 @@ void signTreaty(GameState& s, CivId a, CivId b, Treaty t, Notices& out) {
 void declareWar(GameState& s, CivId by, CivId target, Notices& out) {
   auto start = [&](CivId a, CivId b, const std::string& why) {
     setTreaty(s, a, b, Treaty::kWar);
-    addRelation(s, a, b, -40);
+    addRelation(s, a, b, kWarDeclaredRelation);
     s.counters.wars++;
     std::erase_if(s.proposals, [&](const Proposal& p) {
       return (p.from == a && p.to == b) || (p.from == b && p.to == a);
@@ -95,7 +99,8 @@ void runDiplomacy(GameState& s, Notices& out) {
   std::erase_if(s.proposals, [&](const Proposal& p) { return p.expires <= s.tick; });
 
   if (s.tick % kDiplomacyPeriod != 0) return;
-  const auto shared = borders(s);  // kMaxCivs <= 64 fits the bit mask
+  static_assert(kMaxCivs <= 64, "borders() keeps one bit per civ in a uint64_t");
+  const auto shared = borders(s);
   const size_t n = s.civs.size();
   for (size_t a = 0; a < n; ++a) {
     if (!s.civs[a].alive) continue;
@@ -103,24 +108,29 @@ void runDiplomacy(GameState& s, Notices& out) {
       if (!s.civs[b].alive) continue;
       const Relation& r = s.relation(a, b);
       if (r.treaty == Treaty::kNone) continue;
-      int delta = s.rng.between(-2, 2);
-      if (r.score > 10) delta -= 1;  // opinions fade toward indifference
-      if (r.score < -10 && r.treaty != Treaty::kWar) delta += 1;
+      int delta = s.rng.between(-kDriftRandom, kDriftRandom);
+      if (r.score > kDriftFadeThreshold) delta -= 1;  // opinions fade toward indifference
+      if (r.score < -kDriftFadeThreshold && r.treaty != Treaty::kWar) delta += 1;
       switch (r.treaty) {
-        case Treaty::kWar: delta -= 1; break;
-        case Treaty::kTradePact: delta += 1; break;
-        case Treaty::kAlliance: delta += 2; break;
+        case Treaty::kWar: delta += kDriftWar; break;
+        case Treaty::kTradePact: delta += kDriftTradePact; break;
+        case Treaty::kAlliance: delta += kDriftAlliance; break;
         default: break;
       }
       if (shared[a * n + b]) {
-        delta -= 2;  // borders breed friction
-        if (s.civs[a].personality.aggression > 0.7 || s.civs[b].personality.aggression > 0.7) delta -= 1;
+        delta += kDriftBorder;  // borders breed friction
+        if (s.civs[a].personality.aggression > kDriftAggression ||
+            s.civs[b].personality.aggression > kDriftAggression) {
+          delta += kDriftAggressiveBorder;
+        }
       }
-      if (s.civs[a].policies.tariff >= 12 || s.civs[b].policies.tariff >= 12) delta -= 1;
+      if (s.civs[a].policies.tariff >= kHighTariff || s.civs[b].policies.tariff >= kHighTariff) {
+        delta += kDriftHighTariff;
+      }
       for (size_t c = 0; c < n; ++c) {  // a common enemy unites
         if (c != a && c != b && s.civs[c].alive && s.relation(a, c).treaty == Treaty::kWar &&
             s.relation(b, c).treaty == Treaty::kWar) {
-          delta += 2;
+          delta += kDriftCommonEnemy;
           break;
         }
       }

@@ -10,13 +10,6 @@
 namespace startales::game {
 namespace {
 
-constexpr double kTaxPerPop = 0.4;          // credits per thousand people at a 100% rate
-constexpr double kCapitalResearch = 3;       // research points per tick from the capital
-constexpr double kInfluencePerPlanet = 0.05;  // per tick
-constexpr double kSprawl = 0.04;              // credits per tick x planets^2: administration
-constexpr double kMaintenance = 1;            // credits per building per tick
-constexpr double kUnpaidHullLoss = 0.01;      // fraction of a fleet's hull per tick
-
 Modifier outputModifier(int resource) {
   switch (static_cast<Resource>(resource)) {
     case Resource::kCredits: return Modifier::kCreditOutput;
@@ -32,19 +25,19 @@ Modifier outputModifier(int resource) {
 
 double budgetMultiplier(const Civ& civ, BudgetArea area) {
   // 0% -> 0.6, 25% -> 1.0, 50% -> 1.4, 100% -> 2.2
-  return 0.6 + 1.6 * civ.policies.budget[static_cast<int>(area)] / 100.0;
+  return kBudgetBase + kBudgetSlope * civ.policies.budget[static_cast<int>(area)] / 100.0;
 }
 
 double unrestPenalty(const Planet& p) {
-  return p.unrest > 50 ? 1 - (p.unrest - 50) / 100 : 1;
+  return p.unrest > kUnrestPenaltyStart ? 1 - (p.unrest - kUnrestPenaltyStart) / 100 : 1;
 }
 
 double planetEfficiency(const GameState& s, const Planet& p) {
   int jobs = 0;
   for (int b = 0; b < kBuildingCount; ++b) jobs += p.buildings[b] * buildingRule(static_cast<Building>(b)).workers;
   double staffing = jobs == 0 ? 1 : std::min(1.0, p.population / jobs);
-  double brownout = 1 - 0.5 * s.civs[p.owner].shortage[static_cast<int>(Resource::kEnergy)];
-  return staffing * unrestPenalty(p) * (p.blockaded ? 0.5 : 1) * brownout;
+  double brownout = 1 - kBrownout * s.civs[p.owner].shortage[static_cast<int>(Resource::kEnergy)];
+  return staffing * unrestPenalty(p) * (p.blockaded ? kBlockadeOutput : 1) * brownout;
 }
 
 void runEconomy(GameState& s, Notices& out) {
@@ -71,7 +64,8 @@ void runEconomy(GameState& s, Notices& out) {
         const int n = p.buildings[b];
         if (n == 0) continue;
         const auto& rule = buildingRule(static_cast<Building>(b));
-        const double richness = rule.deposit >= 0 ? 0.5 + 0.25 * p.deposits[rule.deposit] : 1;
+        const double richness =
+            rule.deposit >= 0 ? kRichnessBase + kRichnessPerDeposit * p.deposits[rule.deposit] : 1;
         for (int r = 0; r < kResourceCount; ++r) {
           const double v = rule.output[r];
           if (v > 0) produced[r] += n * v * eff * richness * mult[r];
@@ -84,7 +78,7 @@ void runEconomy(GameState& s, Notices& out) {
       consumed[static_cast<int>(Resource::kEnergy)] += p.population * kEnergyPerPop;
       produced[static_cast<int>(Resource::kCredits)] +=
           p.population * civ.policies.tax_rate / 100.0 * kTaxPerPop * unrestPenalty(p) *
-          (1 + modifier(s, civ.id, Modifier::kTaxEfficiency)) * (p.blockaded ? 0.5 : 1);
+          (1 + modifier(s, civ.id, Modifier::kTaxEfficiency)) * (p.blockaded ? kBlockadeOutput : 1);
       if (p.capital) research += kCapitalResearch * research_mult;
     }
     const double planets = static_cast<double>(s.civ_planets[civ.id].size());
@@ -114,14 +108,15 @@ void runEconomy(GameState& s, Notices& out) {
         if (f.owner != civ.id) continue;
         double hull = 0;
         for (int c = 0; c < kShipClassCount; ++c) hull += f.ships[c] * shipRule(static_cast<ShipClass>(c)).hull;
-        f.damage += hull * kUnpaidHullLoss * unpaid;
+        damageFleet(s, f, hull * kUnpaidHullLoss * unpaid);
       }
-      if (s.tick % 30 == 0) {
+      if (s.tick % kReminderPeriod == 0) {
         notify(s, out, civ.id, "shortage", "The treasury of the " + civ.name +
                                                " is empty; ships are not being maintained.");
       }
     }
   }
+  removeDeadFleets(s);  // unpaid crews may have lost ships
 }
 
 }  // namespace startales::game

@@ -10,9 +10,6 @@
 namespace startales::game {
 namespace {
 
-constexpr double kCrashDrop = 0.4;  // market crash: the price falls 40% at once
-constexpr int kPirateStay = 80;     // ticks a pirate fleet stays
-
 PlanetId randomPlanet(GameState& s, CivId civ) {
   const auto& planets = s.civ_planets[civ];
   if (planets.empty()) return kNone;
@@ -33,7 +30,9 @@ std::string summary(const GameState& s, const PendingEvent& e) {
              std::to_string(e.magnitude) + " research points or the same in credits.";
     case EventKind::kPirateRaid:
       return "Pirates demand " + std::to_string(e.magnitude) + " credits from " + where +
-             ", or they will attack with " + std::to_string(std::max(2, e.magnitude / 60)) +
+             ", or they will attack with " +
+             std::to_string(
+                 std::max(kPirateMinCorvettes, e.magnitude / kPirateCreditsPerCorvette)) +
              " corvettes.";
     case EventKind::kMarketCrash:
       return "The " + std::string(resourceName(kGoods[e.magnitude])) +
@@ -68,12 +67,14 @@ void runEvents(GameState& s, Notices& out) {
     e.kind = static_cast<EventKind>(s.rng.below(kEventKindCount));
     e.planet = randomPlanet(s, civ.id);
     e.expires = s.tick + kEventTimeoutTicks;
-    const int scale = 1 + s.tick / 1000;  // stakes grow as the campaign goes on
+    const int scale = 1 + s.tick / kEventScaleTicks;  // stakes grow as the campaign goes on
     switch (e.kind) {
-      case EventKind::kSolarFlare: e.magnitude = 60 * scale; break;
-      case EventKind::kPlague: e.magnitude = 100 * scale; break;
-      case EventKind::kDiscovery: e.magnitude = s.rng.between(200, 500) * scale; break;
-      case EventKind::kPirateRaid: e.magnitude = 150 * scale; break;
+      case EventKind::kSolarFlare: e.magnitude = kFlareShieldCost * scale; break;
+      case EventKind::kPlague: e.magnitude = kPlagueQuarantineCost * scale; break;
+      case EventKind::kDiscovery:
+        e.magnitude = s.rng.between(kDiscoveryMin, kDiscoveryMax) * scale;
+        break;
+      case EventKind::kPirateRaid: e.magnitude = kPirateTribute * scale; break;
       case EventKind::kMarketCrash: {
         e.magnitude = static_cast<int32_t>(s.rng.below(kGoodsCount));
         const auto& rule = marketRule(kGoods[e.magnitude]);
@@ -81,7 +82,7 @@ void runEvents(GameState& s, Notices& out) {
         price = std::max(rule.floor, price * (1 - kCrashDrop));
         break;
       }
-      case EventKind::kRefugees: e.magnitude = s.rng.between(2, 5); break;
+      case EventKind::kRefugees: e.magnitude = s.rng.between(kRefugeesMin, kRefugeesMax); break;
     }
     s.events.push_back(e);
     s.counters.events++;
@@ -108,7 +109,7 @@ void resolveEvent(GameState& s, const PendingEvent& e, int option, Notices& out)
         credits -= e.magnitude;
         outcome = "The grid was shielded.";
       } else {
-        at(civ.stock, Resource::kEnergy) *= 0.6;
+        at(civ.stock, Resource::kEnergy) *= kFlareEnergyKept;
         outcome = "The flare burned out 40% of stored energy.";
       }
       break;
@@ -116,14 +117,14 @@ void resolveEvent(GameState& s, const PendingEvent& e, int option, Notices& out)
       if (option == 0 && credits >= e.magnitude) {
         credits -= e.magnitude;
         if (planet) {
-          planet->population *= 0.95;
-          planet->unrest = std::min(100.0, planet->unrest + 10);
+          planet->population *= kQuarantineSurvivors;
+          planet->unrest = std::min(100.0, planet->unrest + kQuarantineUnrest);
         }
         outcome = "The quarantine contained the plague.";
       } else {
         if (planet) {
-          planet->population = std::max(0.1, planet->population * 0.8);
-          planet->unrest = std::min(100.0, planet->unrest + 5);
+          planet->population = std::max(kMinPopulation, planet->population * kPlagueSurvivors);
+          planet->unrest = std::min(100.0, planet->unrest + kPlagueUnrest);
         }
         outcome = "The plague ran its course; a fifth of the people died.";
       }
@@ -143,7 +144,8 @@ void resolveEvent(GameState& s, const PendingEvent& e, int option, Notices& out)
         outcome = "The pirates took their tribute and left.";
       } else if (planet) {
         Fleet& f = addFleet(s, kPirates, planet->system, "Pirate Raiders");
-        f.ships[static_cast<int>(ShipClass::kCorvette)] = std::max(2, e.magnitude / 60);
+        f.ships[static_cast<int>(ShipClass::kCorvette)] =
+            std::max(kPirateMinCorvettes, e.magnitude / kPirateCreditsPerCorvette);
         f.expires = s.tick + kPirateStay;
         outcome = "Pirate raiders attacked " + planet->name + ".";
       } else {
@@ -152,7 +154,7 @@ void resolveEvent(GameState& s, const PendingEvent& e, int option, Notices& out)
       break;
     case EventKind::kMarketCrash:
       if (option == 0) {
-        double bought = executeTrade(s, e.civ, kGoods[e.magnitude], 100, out);
+        double bought = executeTrade(s, e.civ, kGoods[e.magnitude], kCrashPurchase, out);
         outcome = "Bought " + formatAmount(bought) + " " +
                   std::string(resourceName(kGoods[e.magnitude])) + " cheaply.";
       } else {
@@ -162,8 +164,8 @@ void resolveEvent(GameState& s, const PendingEvent& e, int option, Notices& out)
     case EventKind::kRefugees:
       if (option == 0 && planet) {
         planet->population += e.magnitude;
-        planet->unrest = std::min(100.0, planet->unrest + 10);
-        civ.influence += 2;
+        planet->unrest = std::min(100.0, planet->unrest + kRefugeeUnrest);
+        civ.influence += kRefugeeInfluence;
         outcome = "The refugees settled on " + planet->name + ".";
       } else {
         outcome = "The refugees were turned away.";

@@ -79,7 +79,8 @@ void startLane(GameState& s, Fleet& f) {
 }
 
 int sensorRange(const GameState& s, CivId civ) {
-  return 1 + static_cast<int>(std::lround(modifier(s, civ, Modifier::kSensorRange)));
+  return kBaseSensorRange +
+         static_cast<int>(std::lround(modifier(s, civ, Modifier::kSensorRange)));
 }
 
 void runFleets(GameState& s, Notices& out) {

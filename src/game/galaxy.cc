@@ -17,22 +17,12 @@
 namespace startales::game {
 namespace {
 
-constexpr int kMinSystems = 20, kMaxSystems = 5000;
-constexpr int kMaxCivs = 32;
-constexpr int kSystemsPerCiv = 5;        // at least this many systems per civilization
-constexpr int kMaxPlayerNameChars = 40;  // UTF-8 code points
-
-constexpr double kDiscScale = 10;    // disc radius = sqrt(systems) x this, distance units
-constexpr double kMinSpacing = 8;    // distance units between two systems
+// World size, planets and lanes per system: rules.h.
 constexpr int kPlacementTries = 40;  // average draws per system before the spacing shrinks
 constexpr double kLaneCell = 20;     // spatial grid cell for lanes, distance units
 constexpr int kNeighbours = 8;       // candidate lanes per system: its nearest systems
-constexpr int kMinLanes = 2, kMaxLanes = 5;
 constexpr double kTriangleKeep = 0.1;  // chance to keep a lane closing a triangle
 constexpr double kLaneClearance = 3;   // a lane passes no other system closer than this
-
-constexpr int kMinPlanets = 1, kMaxPlanets = 6;
-constexpr int kMinSize = 1, kMaxSize = 5, kMinGasGiantSize = 4;
 constexpr double kCapitalJitter = 0.15;  // capital placement score varies by up to 15%
 
 // Civilization colours, 0xRRGGBB, distinct and readable on a dark map.
@@ -517,30 +507,22 @@ GameState newGame(const GameConfig& config) {
     Planet& capital = state.planets[static_cast<size_t>(capital_id)];
     capital.name = names.homeworldName(rng);
     capital.type = PlanetType::kTerran;
-    capital.size = 4;
-    capital.habitability = 90;
-    capital.deposits = {2, 2, 3, 1};
+    capital.size = kCapitalSize;
+    capital.habitability = kCapitalHabitability;
+    capital.deposits = kCapitalDeposits;
     capital.owner = id;
     capital.capital = true;
-    capital.population = 20;
-    capital.unrest = 10;
-    capital.buildings = {};
-    capital.buildings[static_cast<size_t>(Building::kFarm)] = 2;
-    capital.buildings[static_cast<size_t>(Building::kMine)] = 1;
-    capital.buildings[static_cast<size_t>(Building::kPowerPlant)] = 2;
-    capital.buildings[static_cast<size_t>(Building::kFactory)] = 1;
-    capital.buildings[static_cast<size_t>(Building::kResearchLab)] = 1;
-    capital.buildings[static_cast<size_t>(Building::kShipyard)] = 1;
+    capital.population = kCapitalPopulation;
+    capital.unrest = kCapitalUnrest;
+    capital.buildings = kCapitalBuildings;
     civ.capital = capital_id;
 
-    at(civ.stock, Resource::kCredits) = 500;
-    at(civ.stock, Resource::kMinerals) = 300;
-    at(civ.stock, Resource::kEnergy) = 200;
-    at(civ.stock, Resource::kFood) = 200;
-    at(civ.stock, Resource::kExotics) = 10;
+    civ.stock = kStartStock;
     civ.influence = 0;
-    civ.personality = {rng.uniform(0.2, 0.9), rng.uniform(0.2, 0.9), rng.uniform(0.2, 0.9),
-                       rng.uniform(0.2, 0.9)};
+    civ.personality = {rng.uniform(kPersonalityMin, kPersonalityMax),
+                       rng.uniform(kPersonalityMin, kPersonalityMax),
+                       rng.uniform(kPersonalityMin, kPersonalityMax),
+                       rng.uniform(kPersonalityMin, kPersonalityMax)};
     civ.researching = kNone;
     civ.techs = std::vector<bool>(kTechCount, false);
     civ.explored = std::vector<bool>(static_cast<size_t>(n), false);
@@ -549,14 +531,13 @@ GameState newGame(const GameConfig& config) {
     civ.explored_count = 1 + static_cast<int32_t>(system.lanes.size());
 
     // Starting fleets at the capital.
-    for (const auto& [suffix, ship] : {std::pair{" Scouts", ShipClass::kScout},
-                                       std::pair{" Colonists", ShipClass::kColonyShip}}) {
+    for (const StartFleet& start : kStartFleets) {
       Fleet fleet;
       fleet.id = state.next_fleet++;
       fleet.owner = id;
-      fleet.name = civ.adjective + suffix;
+      fleet.name = civ.adjective + std::string(start.suffix);
       fleet.at = home;
-      fleet.ships[static_cast<size_t>(ship)] = 1;
+      fleet.ships[static_cast<size_t>(start.ship)] = start.count;
       state.fleets.push_back(std::move(fleet));
     }
     state.civs.push_back(std::move(civ));

@@ -15,13 +15,6 @@
 namespace startales::game {
 namespace {
 
-constexpr double kExchangeWeight = 2;
-constexpr double kBaseCapacity = 100;      // units per trade
-constexpr double kCapacityPerHub = 150;
-constexpr double kCapacityPerFreighter = 60;
-constexpr double kLiquidityBase = 1000;    // units of imbalance that move a price 10%
-constexpr double kLiquidityPerCiv = 200;
-
 double effectiveTariff(const GameState& s, CivId trader, CivId partner) {
   double t = s.civs[partner].policies.tariff / 100.0;
   switch (s.relation(trader, partner).treaty) {
@@ -98,9 +91,12 @@ double executeTrade(GameState& s, CivId civ, Resource r, double amount, Notices&
     their_credits += part;
     paid_out += part;
     // Low tariffs make acquaintances friendly (up to 20); steep ones make enemies.
-    if (p.weight / total_weight >= 0.2 && units >= 50) {
-      if (p.tariff <= 0.05 && s.relation(civ, p.civ).score < 20) addRelation(s, civ, p.civ, 1);
-      if (p.tariff >= 0.12) addRelation(s, civ, p.civ, -1);
+    if (p.weight / total_weight >= kTradeGoodwillShare && units >= kTradeGoodwillUnits) {
+      if (p.tariff <= kLowTariff / 100.0 &&
+          s.relation(civ, p.civ).score < kLowTariffGoodwillCap) {
+        addRelation(s, civ, p.civ, 1);
+      }
+      if (p.tariff >= kHighTariff / 100.0) addRelation(s, civ, p.civ, -1);
     }
   }
   if (buying) {

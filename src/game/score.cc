@@ -15,7 +15,7 @@ void updateScores(GameState& s) {
     double population = 0, contentment = 0;
     for (PlanetId id : s.civ_planets[civ.id]) {
       population += s.planets[id].population;
-      contentment += (100 - s.planets[id].unrest) / 20;
+      contentment += (100 - s.planets[id].unrest) / kContentmentDivisor;
     }
     int techs = 0;
     for (bool t : civ.techs) techs += t;
@@ -25,10 +25,13 @@ void updateScores(GameState& s) {
       Treaty t = s.relation(civ.id, other.id).treaty;
       ties += t == Treaty::kTradePact ? 1 : t == Treaty::kAlliance ? 2 : 0;
     }
-    civ.score.empire = s.civ_planets[civ.id].size() * 10.0 + population * 0.5 + strength[civ.id] * 0.1;
-    civ.score.discovery = techs * 25.0 + civ.explored_count;
-    civ.score.story = civ.events_resolved * 5.0 + civ.battles_won * 10.0 + civ.colonies_founded * 5.0;
-    civ.score.social = contentment + civ.trades * 0.2 + civ.influence * 0.5 + ties * 10.0;
+    civ.score.empire = s.civ_planets[civ.id].size() * kScorePerPlanet + population * kScorePerPop +
+                       strength[civ.id] * kScorePerStrength;
+    civ.score.discovery = techs * kScorePerTech + civ.explored_count * kScorePerSystem;
+    civ.score.story = civ.events_resolved * kScorePerEvent + civ.battles_won * kScorePerBattle +
+                      civ.colonies_founded * kScorePerColony;
+    civ.score.social = contentment + civ.trades * kScorePerTrade +
+                       civ.influence * kScorePerInfluence + ties * kScorePerTie;
   }
 }
 

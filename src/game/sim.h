@@ -35,6 +35,8 @@ std::string fleetName(const GameState& s, CivId owner);
 
 double colonyCostFactor(const GameState& s, CivId civ);  // construction.cc
 Stock itemCost(const GameState& s, CivId civ, const QueueItem& item);  // construction.cc
+// Adds hull damage to a fleet, losing ships front to back (civilian first); returns losses.
+int damageFleet(GameState& s, Fleet& f, double damage);  // combat.cc
 double invasionStrength(const GameState& s, const Fleet& f);   // combat.cc: attack
 double invasionStrengthNeeded(const Planet& p);                // combat.cc: garrison
 void startLane(GameState& s, Fleet& f);  // fleets.cc: begin the next lane of f.route

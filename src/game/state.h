@@ -82,9 +82,9 @@ struct Planet {
 };
 
 struct Policies {
-  int32_t tax_rate = 20;  // percent, 0..50
-  std::array<int32_t, kBudgetAreas> budget = {35, 25, 20, 20};  // percent, sums to 100
-  int32_t tariff = 5;     // percent, -10..20
+  int32_t tax_rate = kStartTaxRate;  // percent, 0..50
+  std::array<int32_t, kBudgetAreas> budget = kStartBudget;  // percent, sums to 100
+  int32_t tariff = kStartTariff;     // percent, -10..20
   bool operator==(const Policies&) const = default;
 };
 

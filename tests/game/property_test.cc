@@ -1,10 +1,18 @@
 // Property tests: random campaigns driven by random command streams for the human civs, with
 // the game's invariants checked after every tick. Each scenario is one seed: a galaxy of 20 to
-// 120 systems, 2 to 6 civs (some human), 300 to 600 ticks.
+// 120 systems, 2 to 6 civs (some human, the rest AI), 300 to 600 ticks.
+//
+// Every submit() is checked against validate() and the rejection rules (known code, a message
+// without a trailing period). After every tick: no NaN, infinity or negative stock anywhere;
+// population within housing, unrest within 0..100, prices within their floor and ceiling;
+// fleets on real systems and lanes; planet owners matching civ_planets; treaties moving only
+// forward; every civilization's view showing only what fog of war allows, and the view delta
+// from the previous tick rebuilding it exactly.
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <set>
@@ -13,7 +21,6 @@
 #include <vector>
 
 #include "game/game.h"
-#include "game/serialize.h"
 #include "game/view.h"
 #include "random_commands.h"
 
@@ -30,8 +37,8 @@ struct Scenario {
 };
 
 void PrintTo(const Scenario& s, std::ostream* os) {
-  *os << "seed " << s.seed << ", " << s.systems << " systems, " << s.civs << " civs ("
-      << s.players << " human), " << s.ticks << " ticks" << (s.armada ? ", armada" : "");
+  *os << "seed " << s.seed << ", " << s.systems << " systems, " << s.civs << " civs (" << s.players
+      << " human), " << s.ticks << " ticks" << (s.armada ? ", armada" : "");
 }
 
 std::vector<Scenario> scenarios() {
@@ -164,11 +171,13 @@ class Checker {
       if (c.researching != kNone && (c.researching < 0 || c.researching >= kTechCount)) {
         fail(who, " researches tech ", c.researching);
       }
-      if (c.techs.size() != static_cast<size_t>(kTechCount)) fail(who, " has ", c.techs.size(), " tech flags");
+      if (c.techs.size() != static_cast<size_t>(kTechCount))
+        fail(who, " has ", c.techs.size(), " tech flags");
       if (c.explored.size() != systems) fail(who, " has ", c.explored.size(), " explored flags");
       const auto explored = std::count(c.explored.begin(), c.explored.end(), true);
       if (explored != c.explored_count) {
-        fail(who, " explored_count is ", c.explored_count, " but ", explored, " systems are explored");
+        fail(who, " explored_count is ", c.explored_count, " but ", explored,
+             " systems are explored");
       }
       if (c.alive && c.capital != kNone &&
           (c.capital < 0 || c.capital >= static_cast<PlanetId>(s.planets.size()) ||
@@ -280,7 +289,8 @@ class Checker {
       }
       SystemId prev = f.next;
       for (SystemId sys : f.route) {
-        if (!isLane(prev, sys)) fail(what, "'s route goes from ", prev, " to ", sys, ", not a lane");
+        if (!isLane(prev, sys))
+          fail(what, "'s route goes from ", prev, " to ", sys, ", not a lane");
         prev = sys;
       }
     }
@@ -340,22 +350,26 @@ class Checker {
       if (!validLiving(e.civ)) fail("event ", e.id, " belongs to ", e.civ);
     }
     const Counters& k = s.counters;
-    for (int32_t v : {k.colonies_founded, k.trades, k.wars, k.peace_treaties, k.trade_pacts,
-                      k.alliances, k.battles, k.invasions, k.revolts, k.events, k.ships_built,
-                      k.buildings_built, k.techs_researched, k.civs_destroyed, k.commands_applied,
-                      k.commands_failed}) {
+    for (int32_t v :
+         {k.colonies_founded, k.trades, k.wars, k.peace_treaties, k.trade_pacts, k.alliances,
+          k.battles, k.invasions, k.revolts, k.events, k.ships_built, k.buildings_built,
+          k.techs_researched, k.civs_destroyed, k.commands_applied, k.commands_failed}) {
       if (v < 0) fail("a counter is negative: ", v);
     }
   }
 
   static bool allowedTransition(Treaty from, Treaty to) {
     switch (from) {
-      case Treaty::kNone: return to == Treaty::kPeace;
-      case Treaty::kWar: return to == Treaty::kPeace;
+      case Treaty::kNone:
+        return to == Treaty::kPeace;
+      case Treaty::kWar:
+        return to == Treaty::kPeace;
       case Treaty::kPeace:
         return to == Treaty::kTradePact || to == Treaty::kAlliance || to == Treaty::kWar;
-      case Treaty::kTradePact: return to == Treaty::kAlliance || to == Treaty::kWar;
-      case Treaty::kAlliance: return false;
+      case Treaty::kTradePact:
+        return to == Treaty::kAlliance || to == Treaty::kWar;
+      case Treaty::kAlliance:
+        return false;
     }
     return false;
   }
@@ -374,12 +388,14 @@ class Checker {
     const View v = viewFor(s, civ);
     const Civ& c = s.civs[civ];
     const std::string who = "the view of civ " + std::to_string(civ);
-    if (v.tick != s.tick || v.self.id != civ) fail(who, " has tick ", v.tick, " and self ", v.self.id);
+    if (v.tick != s.tick || v.self.id != civ)
+      fail(who, " has tick ", v.tick, " and self ", v.self.id);
     for (const Planet& p : v.planets) {
       if (p.owner != civ) fail(who, " lists planet ", p.id, " of owner ", p.owner, " as its own");
     }
     if (v.planets.size() != s.civ_planets[civ].size()) {
-      fail(who, " has ", v.planets.size(), " own planets, the civ owns ", s.civ_planets[civ].size());
+      fail(who, " has ", v.planets.size(), " own planets, the civ owns ",
+           s.civ_planets[civ].size());
     }
     for (const SystemView& sys : v.systems) {
       if (!c.explored[sys.id]) fail(who, " shows unexplored system ", sys.id);
@@ -430,17 +446,17 @@ class Checker {
     before = v;
   }
 
-  std::vector<double> allowance_;  // per planet: population above housingBound() explained
-  std::vector<View> views_;        // per civ: the previous tick's view
+  std::vector<double> allowance_;    // per planet: population above housingBound() explained
+  std::vector<View> views_;          // per civ: the previous tick's view
   std::vector<Relation> relations_;  // the previous tick's relations
   std::vector<std::string> problems_;
 };
 
 bool knownCode(const std::string& code) {
-  for (const char* c : {reject::kNotFound, reject::kNotOwner, reject::kInsufficient,
-                        reject::kPrerequisite, reject::kOutOfRange, reject::kInvalid,
-                        reject::kInvalidState, reject::kNoSlots, reject::kDiplomacy,
-                        reject::kEliminated}) {
+  for (const char* c :
+       {reject::kNotFound, reject::kNotOwner, reject::kInsufficient, reject::kPrerequisite,
+        reject::kOutOfRange, reject::kInvalid, reject::kInvalidState, reject::kNoSlots,
+        reject::kDiplomacy, reject::kEliminated}) {
     if (code == c) return true;
   }
   return false;
@@ -496,19 +512,19 @@ TEST_P(PropertyTest, RandomCommandStreamsKeepEveryInvariant) {
           const std::string what = std::string(actionName(c.action)) + " by " +
                                    std::to_string(c.civ) + " at tick " + std::to_string(s.tick);
           ASSERT_TRUE(verdict.has_value()) << what << ": validate() passed, submit() rejected";
-          EXPECT_EQ(*verdict, *r) << what;
-          EXPECT_TRUE(knownCode(r->code)) << what << ": code \"" << r->code << "\"";
+          ASSERT_EQ(*verdict, *r) << what;
+          ASSERT_TRUE(knownCode(r->code)) << what << ": code \"" << r->code << "\"";
           ASSERT_FALSE(r->message.empty()) << what << ": empty message (" << r->code << ")";
-          EXPECT_NE(r->message.back(), '.') << what << ": \"" << r->message << "\"";
-          EXPECT_EQ(s.pending.size(), pending) << what << ": a rejected command was queued";
+          ASSERT_NE(r->message.back(), '.') << what << ": \"" << r->message << "\"";
+          ASSERT_EQ(s.pending.size(), pending) << what << ": a rejected command was queued";
         } else {
           const auto& ok = std::get<Accepted>(result);
           ASSERT_FALSE(verdict.has_value())
-              << actionName(c.action) << ": submit() accepted, validate() rejected: "
-              << verdict->message;
-          EXPECT_EQ(ok.apply_tick, s.tick + 1);
+              << actionName(c.action)
+              << ": submit() accepted, validate() rejected: " << verdict->message;
+          ASSERT_EQ(ok.apply_tick, s.tick + 1);
           ASSERT_EQ(s.pending.size(), pending + 1);
-          EXPECT_EQ(s.pending.back().seq, ok.seq);
+          ASSERT_EQ(s.pending.back().seq, ok.seq);
           cov.accepted[kind]++;
           kind_of[ok.seq] = kind;
         }
@@ -561,6 +577,8 @@ class CoverageCheck : public ::testing::Environment {
       EXPECT_GT(c.garbage[k], 0) << kindName(k);
     }
     // What any civ can do at any time, so must have happened somewhere in 30 campaigns.
+    // (Invasions need a war, an armed fleet at a weak enemy colony and no platforms: they are
+    // tried thousands of times but applied only a handful, so they are not required here.)
     for (int k : {0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 13, 14}) {
       EXPECT_GT(c.applied[k], 0) << kindName(k) << " was never applied\n" << table.str();
     }

@@ -83,13 +83,20 @@ int32_t RandomCommands::pick(int32_t size) {
 
 int32_t RandomCommands::anyId(int32_t size) {
   switch (rng_.below(8)) {
-    case 0: return -1;
-    case 1: return size;
-    case 2: return size + 1 + pick(1000);
-    case 3: return kMin;
-    case 4: return kMax;
-    case 5: return -2 - pick(100);
-    default: return size > 0 ? pick(size) : 0;
+    case 0:
+      return -1;
+    case 1:
+      return size;
+    case 2:
+      return size + 1 + pick(1000);
+    case 3:
+      return kMin;
+    case 4:
+      return kMax;
+    case 5:
+      return -2 - pick(100);
+    default:
+      return size > 0 ? pick(size) : 0;
   }
 }
 
@@ -111,7 +118,9 @@ Action RandomCommands::plausibleAction(const GameState& s, CivId civ, int kind) 
   const auto planets = ownPlanets(s, civ);
   const auto nSystems = static_cast<int32_t>(s.systems.size());
   const auto nPlanets = static_cast<int32_t>(s.planets.size());
-  auto ownPlanet = [&]() { return planets.empty() ? anyId(nPlanets) : planets[pick(static_cast<int32_t>(planets.size()))]; };
+  auto ownPlanet = [&]() {
+    return planets.empty() ? anyId(nPlanets) : planets[pick(static_cast<int32_t>(planets.size()))];
+  };
   auto own = [&](const Fleet& f) { return f.owner == civ; };
   auto ownStill = [&](const Fleet& f) { return f.owner == civ && f.next == kNone; };
   auto pickFleet = [&](const std::vector<const Fleet*>& fleets) -> const Fleet* {
@@ -151,8 +160,8 @@ Action RandomCommands::plausibleAction(const GameState& s, CivId civ, int kind) 
       if (fields & 4) {
         std::array<int32_t, 3> cuts = {pick(101), pick(101), pick(101)};
         std::sort(cuts.begin(), cuts.end());
-        c.budget = std::array<int32_t, kBudgetAreas>{cuts[0], cuts[1] - cuts[0],
-                                                     cuts[2] - cuts[1], 100 - cuts[2]};
+        c.budget = std::array<int32_t, kBudgetAreas>{cuts[0], cuts[1] - cuts[0], cuts[2] - cuts[1],
+                                                     100 - cuts[2]};
       }
       return c;
     }
@@ -161,7 +170,8 @@ Action RandomCommands::plausibleAction(const GameState& s, CivId civ, int kind) 
       for (int t = 0; t < kTechCount; ++t) {
         if (canResearch(s, civ, t)) open.push_back(t);
       }
-      return Research{open.empty() ? pick(kTechCount) : open[pick(static_cast<int32_t>(open.size()))]};
+      return Research{open.empty() ? pick(kTechCount)
+                                   : open[pick(static_cast<int32_t>(open.size()))]};
     }
     case 5: {  // MoveFleet
       const Fleet* f = pickFleet(fleetsWhere(s, own));
@@ -186,9 +196,11 @@ Action RandomCommands::plausibleAction(const GameState& s, CivId civ, int kind) 
       }
       if (armedFleet(*f) && rng_.below(3) != 0) {
         const auto& targets = enemy.empty() ? foreign : enemy;
-        if (!targets.empty()) return MoveFleet{f->id, targets[pick(static_cast<int32_t>(targets.size()))]};
+        if (!targets.empty())
+          return MoveFleet{f->id, targets[pick(static_cast<int32_t>(targets.size()))]};
       }
-      return MoveFleet{f->id, known.empty() ? pick(nSystems) : known[pick(static_cast<int32_t>(known.size()))]};
+      return MoveFleet{
+          f->id, known.empty() ? pick(nSystems) : known[pick(static_cast<int32_t>(known.size()))]};
     }
     case 6: {  // SplitFleet
       const Fleet* f = pickFleet(
@@ -223,8 +235,8 @@ Action RandomCommands::plausibleAction(const GameState& s, CivId civ, int kind) 
       return Colonize{f->id, from[pick(static_cast<int32_t>(from.size()))]};
     }
     case 9: {  // Invade
-      const Fleet* f = pickFleet(
-          fleetsWhere(s, [&](const Fleet& x) { return ownStill(x) && armedFleet(x); }));
+      const Fleet* f =
+          pickFleet(fleetsWhere(s, [&](const Fleet& x) { return ownStill(x) && armedFleet(x); }));
       if (!f) return Invade{anyOwnFleet(), anyId(nPlanets)};
       std::vector<PlanetId> foreign, any = s.systems[f->at].planets;
       for (PlanetId p : any) {
@@ -240,7 +252,8 @@ Action RandomCommands::plausibleAction(const GameState& s, CivId civ, int kind) 
     }
     case 11: {  // ProposeTreaty
       const auto met = metCivs(s, civ);
-      if (met.empty()) return ProposeTreaty{anyId(static_cast<int32_t>(s.civs.size())), Treaty::kPeace};
+      if (met.empty())
+        return ProposeTreaty{anyId(static_cast<int32_t>(s.civs.size())), Treaty::kPeace};
       const CivId to = met[pick(static_cast<int32_t>(met.size()))];
       if (s.relation(civ, to).treaty == Treaty::kWar) return ProposeTreaty{to, Treaty::kPeace};
       return ProposeTreaty{to, rng_.below(2) == 0 ? Treaty::kTradePact : Treaty::kAlliance};
@@ -304,12 +317,18 @@ Action RandomCommands::garbageAction(const GameState& s, CivId civ, int kind) {
   };
   auto hugeAmount = [&]() -> int32_t {
     switch (rng_.below(6)) {
-      case 0: return 0;
-      case 1: return kMax;
-      case 2: return kMin;
-      case 3: return -1 - pick(100000);
-      case 4: return 100000 + pick(1000000);
-      default: return -kMax;
+      case 0:
+        return 0;
+      case 1:
+        return kMax;
+      case 2:
+        return kMin;
+      case 3:
+        return -1 - pick(100000);
+      case 4:
+        return 100000 + pick(1000000);
+      default:
+        return -kMax;
     }
   };
 
@@ -330,10 +349,17 @@ Action RandomCommands::garbageAction(const GameState& s, CivId civ, int kind) {
     case 3: {
       SetPolicy c;
       switch (rng_.below(5)) {
-        case 0: break;  // nothing to change
-        case 1: c.tax_rate = rng_.below(2) == 0 ? kMaxTaxRate + 1 + pick(100) : hugeAmount(); break;
-        case 2: c.tariff = rng_.below(2) == 0 ? kMinTariff - 1 - pick(50) : kMaxTariff + 1; break;
-        case 3: c.budget = std::array<int32_t, kBudgetAreas>{50, 50, 50, -50}; break;
+        case 0:
+          break;  // nothing to change
+        case 1:
+          c.tax_rate = rng_.below(2) == 0 ? kMaxTaxRate + 1 + pick(100) : hugeAmount();
+          break;
+        case 2:
+          c.tariff = rng_.below(2) == 0 ? kMinTariff - 1 - pick(50) : kMaxTariff + 1;
+          break;
+        case 3:
+          c.budget = std::array<int32_t, kBudgetAreas>{50, 50, 50, -50};
+          break;
         default:
           c.budget = std::array<int32_t, kBudgetAreas>{pick(100), pick(100), pick(100), kMax};
           c.tax_rate = pick(kMaxTaxRate + 1);
@@ -348,7 +374,16 @@ Action RandomCommands::garbageAction(const GameState& s, CivId civ, int kind) {
         }
         if (!bad.empty()) return Research{bad[pick(static_cast<int32_t>(bad.size()))]};
       }
-      return Research{rng_.below(2) == 0 ? -1 - pick(3) : anyId(kTechCount) + kTechCount};
+      switch (rng_.below(4)) {
+        case 0:
+          return Research{-1 - pick(3)};
+        case 1:
+          return Research{kTechCount + pick(50)};
+        case 2:
+          return Research{kMin};
+        default:
+          return Research{kMax};
+      }
     }
     case 5: {
       if (rng_.below(2) == 0) return MoveFleet{fleetId(), pick(nSystems)};
@@ -361,21 +396,28 @@ Action RandomCommands::garbageAction(const GameState& s, CivId civ, int kind) {
       SplitFleet c{rng_.below(3) == 0 ? fleetId() : ownFleet(), {}};
       const Fleet* f = s.findFleet(c.fleet);
       switch (rng_.below(4)) {
-        case 0: break;  // moves nothing
+        case 0:
+          break;  // moves nothing
         case 1:
           if (f) c.ships = f->ships;  // moves everything
           break;
-        case 2: c.ships[pick(kShipClassCount)] = -1 - pick(5); break;
-        default: c.ships[pick(kShipClassCount)] = hugeAmount();
+        case 2:
+          c.ships[pick(kShipClassCount)] = -1 - pick(5);
+          break;
+        default:
+          c.ships[pick(kShipClassCount)] = hugeAmount();
       }
       return c;
     }
     case 7: {
       const FleetId a = ownFleet();
       switch (rng_.below(3)) {
-        case 0: return MergeFleets{a, a};
-        case 1: return MergeFleets{a, fleetId()};
-        default: return MergeFleets{fleetId(), ownFleet()};
+        case 0:
+          return MergeFleets{a, a};
+        case 1:
+          return MergeFleets{a, fleetId()};
+        default:
+          return MergeFleets{fleetId(), ownFleet()};
       }
     }
     case 8: {
@@ -393,11 +435,15 @@ Action RandomCommands::garbageAction(const GameState& s, CivId civ, int kind) {
     case 11: {
       const auto unmet = unmetCivs(s, civ);
       switch (rng_.below(4)) {
-        case 0: return ProposeTreaty{civ, Treaty::kPeace};
+        case 0:
+          return ProposeTreaty{civ, Treaty::kPeace};
         case 1:
-          if (!unmet.empty()) return ProposeTreaty{unmet[pick(static_cast<int32_t>(unmet.size()))], Treaty::kAlliance};
+          if (!unmet.empty())
+            return ProposeTreaty{unmet[pick(static_cast<int32_t>(unmet.size()))],
+                                 Treaty::kAlliance};
           [[fallthrough]];
-        case 2: return ProposeTreaty{anyId(nCivs), static_cast<Treaty>(rng_.below(5))};
+        case 2:
+          return ProposeTreaty{anyId(nCivs), static_cast<Treaty>(rng_.below(5))};
         default: {
           const auto met = metCivs(s, civ);  // war or none: not something one proposes
           const CivId to = met.empty() ? anyId(nCivs) : met[pick(static_cast<int32_t>(met.size()))];

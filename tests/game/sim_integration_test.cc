@@ -20,8 +20,8 @@ struct Campaign {
 };
 
 void PrintTo(const Campaign& c, std::ostream* os) {
-  *os << "seed " << c.seed << ", " << c.systems << " systems, " << c.civs << " civs, "
-      << c.ticks << " ticks";
+  *os << "seed " << c.seed << ", " << c.systems << " systems, " << c.civs << " civs, " << c.ticks
+      << " ticks";
 }
 
 std::string args(const Campaign& c) {
@@ -34,22 +34,25 @@ int64_t count(const json::object& o, const char* key) {
   return v != nullptr && v->is_int64() ? v->as_int64() : -1;
 }
 
-double number(const json::value& v) { return v.is_double() ? v.as_double() : v.to_number<double>(); }
+double number(const json::value& v) {
+  return v.is_double() ? v.as_double() : v.to_number<double>();
+}
 
 // What the summary says, briefly, for failure messages.
 std::string brief(const json::object& o) {
   std::string out;
-  for (const char* key : {"colonies_founded", "trades", "wars", "peace_treaties", "trade_pacts",
-                          "alliances", "battles", "invasions", "revolts", "civs_destroyed",
-                          "ships_built", "buildings_built", "techs_researched",
-                          "commands_applied", "commands_failed"}) {
+  for (const char* key :
+       {"colonies_founded", "trades", "wars", "peace_treaties", "trade_pacts", "alliances",
+        "battles", "invasions", "revolts", "civs_destroyed", "ships_built", "buildings_built",
+        "techs_researched", "commands_applied", "commands_failed"}) {
     out += std::string(key) + "=" + std::to_string(count(o, key)) + " ";
   }
   out += "\n";
   if (const auto* civs = o.if_contains("civs")) {
     for (const auto& v : civs->as_array()) out += "  " + json::serialize(v) + "\n";
   }
-  if (const auto* market = o.if_contains("market")) out += "  market " + json::serialize(*market) + "\n";
+  if (const auto* market = o.if_contains("market"))
+    out += "  market " + json::serialize(*market) + "\n";
   return out;
 }
 

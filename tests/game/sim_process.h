@@ -16,8 +16,8 @@
 namespace startales::game::testing {
 
 struct SimResult {
-  int code = -1;       // exit code, -1 when it did not exit normally
-  std::string output;  // stdout
+  int code = -1;                // exit code, -1 when it did not exit normally
+  std::string output;           // stdout
   boost::json::object summary;  // parsed stdout; empty when it was not a JSON object
   std::string parse_error;
 };
