@@ -30,6 +30,13 @@ std::string newToken() {
   return std::string(out);
 }
 
+std::string newCode(int length) {
+  static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  std::string out;
+  for (int i = 0; i < length; ++i) out += kAlphabet[randombytes_uniform(sizeof(kAlphabet) - 1)];
+  return out;
+}
+
 std::string tokenHash(std::string_view token) {
   unsigned char digest[32];
   crypto_generichash(digest, sizeof(digest), reinterpret_cast<const unsigned char*>(token.data()),

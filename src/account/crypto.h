@@ -27,6 +27,9 @@ bool verifyPassword(std::string_view encoded_hash, std::string_view password);
 
 // A new opaque session token: 256 random bits, base64url without padding (43 chars).
 std::string newToken();
+// A short code people can type and say: `length` characters from A-Z and 2-9 without the
+// look-alikes (O, I, 0, 1). For invite codes.
+std::string newCode(int length);
 // What we store instead of the token: BLAKE2b-256 of it, hex.
 std::string tokenHash(std::string_view token);
 

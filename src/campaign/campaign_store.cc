@@ -249,7 +249,8 @@ Result<void> CampaignStore::saveSnapshot(int64_t campaign, const Snapshot& s, in
   return db_.transaction([&](store::Connection& c) -> Result<void> {
     auto r = c.query(
         "INSERT INTO campaign_snapshots (campaign_id, tick, state_hash, data, created_at) "
-        "VALUES ($1, $2, $3, $4, $5)",
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (campaign_id, tick) DO UPDATE SET "
+        "state_hash = excluded.state_hash, data = excluded.data, created_at = excluded.created_at",
         {campaign, int64_t{s.tick}, s.state_hash, base64Encode(s.data), now_ms});
     if (!r) return r.error();
     auto t = c.query("UPDATE campaigns SET tick = $2 WHERE id = $1", {campaign, int64_t{s.tick}});

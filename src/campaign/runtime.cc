@@ -174,6 +174,7 @@ asio::awaitable<void> CampaignRuntime::tickLoop() {
     }
     co_await flush();  // commands validated during this tick apply at the next one
     if (!running_) break;
+    if (paused_) continue;  // paused while the flush was writing: no step
     const auto notices = game::step(state_);
     publish(notices);
     if (state_.tick % config_.snapshot_every == 0) snapshotAsync();
@@ -185,9 +186,22 @@ asio::awaitable<void> CampaignRuntime::tickLoop() {
 
 asio::awaitable<void> CampaignRuntime::setPaused(bool paused) {
   auto body = [self = shared_from_this(), paused]() -> asio::awaitable<bool> {
-    if (self->paused_ != paused) {
-      self->paused_ = paused;
-      self->tick_timer_.cancel();
+    if (self->paused_ == paused) co_return true;
+    self->paused_ = paused;
+    self->tick_timer_.cancel();
+    if (paused) {
+      // No tick runs while paused, so this snapshot is the campaign as it stands: a restart
+      // (even after kill -9) resumes with this exact state.
+      auto snap = std::make_shared<Snapshot>(Snapshot{
+          self->state_.tick, hex(game::stateHash(self->state_)), game::serialize(self->state_)});
+      const int64_t now = self->clock_.nowMs();
+      auto save = [&]() { return self->store_.saveSnapshot(self->id_, *snap, now); };
+      auto save_op = self->workers_.run(save);
+      auto saved = co_await std::move(save_op);
+      if (!saved) {
+        logging::error("snapshot on pause failed",
+                       {{"campaign", self->id_}, {"error", saved.error().message}});
+      }
     }
     co_return true;
   };

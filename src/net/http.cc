@@ -81,6 +81,15 @@ bool endsWith(std::string_view s, std::string_view suffix) {
 http::status statusFor(const Error& error) {
   std::string_view code = error.code;
   if (code == "unauthorized" || code == "invalid_credentials") return http::status::unauthorized;
+  // A game command the rules refuse, or a lobby action at the wrong moment.
+  if (code == "invalid_state" || code == "already_joined" || code == "campaign_full") {
+    return http::status::conflict;
+  }
+  if (code == "not_owner" || code == "insufficient_resources" || code == "prerequisite_missing" ||
+      code == "out_of_range" || code == "no_slots" || code == "diplomacy" || code == "eliminated") {
+    return http::status::unprocessable_entity;
+  }
+  if (code == "stopped") return http::status::service_unavailable;
   if (startsWith(code, "invalid_") || endsWith(code, "_required") || startsWith(code, "bad_") ||
       code == "weak_password") {
     return http::status::bad_request;

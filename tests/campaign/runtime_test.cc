@@ -190,8 +190,7 @@ TEST_F(RuntimeTest, RestoreFromLogAloneReproducesTheLiveState) {
   ASSERT_TRUE(command(*rt, game::Build{planet, game::Building::kMine}).ok());
   ASSERT_TRUE(command(*rt, game::Trade{game::Resource::kFood, -50}).ok());
   waitForTick(*rt, statusOf(*rt).tick + 3);
-  run(rt->setPaused(true));
-  const auto live = statusOf(*rt);
+  const auto live = statusOf(*rt);  // (tick, hash) taken together on the strand
 
   // A second process would do exactly this on start.
   auto restored = CampaignRuntime::restore(*store_, record_, players_);
@@ -203,14 +202,34 @@ TEST_F(RuntimeTest, RestoreFromLogAloneReproducesTheLiveState) {
                 static_cast<unsigned long long>(game::stateHash(*restored)));
   EXPECT_EQ(std::string(buf), live.state_hash);
 
-  // stop() writes a snapshot; restoring from it gives the live state exactly.
+  // stop() writes a snapshot; restoring from it gives the final live state exactly.
   ASSERT_TRUE(run(rt->stop()).ok());
+  const auto final_status = statusOf(*rt);
   auto from_snapshot = CampaignRuntime::restore(*store_, record_, players_);
   ASSERT_TRUE(from_snapshot.ok());
-  EXPECT_EQ(from_snapshot->tick, live.tick);
+  EXPECT_EQ(from_snapshot->tick, final_status.tick);
   std::snprintf(buf, sizeof buf, "%016llx",
                 static_cast<unsigned long long>(game::stateHash(*from_snapshot)));
-  EXPECT_EQ(std::string(buf), live.state_hash);
+  EXPECT_EQ(std::string(buf), final_status.state_hash);
+}
+
+TEST_F(RuntimeTest, PauseWritesASnapshotOfTheExactState) {
+  auto rt = launch({});
+  waitForTick(*rt, 3);
+  run(rt->setPaused(true));
+  const auto paused = statusOf(*rt);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(statusOf(*rt).tick, paused.tick);  // no ticks while paused
+  auto restored = CampaignRuntime::restore(*store_, record_, players_);
+  ASSERT_TRUE(restored.ok());
+  EXPECT_EQ(restored->tick, paused.tick);
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx",
+                static_cast<unsigned long long>(game::stateHash(*restored)));
+  EXPECT_EQ(std::string(buf), paused.state_hash);
+  run(rt->setPaused(false));
+  waitForTick(*rt, paused.tick + 2);
+  ASSERT_TRUE(run(rt->stop()).ok());
 }
 
 }  // namespace

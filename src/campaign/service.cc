@@ -1,0 +1,651 @@
+#include "campaign/service.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+#include <cctype>
+
+#include "account/crypto.h"
+#include "campaign/command_codec.h"
+#include "common/log.h"
+#include "common/time_format.h"
+#include "game/game.h"
+
+namespace startales::campaign {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::array<const char*, 16> kPalette = {
+    "#e6194b", "#3cb44b", "#ffe119", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6",
+    "#bcf60c", "#fabebe", "#008080", "#e6beff", "#9a6324", "#fffac8", "#800000", "#aaffc3"};
+
+Error invalid(std::string message) { return makeError("invalid_argument", std::move(message)); }
+Error forbidden(std::string message) { return makeError("forbidden", std::move(message)); }
+Error notFound(int64_t id) {
+  return makeError("not_found", "There is no campaign " + std::to_string(id) + ".");
+}
+Error wrongState(std::string message) { return makeError("invalid_state", std::move(message)); }
+
+// Optional integer field within [lo, hi]; `fallback` when absent.
+Result<int64_t> intField(const json::object& body, const char* name, int64_t lo, int64_t hi,
+                         int64_t fallback) {
+  const json::value* v = body.if_contains(name);
+  if (!v || v->is_null()) return fallback;
+  if (!v->is_int64() && !v->is_uint64()) {
+    return invalid(std::string("\"") + name + "\" must be a whole number.");
+  }
+  const int64_t n = v->is_int64() ? v->as_int64() : static_cast<int64_t>(v->as_uint64());
+  if (n < lo || n > hi) {
+    return invalid(std::string("\"") + name + "\" must be between " + std::to_string(lo) +
+                   " and " + std::to_string(hi) + ", not " + std::to_string(n) + ".");
+  }
+  return n;
+}
+
+Result<std::string> textField(const json::object& body, const char* name, size_t max_len,
+                              std::string fallback) {
+  const json::value* v = body.if_contains(name);
+  if (!v || v->is_null()) return fallback;
+  if (!v->is_string()) return invalid(std::string("\"") + name + "\" must be a string.");
+  std::string s(v->as_string());
+  if (s.empty() || s.size() > max_len) {
+    return invalid(std::string("\"") + name + "\" must be 1 to " + std::to_string(max_len) +
+                   " characters.");
+  }
+  return s;
+}
+
+Result<std::string> choiceField(const json::object& body, const char* name,
+                                std::initializer_list<const char*> choices) {
+  auto text = textField(body, name, 20, *choices.begin());
+  if (!text) return text.error();
+  for (const char* c : choices) {
+    if (*text == c) return *text;
+  }
+  std::string list;
+  for (const char* c : choices) list += (list.empty() ? "" : " or ") + std::string(c);
+  return invalid(std::string("\"") + name + "\" must be " + list + ".");
+}
+
+bool validColor(const std::string& c) {
+  if (c.size() != 7 || c[0] != '#') return false;
+  for (size_t i = 1; i < 7; ++i) {
+    if (!std::isxdigit(static_cast<unsigned char>(c[i]))) return false;
+  }
+  return true;
+}
+
+std::string lower(std::string s) {
+  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+json::object memberJson(const Member& m) {
+  json::object o{{"user_id", m.user_id}, {"username", m.username}, {"role", m.role},
+                 {"civ_name", m.civ_name}, {"color", m.color},    {"ready", m.ready}};
+  if (m.civ >= 0) o["civ"] = m.civ;
+  return o;
+}
+
+json::object campaignJson(const CampaignRecord& c, const std::vector<Member>* members,
+                          int64_t viewer) {
+  json::object o{{"id", c.id},
+                 {"name", c.settings.name},
+                 {"mode", c.settings.mode},
+                 {"visibility", c.settings.visibility},
+                 {"status", c.status},
+                 {"host_user_id", c.host_user_id},
+                 {"systems", c.settings.systems},
+                 {"ai_empires", c.settings.ai_empires},
+                 {"max_players", c.settings.max_players},
+                 {"tick_ms", c.settings.tick_ms},
+                 {"seed", c.settings.seed},
+                 {"created_at", isoTime(c.created_at_ms)}};
+  if (c.started_at_ms > 0) o["started_at"] = isoTime(c.started_at_ms);
+  if (members) {
+    json::array list;
+    int players = 0;
+    bool member = false;
+    for (const auto& m : *members) {
+      list.push_back(memberJson(m));
+      players += m.role == "player";
+      member |= m.user_id == viewer;
+    }
+    o["members"] = std::move(list);
+    o["players"] = players;
+    if (member && !c.invite_code.empty()) o["invite_code"] = c.invite_code;
+  }
+  return o;
+}
+
+const Member* findMember(const std::vector<Member>& members, int64_t user) {
+  for (const auto& m : members) {
+    if (m.user_id == user) return &m;
+  }
+  return nullptr;
+}
+
+std::vector<Member> playersOf(const std::vector<Member>& members) {
+  std::vector<Member> players;
+  for (const auto& m : members) {
+    if (m.role == "player") players.push_back(m);
+  }
+  return players;
+}
+
+}  // namespace
+
+CampaignService::CampaignService(CampaignStore& store, WorkerPool& workers,
+                                 asio::io_context& sim_io, const Clock& clock,
+                                 RuntimeConfig runtime, CampaignLimits limits)
+    : store_(store),
+      workers_(workers),
+      sim_io_(sim_io),
+      clock_(clock),
+      runtime_config_(runtime),
+      limits_(limits),
+      lobby_(asio::make_strand(sim_io)) {}
+
+Result<int> CampaignService::restoreAll() {
+  auto active = store_.active();
+  if (!active) return active.error();
+  int resumed = 0;
+  for (const auto& record : *active) {
+    auto members = store_.members(record.id);
+    if (!members) return members.error();
+    auto state = CampaignRuntime::restore(store_, record, playersOf(*members));
+    if (!state) {
+      // One broken campaign must not keep the others down; it stays in the database.
+      logging::error("campaign restore failed", {{"campaign", record.id},
+                                                 {"error", state.error().message}});
+      continue;
+    }
+    auto entry = std::make_shared<Live>();
+    entry->record = record;
+    entry->members = std::move(*members);
+    const int32_t tick = state->tick;
+    entry->runtime = CampaignRuntime::create(sim_io_, record, std::move(*state), store_, workers_,
+                                             clock_, runtime_config_);
+    entry->runtime->start(record.status == "paused");
+    {
+      std::lock_guard lock(mu_);
+      live_[record.id] = entry;
+    }
+    logging::info("campaign resumed", {{"campaign", record.id}, {"tick", tick}});
+    resumed++;
+  }
+  return resumed;
+}
+
+asio::awaitable<void> CampaignService::stopAll() {
+  std::vector<std::shared_ptr<Live>> all;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, entry] : live_) all.push_back(entry);
+  }
+  for (auto& entry : all) {
+    auto op = entry->runtime->stop();
+    auto stopped = co_await std::move(op);
+    if (!stopped) {
+      logging::error("campaign snapshot on shutdown failed",
+                     {{"campaign", entry->record.id}, {"error", stopped.error().message}});
+    }
+  }
+}
+
+size_t CampaignService::liveCount() const {
+  std::lock_guard lock(mu_);
+  return live_.size();
+}
+
+std::shared_ptr<CampaignService::Live> CampaignService::live(int64_t id) const {
+  std::lock_guard lock(mu_);
+  auto it = live_.find(id);
+  return it == live_.end() ? nullptr : it->second;
+}
+
+template <typename F>
+asio::awaitable<Result<CampaignService::Json>> CampaignService::serialized(F body) {
+  // See runtime.cc on GCC 12 and temporaries in co_await: the operation is named first.
+  auto wrapped = [body = std::move(body)]() mutable -> asio::awaitable<std::optional<Result<Json>>> {
+    co_return co_await body();
+  };
+  auto op = asio::co_spawn(lobby_, std::move(wrapped), asio::use_awaitable);
+  std::optional<Result<Json>> out = co_await std::move(op);
+  co_return std::move(*out);
+}
+
+Result<CampaignRecord> CampaignService::findVisible(int64_t id, int64_t viewer,
+                                                    std::vector<Member>* members) {
+  auto record = store_.find(id);
+  if (!record) return record.error();
+  if (!*record) return notFound(id);
+  auto list = store_.members(id);
+  if (!list) return list.error();
+  if ((*record)->settings.visibility == "private" && !findMember(*list, viewer)) {
+    return notFound(id);  // private campaigns do not exist for strangers
+  }
+  if (members) *members = std::move(*list);
+  return **record;
+}
+
+asio::awaitable<Result<CampaignService::Json>> CampaignService::describe(int64_t id,
+                                                                         int64_t viewer) {
+  std::vector<Member> members;
+  auto fetch = [&]() { return findVisible(id, viewer, &members); };
+  auto op = workers_.run(fetch);
+  auto record = co_await std::move(op);
+  if (!record) co_return record.error();
+  json::object out = campaignJson(*record, &members, viewer);
+  if (auto entry = live(id)) {
+    auto status_op = entry->runtime->status();
+    const RuntimeStatus status = co_await std::move(status_op);
+    out["tick"] = status.tick;
+    out["state_hash"] = status.state_hash;
+    out["connected"] = status.subscribers;
+  }
+  co_return out;
+}
+
+asio::awaitable<Result<CampaignService::Json>> CampaignService::create(const User& user,
+                                                                       const Json& body) {
+  CampaignSettings s;
+  auto name = textField(body, "name", 60, "");
+  if (!name) co_return name.error();
+  if (name->empty()) co_return invalid("A campaign needs a \"name\".");
+  s.name = *name;
+  auto mode = choiceField(body, "mode", {"coop", "conquest"});
+  if (!mode) co_return mode.error();
+  s.mode = *mode;
+  auto visibility = choiceField(body, "visibility", {"public", "private"});
+  if (!visibility) co_return visibility.error();
+  s.visibility = *visibility;
+  auto systems = intField(body, "systems", limits_.min_systems, limits_.max_systems, 100);
+  if (!systems) co_return systems.error();
+  auto players = intField(body, "max_players", 1, limits_.max_players, 4);
+  if (!players) co_return players.error();
+  auto ai = intField(body, "ai_empires", 0, 31, 3);
+  if (!ai) co_return ai.error();
+  auto tick_ms = intField(body, "tick_ms", limits_.min_tick_ms, limits_.max_tick_ms, 1000);
+  if (!tick_ms) co_return tick_ms.error();
+  auto seed = intField(body, "seed", 0, INT64_MAX, -1);
+  if (!seed) co_return seed.error();
+  s.systems = static_cast<int32_t>(*systems);
+  s.max_players = static_cast<int32_t>(*players);
+  s.ai_empires = static_cast<int32_t>(*ai);
+  s.tick_ms = static_cast<int32_t>(*tick_ms);
+  s.seed = *seed >= 0 ? *seed : clock_.nowMs() ^ (user.id << 20);
+  const int civs = s.max_players + s.ai_empires;
+  if (civs > 32 || civs * 5 > s.systems) {
+    co_return invalid("Too many civilizations for the galaxy: " + std::to_string(civs) +
+                      " need at least " + std::to_string(civs * 5) +
+                      " systems and at most 32 civilizations.");
+  }
+  Member host;
+  host.user_id = user.id;
+  host.username = user.username;
+  auto civ_name = textField(body, "civ_name", 40, user.username);
+  if (!civ_name) co_return civ_name.error();
+  host.civ_name = *civ_name;
+  auto color = textField(body, "color", 7, kPalette[0]);
+  if (!color) co_return color.error();
+  if (!validColor(*color)) co_return invalid("\"color\" must look like #rrggbb.");
+  host.color = *color;
+  const std::string code = s.visibility == "private" ? account::newCode(8) : "";
+  const int64_t now = clock_.nowMs();
+  auto make = [&]() -> Result<CampaignRecord> {
+    return store_.create(s, user.id, code, host, now);
+  };
+  auto op = workers_.run(make);
+  auto record = co_await std::move(op);
+  if (!record) co_return record.error();
+  logging::info("campaign created", {{"campaign", record->id}, {"user", user.id}});
+  auto out = describe(record->id, user.id);
+  co_return co_await std::move(out);
+}
+
+asio::awaitable<Result<json::array>> CampaignService::list(const User& user,
+                                                           std::optional<std::string> status,
+                                                           bool mine) {
+  CampaignFilter f;
+  f.status = std::move(status);
+  f.viewer = user.id;
+  if (mine) f.member = user.id;
+  auto fetch = [&]() { return store_.list(f); };
+  auto op = workers_.run(fetch);
+  auto records = co_await std::move(op);
+  if (!records) co_return records.error();
+  json::array out;
+  for (const auto& r : *records) out.push_back(campaignJson(r, nullptr, user.id));
+  co_return out;
+}
+
+asio::awaitable<Result<CampaignService::Json>> CampaignService::get(const User& user, int64_t id) {
+  auto op = describe(id, user.id);
+  co_return co_await std::move(op);
+}
+
+asio::awaitable<Result<CampaignService::Json>> CampaignService::join(const User& user, int64_t id,
+                                                                     const Json& body) {
+  auto role = choiceField(body, "role", {"player", "observer"});
+  if (!role) co_return role.error();
+  auto civ_name = textField(body, "civ_name", 40, user.username);
+  if (!civ_name) co_return civ_name.error();
+  auto color = textField(body, "color", 7, "");
+  if (!color) co_return color.error();
+  if (!color->empty() && !validColor(*color)) co_return invalid("\"color\" must look like #rrggbb.");
+  auto code = textField(body, "invite_code", 40, "");
+  if (!code) co_return code.error();
+
+  auto body_fn = [this, user, id, role = *role, civ_name = *civ_name, color = *color,
+                  code = *code]() -> asio::awaitable<Result<Json>> {
+    auto fetch = [&]() -> Result<std::pair<CampaignRecord, std::vector<Member>>> {
+      auto record = store_.find(id);
+      if (!record) return record.error();
+      if (!*record) return notFound(id);
+      auto members = store_.members(id);
+      if (!members) return members.error();
+      return std::pair{**record, std::move(*members)};
+    };
+    auto fetch_op = workers_.run(fetch);
+    auto found = co_await std::move(fetch_op);
+    if (!found) co_return found.error();
+    auto& [record, members] = *found;
+    if (findMember(members, user.id)) {
+      co_return makeError("already_joined", "You have already joined this campaign.");
+    }
+    if (record.settings.visibility == "private" && code != record.invite_code) {
+      co_return forbidden(code.empty() ? "This campaign is private; it needs its invite code."
+                                       : "That invite code is not right for this campaign.");
+    }
+    Member m;
+    m.user_id = user.id;
+    m.username = user.username;
+    m.role = role;
+    m.civ_name = civ_name;
+    m.joined_at_ms = clock_.nowMs();
+    if (role == "player") {
+      if (record.status != "lobby") {
+        co_return wrongState("The campaign has already started; you can join as an observer.");
+      }
+      auto players = playersOf(members);
+      if (static_cast<int>(players.size()) >= record.settings.max_players) {
+        co_return makeError("campaign_full", "The campaign already has " +
+                                                 std::to_string(players.size()) + " players.");
+      }
+      std::vector<std::string> taken;
+      for (const auto& p : players) {
+        if (lower(p.civ_name) == lower(civ_name)) {
+          co_return makeError("civ_name_taken", "Another player already leads \"" + civ_name + "\".");
+        }
+        taken.push_back(p.color);
+      }
+      m.color = color;
+      if (m.color.empty()) {  // the first palette colour nobody has
+        for (const char* c : kPalette) {
+          if (std::find(taken.begin(), taken.end(), c) == taken.end()) {
+            m.color = c;
+            break;
+          }
+        }
+      }
+    } else {
+      m.color = color.empty() ? "#888888" : color;
+    }
+    auto add = [&]() { return store_.addMember(id, m); };
+    auto add_op = workers_.run(add);
+    auto added = co_await std::move(add_op);
+    if (!added) co_return added.error();
+    if (auto entry = live(id)) {
+      std::lock_guard lock(mu_);
+      entry->members.push_back(m);
+    }
+    auto out = describe(id, user.id);
+    co_return co_await std::move(out);
+  };
+  auto op = serialized(std::move(body_fn));
+  co_return co_await std::move(op);
+}
+
+asio::awaitable<Result<CampaignService::Json>> CampaignService::leave(const User& user, int64_t id) {
+  auto body_fn = [this, user, id]() -> asio::awaitable<Result<Json>> {
+    std::vector<Member> members;
+    auto fetch = [&]() { return findVisible(id, user.id, &members); };
+    auto fetch_op = workers_.run(fetch);
+    auto record = co_await std::move(fetch_op);
+    if (!record) co_return record.error();
+    const Member* me = findMember(members, user.id);
+    if (!me) co_return forbidden("You have not joined this campaign.");
+    if (record->host_user_id == user.id) {
+      co_return wrongState("The host cannot leave; delete the campaign instead.");
+    }
+    if (me->role == "player" && record->status != "lobby") {
+      co_return wrongState("The campaign is under way and your civilization is in it; "
+                           "you can stay away, but not leave.");
+    }
+    auto drop = [&]() { return store_.removeMember(id, user.id); };
+    auto drop_op = workers_.run(drop);
+    auto dropped = co_await std::move(drop_op);
+    if (!dropped) co_return dropped.error();
+    if (auto entry = live(id)) {
+      std::lock_guard lock(mu_);
+      std::erase_if(entry->members, [&](const Member& m) { return m.user_id == user.id; });
+    }
+    co_return Json{{"left", id}};
+  };
+  auto op = serialized(std::move(body_fn));
+  co_return co_await std::move(op);
+}
+
+asio::awaitable<Result<CampaignService::Json>> CampaignService::ready(const User& user, int64_t id,
+                                                                      bool ready) {
+  auto body_fn = [this, user, id, ready]() -> asio::awaitable<Result<Json>> {
+    std::vector<Member> members;
+    auto fetch = [&]() { return findVisible(id, user.id, &members); };
+    auto fetch_op = workers_.run(fetch);
+    auto record = co_await std::move(fetch_op);
+    if (!record) co_return record.error();
+    const Member* me = findMember(members, user.id);
+    if (!me || me->role != "player") co_return forbidden("Only players of this campaign can be ready.");
+    if (record->status != "lobby") co_return wrongState("The campaign has already started.");
+    auto set = [&]() { return store_.setReady(id, user.id, ready); };
+    auto set_op = workers_.run(set);
+    auto done = co_await std::move(set_op);
+    if (!done) co_return done.error();
+    auto out = describe(id, user.id);
+    co_return co_await std::move(out);
+  };
+  auto op = serialized(std::move(body_fn));
+  co_return co_await std::move(op);
+}
+
+asio::awaitable<Result<CampaignService::Json>> CampaignService::start(const User& user, int64_t id) {
+  auto body_fn = [this, user, id]() -> asio::awaitable<Result<Json>> {
+    std::vector<Member> members;
+    auto fetch = [&]() { return findVisible(id, user.id, &members); };
+    auto fetch_op = workers_.run(fetch);
+    auto record = co_await std::move(fetch_op);
+    if (!record) co_return record.error();
+    if (record->host_user_id != user.id) co_return forbidden("Only the host can start the campaign.");
+    if (record->status != "lobby") co_return wrongState("The campaign has already started.");
+    const auto players = playersOf(members);
+    std::string waiting;
+    for (const auto& p : players) {
+      if (!p.ready && p.user_id != record->host_user_id) {
+        waiting += (waiting.empty() ? "" : ", ") + p.username;
+      }
+    }
+    if (!waiting.empty()) co_return wrongState("Not everyone is ready yet: " + waiting + ".");
+    const auto config = CampaignRuntime::gameConfig(*record, players);
+    if (auto problem = game::validateConfig(config)) co_return invalid(problem->message);
+
+    std::vector<std::pair<int64_t, int32_t>> civs;
+    for (size_t i = 0; i < players.size(); ++i) civs.emplace_back(players[i].user_id, static_cast<int32_t>(i));
+    const int64_t now = clock_.nowMs();
+    std::optional<game::GameState> state;
+    auto begin = [&]() -> Result<void> {
+      state = game::newGame(config);  // up to tens of milliseconds: on the worker
+      return store_.start(id, civs, now);
+    };
+    auto begin_op = workers_.run(begin);
+    auto started = co_await std::move(begin_op);
+    if (!started) co_return started.error();
+
+    auto entry = std::make_shared<Live>();
+    entry->record = *record;
+    entry->record.status = "running";
+    entry->record.started_at_ms = now;
+    entry->members = members;
+    for (auto& m : entry->members) {
+      for (const auto& [uid, civ] : civs) {
+        if (m.user_id == uid) m.civ = civ;
+      }
+    }
+    entry->runtime = CampaignRuntime::create(sim_io_, entry->record, std::move(*state), store_,
+                                             workers_, clock_, runtime_config_);
+    entry->runtime->start(false);
+    {
+      std::lock_guard lock(mu_);
+      live_[id] = entry;
+    }
+    logging::info("campaign started", {{"campaign", id}, {"players", static_cast<int64_t>(players.size())}});
+    auto out = describe(id, user.id);
+    co_return co_await std::move(out);
+  };
+  auto op = serialized(std::move(body_fn));
+  co_return co_await std::move(op);
+}
+
+asio::awaitable<Result<CampaignService::Json>> CampaignService::setPaused(const User& user,
+                                                                          int64_t id, bool paused) {
+  auto body_fn = [this, user, id, paused]() -> asio::awaitable<Result<Json>> {
+    auto entry = live(id);
+    if (!entry) {
+      auto fetch = [&]() { return findVisible(id, user.id, nullptr); };
+      auto fetch_op = workers_.run(fetch);
+      auto record = co_await std::move(fetch_op);
+      if (!record) co_return record.error();
+      co_return wrongState("The campaign is not running.");
+    }
+    if (entry->record.host_user_id != user.id) {
+      co_return forbidden(std::string("Only the host can ") + (paused ? "pause" : "resume") +
+                          " the campaign.");
+    }
+    const std::string status = paused ? "paused" : "running";
+    auto set = [&]() { return store_.setStatus(id, status); };
+    auto set_op = workers_.run(set);
+    auto done = co_await std::move(set_op);
+    if (!done) co_return done.error();
+    auto pause_op = entry->runtime->setPaused(paused);
+    co_await std::move(pause_op);
+    {
+      std::lock_guard lock(mu_);
+      entry->record.status = status;
+    }
+    auto out = describe(id, user.id);
+    co_return co_await std::move(out);
+  };
+  auto op = serialized(std::move(body_fn));
+  co_return co_await std::move(op);
+}
+
+asio::awaitable<Result<void>> CampaignService::remove(const User& user, int64_t id) {
+  auto body_fn = [this, user, id]() -> asio::awaitable<Result<Json>> {
+    auto fetch = [&]() { return findVisible(id, user.id, nullptr); };
+    auto fetch_op = workers_.run(fetch);
+    auto record = co_await std::move(fetch_op);
+    if (!record) co_return record.error();
+    if (record->host_user_id != user.id) co_return forbidden("Only the host can delete the campaign.");
+    if (auto entry = live(id)) {
+      {
+        std::lock_guard lock(mu_);
+        live_.erase(id);
+      }
+      auto stop_op = entry->runtime->stop();
+      (void)co_await std::move(stop_op);
+    }
+    auto drop = [&]() { return store_.remove(id); };
+    auto drop_op = workers_.run(drop);
+    auto dropped = co_await std::move(drop_op);
+    if (!dropped) co_return dropped.error();
+    logging::info("campaign deleted", {{"campaign", id}, {"user", user.id}});
+    co_return Json{};
+  };
+  auto op = serialized(std::move(body_fn));
+  auto out = co_await std::move(op);
+  if (!out) co_return out.error();
+  co_return Result<void>{};
+}
+
+Result<CampaignService::Access> CampaignService::access(const User& user, int64_t id) {
+  auto entry = live(id);
+  if (!entry) {
+    return wrongState("Campaign " + std::to_string(id) + " is not running on this server.");
+  }
+  std::lock_guard lock(mu_);
+  const Member* me = findMember(entry->members, user.id);
+  if (!me) return forbidden("You have not joined this campaign.");
+  Access a;
+  a.runtime = entry->runtime;
+  a.observer = me->role != "player";
+  a.seat = Seat{user.id, a.observer ? game::kNone : me->civ};
+  return a;
+}
+
+asio::awaitable<Result<std::string>> CampaignService::state(const User& user, int64_t id) {
+  auto a = access(user, id);
+  if (!a) {
+    if (a.error().code == "invalid_state" && !live(id)) {
+      auto fetch = [&]() { return findVisible(id, user.id, nullptr); };
+      auto fetch_op = workers_.run(fetch);
+      auto record = co_await std::move(fetch_op);
+      if (!record) co_return record.error();
+      co_return wrongState("The campaign has not started yet.");
+    }
+    co_return a.error();
+  }
+  auto op = a->runtime->viewJson(a->seat.civ);
+  co_return co_await std::move(op);
+}
+
+asio::awaitable<Result<CampaignService::Json>> CampaignService::command(const User& user, int64_t id,
+                                                                        const json::value& command) {
+  auto a = access(user, id);
+  if (!a) co_return a.error();
+  if (a->observer) co_return forbidden("Observers cannot give commands.");
+  auto action = parseAction(command);
+  if (!action) co_return action.error();
+  const std::string type(game::actionName(*action));
+  auto op = a->runtime->command(user.id, a->seat.civ, std::move(*action));
+  auto ack = co_await std::move(op);
+  if (!ack) co_return ack.error();
+  co_return Json{{"seq", ack->seq}, {"tick", ack->tick}, {"type", type}};
+}
+
+asio::awaitable<Result<json::array>> CampaignService::commandLog(const User& user, int64_t id,
+                                                                 int64_t after, int limit) {
+  std::vector<Member> members;
+  auto fetch = [&]() -> Result<std::vector<LoggedCommand>> {
+    auto record = findVisible(id, user.id, &members);
+    if (!record) return record.error();
+    if (!findMember(members, user.id)) return forbidden("You have not joined this campaign.");
+    return store_.commandsAfter(id, after, user.id, limit);
+  };
+  auto op = workers_.run(fetch);
+  auto commands = co_await std::move(op);
+  if (!commands) co_return commands.error();
+  json::array out;
+  for (const auto& c : *commands) {
+    out.push_back({{"seq", c.seq},
+                   {"tick", c.tick},
+                   {"civ", c.civ},
+                   {"command", json::parse(c.command)},
+                   {"created_at", isoTime(c.created_at_ms)}});
+  }
+  co_return out;
+}
+
+}  // namespace startales::campaign

@@ -1,0 +1,106 @@
+#pragma once
+
+// Campaigns as players see them: the lobby (create, list, join, ready, start...), and the
+// live campaigns this server simulates. Holds no HTTP: api/campaign_routes.cc adapts it.
+//
+// Threading: public coroutines may be called from any network thread. Lobby changes that
+// must not race (joins against max_players, start) run one at a time on lobby_; the live
+// registry is guarded by mu_. Database work goes to the WorkerPool; simulation runs on the
+// sim io_context, one strand per campaign (see runtime.h).
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/json/object.hpp>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "account/user_store.h"
+#include "campaign/campaign_store.h"
+#include "campaign/runtime.h"
+#include "common/clock.h"
+#include "common/worker_pool.h"
+
+namespace startales::campaign {
+
+struct CampaignLimits {
+  int min_systems = 20, max_systems = 2000;
+  int max_tick_ms = 60'000, min_tick_ms = 100;  // real milliseconds per tick
+  int max_players = 16;
+};
+
+class CampaignService {
+ public:
+  CampaignService(CampaignStore& store, WorkerPool& workers, boost::asio::io_context& sim_io,
+                  const Clock& clock, RuntimeConfig runtime, CampaignLimits limits = {});
+
+  // Restores and starts every running or paused campaign from the database. Blocking: call
+  // once at startup, before serving. Returns how many were resumed.
+  Result<int> restoreAll();
+  // Flushes, snapshots and stops every live campaign (shutdown).
+  boost::asio::awaitable<void> stopAll();
+
+  using User = account::User;
+  using Json = boost::json::object;
+
+  boost::asio::awaitable<Result<Json>> create(const User& user, const Json& body);
+  boost::asio::awaitable<Result<boost::json::array>> list(const User& user,
+                                                          std::optional<std::string> status,
+                                                          bool mine);
+  boost::asio::awaitable<Result<Json>> get(const User& user, int64_t id);
+  boost::asio::awaitable<Result<Json>> join(const User& user, int64_t id, const Json& body);
+  boost::asio::awaitable<Result<Json>> leave(const User& user, int64_t id);
+  boost::asio::awaitable<Result<Json>> ready(const User& user, int64_t id, bool ready);
+  boost::asio::awaitable<Result<Json>> start(const User& user, int64_t id);
+  boost::asio::awaitable<Result<Json>> setPaused(const User& user, int64_t id, bool paused);
+  boost::asio::awaitable<Result<void>> remove(const User& user, int64_t id);
+
+  // The caller's view of a running campaign (fog of war applied), as JSON text.
+  boost::asio::awaitable<Result<std::string>> state(const User& user, int64_t id);
+  // A command as JSON; answers after it is durably logged: {"seq":..,"tick":..}.
+  boost::asio::awaitable<Result<Json>> command(const User& user, int64_t id,
+                                               const boost::json::value& command);
+  boost::asio::awaitable<Result<boost::json::array>> commandLog(const User& user, int64_t id,
+                                                                int64_t after, int limit);
+
+  // What the /ws gateway needs to attach a connection to a live campaign.
+  struct Access {
+    std::shared_ptr<CampaignRuntime> runtime;
+    Seat seat;  // civ kNone for observers
+    bool observer = false;
+  };
+  Result<Access> access(const User& user, int64_t id);
+
+  size_t liveCount() const;
+
+ private:
+  struct Live {
+    CampaignRecord record;
+    std::vector<Member> members;
+    std::shared_ptr<CampaignRuntime> runtime;
+  };
+
+  std::shared_ptr<Live> live(int64_t id) const;
+  // Runs a lobby change on lobby_, one at a time.
+  template <typename F>
+  boost::asio::awaitable<Result<Json>> serialized(F body);
+  boost::asio::awaitable<Result<Json>> describe(int64_t id, int64_t viewer);
+  Result<CampaignRecord> findVisible(int64_t id, int64_t viewer, std::vector<Member>* members);
+
+  // const after construction
+  CampaignStore& store_;
+  WorkerPool& workers_;
+  boost::asio::io_context& sim_io_;
+  const Clock& clock_;
+  const RuntimeConfig runtime_config_;
+  const CampaignLimits limits_;
+  boost::asio::strand<boost::asio::io_context::executor_type> lobby_;
+
+  mutable std::mutex mu_;
+  std::map<int64_t, std::shared_ptr<Live>> live_;  // guarded by mu_
+};
+
+}  // namespace startales::campaign
