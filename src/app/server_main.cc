@@ -10,6 +10,9 @@
 #include "account/account_service.h"
 #include "account/rate_limiter.h"
 #include "api/auth_routes.h"
+#include "api/campaign_routes.h"
+#include "campaign/campaign_store.h"
+#include "campaign/service.h"
 #include "api/health_routes.h"
 #include "app/commands.h"
 #include "common/clock.h"
@@ -103,9 +106,40 @@ int runServer(const Config& config, Role role) {
   account::MemoryRateLimiter per_address(config.auth_rate_per_address, clock);
   account::MemoryRateLimiter per_account(config.auth_rate_per_account, clock);
 
+  // The simulation runs on its own threads, one strand per campaign, so a long tick never
+  // holds up a network thread.
+  const int sim_threads = config.threads;
+  asio::io_context sim_io(sim_threads);
+  auto sim_work = asio::make_work_guard(sim_io);
+  std::vector<std::thread> sim_pool;
+  for (int i = 0; i < sim_threads; ++i) sim_pool.emplace_back([&] { sim_io.run(); });
+  auto stop_sim = [&] {
+    sim_work.reset();
+    sim_io.stop();
+    for (auto& t : sim_pool) t.join();
+    sim_pool.clear();
+  };
+
+  campaign::CampaignStore campaign_store(**db);
+  campaign::RuntimeConfig runtime_config;
+  campaign::CampaignService campaigns(campaign_store, workers, sim_io, clock, runtime_config);
+  auto resumed = campaigns.restoreAll();
+  if (!resumed) {
+    logging::error("cannot start", {{"error", resumed.error().code},
+                                    {"reason", resumed.error().message}});
+    logging::flush();
+    stop_sim();
+    return 1;
+  }
+  logging::info("campaigns resumed", {{"count", *resumed}});
+
   net::Router router;
+  const api::AuthDeps auth{**accounts, per_address, per_account, workers};
   api::addHealthRoutes(router, {**db, workers, metrics, STARTALES_VERSION});
-  api::addAuthRoutes(router, {**accounts, per_address, per_account, workers});
+  api::addAuthRoutes(router, auth);
+  api::addCampaignRoutes(router, auth, campaigns);
+  metrics.addGaugeCallback("campaigns_live", "Campaigns simulated by this server.",
+                           [&] { return static_cast<double>(campaigns.liveCount()); });
 
   asio::io_context io(config.threads);
   auto server = net::Server::create(io, config.server, router, http_metrics);
@@ -130,9 +164,13 @@ int runServer(const Config& config, Role role) {
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-          size_t cut = co_await (*server)->drain(
-              std::chrono::milliseconds(config.shutdown_timeout_ms));
+          auto drain = (*server)->drain(std::chrono::milliseconds(config.shutdown_timeout_ms));
+          size_t cut = co_await std::move(drain);
           logging::info("drained", {{"connections_cut", cut}});
+          // Every campaign flushes its commands and writes a snapshot before we exit.
+          auto stop_campaigns = campaigns.stopAll();
+          co_await std::move(stop_campaigns);
+          logging::info("campaigns saved", {{"count", static_cast<int64_t>(campaigns.liveCount())}});
           io.stop();
         },
         asio::detached);
@@ -144,6 +182,7 @@ int runServer(const Config& config, Role role) {
   for (auto& t : threads) t.join();
 
   // Stop in reverse dependency order: no new work reaches the pool, finish what is queued.
+  stop_sim();
   workers.stop();
   server->reset();
   logging::info("stopped");
