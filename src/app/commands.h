@@ -26,4 +26,7 @@ struct SimOptions {
 };
 int runSim(const SimOptions& options);
 
+// `startales rules`: prints every rule table and constant as Markdown (docs/game-rules.md).
+int runRules();
+
 }  // namespace startales::app

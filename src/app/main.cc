@@ -37,6 +37,8 @@ int run(int argc, char** argv) {
                   "Also record the state hash every N ticks (determinism checks)")
       ->check(CLI::NonNegativeNumber);
   sim->add_flag("--json", sim_options.json, "Print one JSON object instead of text");
+  auto* rules = cli.add_subcommand(
+      "rules", "Print every rule table and constant as Markdown (for docs/game-rules.md)");
 
   try {
     cli.parse(argc, argv);
@@ -45,6 +47,7 @@ int run(int argc, char** argv) {
   }
 
   if (*sim) return runSim(sim_options);
+  if (*rules) return runRules();
 
   Config config;
   std::vector<std::string> problems;

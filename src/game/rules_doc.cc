@@ -279,8 +279,8 @@ std::string start() {
   std::string fleets;
   for (const StartFleet& f : kStartFleets) {
     fleets += (fleets.empty() ? "" : ", ") + std::to_string(f.count) + " " +
-              std::string(shipRule(f.ship).name) + " (fleet \"<Adjective>" + std::string(f.suffix) +
-              "\")";
+              std::string(shipRule(f.ship).name) + " (fleet `<Adjective>" + std::string(f.suffix) +
+              "`)";
   }
   c.add("Fleets at the capital", fleets, code("kStartFleets"));
   c.add("Policies",
