@@ -11,6 +11,12 @@ namespace {
 
 Rejection fail(const char* code, std::string message) { return {code, std::move(message)}; }
 
+// "a " or "an " for a noun phrase.
+std::string article(std::string_view noun) {
+  const char c = noun.empty() ? 'x' : noun.front();
+  return std::string_view("aeiou").find(c) != std::string_view::npos ? "an " : "a ";
+}
+
 std::optional<Rejection> afford(const Civ& civ, Resource r, double need) {
   double have = at(civ.stock, r);
   if (have + 1e-9 >= need) return std::nullopt;
@@ -95,7 +101,7 @@ struct Checker {
       static constexpr std::array<const char*, 4> kDeposit = {"minerals", "energy", "food",
                                                               "exotics"};
       return fail(reject::kInvalid, p.name + " has no " + kDeposit[rule.deposit] +
-                                        " deposits for a " + std::string(rule.name));
+                                        " deposits for " + article(rule.name) + std::string(rule.name));
     }
     if (p.queue.size() >= kMaxQueue) {
       return fail(reject::kInvalidState, p.name + "'s construction queue is full");
@@ -368,8 +374,10 @@ struct Checker {
       if (p.to != civ) return fail(reject::kNotOwner, "that proposal was not made to you");
       if (!c.accept) return std::nullopt;
       // The world may have moved since it was made (another treaty signed, a war declared).
-      if (auto e = Checker{s, p.from}.treatyProblem(civ, p.treaty)) {
-        return fail(reject::kDiplomacy, "that proposal no longer applies: " + e->message);
+      if (Checker{s, p.from}.treatyProblem(civ, p.treaty)) {
+        return fail(reject::kDiplomacy, "the proposal of " + std::string(treatyName(p.treaty)) +
+                                            " from the " + s.civs[p.from].name +
+                                            " no longer applies; your relations have changed since");
       }
       return std::nullopt;
     }
@@ -443,8 +451,10 @@ struct Applier {
   }
   void operator()(const Research& c) {
     if (me().researching != c.tech) {
+      // Switching topics loses the work on the old one; points banked while no topic was
+      // set (the surplus of the last tech) carry over.
+      if (me().researching != kNone) me().research_progress = 0;
       me().researching = c.tech;
-      me().research_progress = 0;  // switching topics loses the work on the old one
     }
   }
   void operator()(const MoveFleet& c) {

@@ -1,5 +1,7 @@
 // Research: points accrue in runEconomy; here a finished technology is granted.
 
+#include <algorithm>
+
 #include "game/sim.h"
 
 namespace startales::game {
@@ -14,11 +16,12 @@ void runResearch(GameState& s, Notices& out) {
   for (auto& civ : s.civs) {
     if (!civ.alive || civ.researching == kNone) continue;
     const auto& rule = techRule(civ.researching);
-    if (civ.research_progress + 1e-9 < techCost(civ, civ.researching)) continue;
+    const double cost = techCost(civ, civ.researching);
+    if (civ.research_progress + 1e-9 < cost) continue;
     const int tech = civ.researching;
     civ.techs[tech] = true;
     refreshModifiers(s, civ.id);
-    civ.research_progress = 0;
+    civ.research_progress = std::max(0.0, civ.research_progress - cost);  // surplus carries on
     civ.researching = kNone;
     s.counters.techs_researched++;
     auto& n = notifyRef(s, out, civ.id, "tech_researched",
