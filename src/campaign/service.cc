@@ -337,8 +337,14 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::join(const User&
   auto color = textField(body, "color", 7, "");
   if (!color) co_return color.error();
   if (!color->empty() && !validColor(*color)) co_return invalid("\"color\" must look like #rrggbb.");
-  auto code = textField(body, "invite_code", 40, "");
-  if (!code) co_return code.error();
+  std::string invite;  // "" and absent both mean none
+  if (const json::value* v = body.if_contains("invite_code"); v && !v->is_null()) {
+    if (!v->is_string() || v->as_string().size() > 40) {
+      co_return invalid("\"invite_code\" must be the campaign's invite code, a short string.");
+    }
+    invite = std::string(v->as_string());
+  }
+  auto code = Result<std::string>(invite);
 
   auto body_fn = [this, user, id, role = *role, civ_name = *civ_name, color = *color,
                   code = *code]() -> asio::awaitable<Result<Json>> {
@@ -621,8 +627,12 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::command(const Us
   const std::string type(game::actionName(*action));
   auto op = a->runtime->command(user.id, a->seat.civ, std::move(*action));
   auto ack = co_await std::move(op);
-  if (!ack) co_return ack.error();
-  co_return Json{{"seq", ack->seq}, {"tick", ack->tick}, {"type", type}};
+  if (!ack) {
+    // Reaching into another civilization's planets or fleets is a permission problem.
+    if (ack.error().code == game::reject::kNotOwner) co_return forbidden(ack.error().message + ".");
+    co_return ack.error();
+  }
+  co_return Json{{"seq", ack->seq}, {"tick", ack->tick}, {"command", type}};
 }
 
 asio::awaitable<Result<json::array>> CampaignService::commandLog(const User& user, int64_t id,
