@@ -103,6 +103,10 @@ void runConstruction(GameState& s, Notices& out) {
         item.blocked = BlockReason::kBlockaded;
         continue;
       }
+      if (p.unrest >= kRevoltUnrest) {  // workers are on the streets, not on the site
+        item.blocked = BlockReason::kRevolt;
+        continue;
+      }
       if (p.population < kMinWorkPopulation) {
         item.blocked = BlockReason::kNoWorkers;
         continue;
@@ -138,7 +142,7 @@ std::string blockedText(const QueueItem& item) {
       return "not enough " + std::string(resourceName(item.short_of)) + ": need " +
              formatAmount(item.need) + ", have " + formatAmount(item.have);
     case BlockReason::kBlockaded: return "the planet is blockaded";
-    case BlockReason::kRevolt: return "the planet is in revolt";
+    case BlockReason::kRevolt: return "unrest has stopped work on the planet";
     case BlockReason::kNoWorkers: return "too few people to work";
   }
   return "";
