@@ -14,6 +14,9 @@ struct RawConfig {
   std::string max_body_bytes = "1048576", header_timeout_ms = "10000", read_timeout_ms = "30000";
   std::string idle_timeout_ms = "60000", shutdown_timeout_ms = "10000";
   std::string max_connections = "20000", cors_origins, trust_proxy = "false";
+  std::string ws_max_message_bytes = "65536", ws_idle_timeout_ms = "60000";
+  std::string ws_outbound_max_messages = "1024", ws_outbound_max_bytes = "4194304";
+  std::string ws_rate_per_second = "20", ws_rate_burst = "40";
   std::string session_ttl_s = "604800", password_mem_kib = "65536", password_ops = "2";
   std::string rate_address_burst = "20", rate_address_per_min = "30";
   std::string rate_account_burst = "5", rate_account_per_min = "5";
@@ -63,6 +66,20 @@ const Option kOptions[] = {
      "Comma-separated allowed browser origins (\"*\" = any; empty = none)"},
     {"--trust-proxy", "STARTALES_TRUST_PROXY", &RawConfig::trust_proxy,
      "Take the client address from X-Forwarded-For (behind nginx) (true/false)"},
+    {"--ws-max-message-bytes", "STARTALES_WS_MAX_MESSAGE_BYTES", &RawConfig::ws_max_message_bytes,
+     "Largest WebSocket message from a client, bytes (close 1009 beyond)"},
+    {"--ws-idle-timeout-ms", "STARTALES_WS_IDLE_TIMEOUT_MS", &RawConfig::ws_idle_timeout_ms,
+     "WebSocket closed (4001) after no frame from the client for this long, ms; pinged at half"},
+    {"--ws-outbound-max-messages", "STARTALES_WS_OUTBOUND_MAX_MESSAGES",
+     &RawConfig::ws_outbound_max_messages,
+     "WebSocket messages queued for a client before it is closed as too slow (4000)"},
+    {"--ws-outbound-max-bytes", "STARTALES_WS_OUTBOUND_MAX_BYTES",
+     &RawConfig::ws_outbound_max_bytes,
+     "WebSocket bytes queued for a client before it is closed as too slow (4000)"},
+    {"--ws-rate-per-second", "STARTALES_WS_RATE_PER_SECOND", &RawConfig::ws_rate_per_second,
+     "WebSocket messages per connection per second, sustained (0 = no limit)"},
+    {"--ws-rate-burst", "STARTALES_WS_RATE_BURST", &RawConfig::ws_rate_burst,
+     "WebSocket messages per connection allowed in a burst"},
     {"--session-ttl-s", "STARTALES_SESSION_TTL_S", &RawConfig::session_ttl_s,
      "Login token lifetime, seconds"},
     {"--password-mem-kib", "STARTALES_PASSWORD_MEM_KIB", &RawConfig::password_mem_kib,
@@ -190,6 +207,19 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
     }
   }
   check.boolean("--trust-proxy", r.trust_proxy, c.server.trust_proxy);
+  check.integer<size_t>("--ws-max-message-bytes", r.ws_max_message_bytes, 125, size_t{1} << 28,
+                        c.server.ws_max_message_bytes);
+  check.integer("--ws-idle-timeout-ms", r.ws_idle_timeout_ms, 100, 3'600'000,
+                c.server.ws_idle_timeout_ms);
+  check.integer<size_t>("--ws-outbound-max-messages", r.ws_outbound_max_messages, 1, 1'000'000,
+                        c.server.ws_outbound_max_messages);
+  check.integer<size_t>("--ws-outbound-max-bytes", r.ws_outbound_max_bytes, 1024, size_t{1} << 30,
+                        c.server.ws_outbound_max_bytes);
+  int ws_rate = 0, ws_burst = 0;
+  check.integer("--ws-rate-per-second", r.ws_rate_per_second, 0, 1'000'000, ws_rate);
+  check.integer("--ws-rate-burst", r.ws_rate_burst, 1, 1'000'000, ws_burst);
+  c.server.ws_rate_per_second = ws_rate;
+  c.server.ws_rate_burst = ws_burst;
   check.integer<int64_t>("--session-ttl-s", r.session_ttl_s, 60, 365LL * 24 * 3600,
                          c.account.session_ttl_s);
   check.integer<uint64_t>("--password-mem-kib", r.password_mem_kib, 8, 4 << 20,

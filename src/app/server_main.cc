@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "account/rate_limiter.h"
 #include "api/auth_routes.h"
 #include "api/campaign_routes.h"
+#include "api/ws_gateway.h"
 #include "campaign/campaign_store.h"
 #include "campaign/service.h"
 #include "api/health_routes.h"
@@ -132,12 +134,15 @@ int runServer(const Config& config, Role role) {
     return 1;
   }
   logging::info("campaigns resumed", {{"count", *resumed}});
+  // Paused campaigns nobody watches leave memory after 5 minutes (resume loads them).
+  campaigns.startSuspender(std::chrono::seconds(30), std::chrono::minutes(5));
 
   net::Router router;
   const api::AuthDeps auth{**accounts, per_address, per_account, workers};
   api::addHealthRoutes(router, {**db, workers, metrics, STARTALES_VERSION});
   api::addAuthRoutes(router, auth);
   api::addCampaignRoutes(router, auth, campaigns);
+  api::addWsGateway(router, auth, campaigns);
   metrics.addGaugeCallback("campaigns_live", "Campaigns simulated by this server.",
                            [&] { return static_cast<double>(campaigns.liveCount()); });
 
@@ -147,6 +152,12 @@ int runServer(const Config& config, Role role) {
     logging::error("cannot start", {{"error", server.error().code},
                                     {"reason", server.error().message}});
     logging::flush();
+    auto stop_campaigns = [&]() -> asio::awaitable<void> {
+      auto op = campaigns.stopAll();
+      co_await std::move(op);
+    };
+    asio::co_spawn(sim_io, std::move(stop_campaigns), asio::use_future).get();
+    stop_sim();
     return 1;
   }
   (*server)->start();

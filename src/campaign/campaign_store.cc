@@ -101,9 +101,9 @@ Result<std::vector<CampaignRecord>> CampaignStore::list(const CampaignFilter& f)
   return out;
 }
 
-Result<std::vector<CampaignRecord>> CampaignStore::active() {
-  auto r = db_.query(std::string("SELECT ") + kCampaignColumns +
-                     " FROM campaigns WHERE status IN ('running', 'paused') ORDER BY id");
+Result<std::vector<CampaignRecord>> CampaignStore::active(bool include_paused) {
+  auto r = db_.query(std::string("SELECT ") + kCampaignColumns + " FROM campaigns WHERE status " +
+                     (include_paused ? "IN ('running', 'paused')" : "= 'running'") + " ORDER BY id");
   if (!r) return r.error();
   std::vector<CampaignRecord> out;
   for (const auto& row : r->rows) out.push_back(campaignFrom(row));
@@ -263,6 +263,17 @@ Result<void> CampaignStore::saveSnapshot(int64_t campaign, const Snapshot& s, in
     if (!d) return d.error();
     return {};
   });
+}
+
+Result<std::optional<Snapshot>> CampaignStore::latestSnapshotInfo(int64_t campaign) {
+  auto r = db_.query(
+      "SELECT tick, state_hash FROM campaign_snapshots WHERE campaign_id = $1 "
+      "ORDER BY tick DESC LIMIT 1",
+      {campaign});
+  if (!r) return r.error();
+  if (r->empty()) return std::optional<Snapshot>();
+  const auto& row = r->rows.front();
+  return std::optional<Snapshot>(Snapshot{static_cast<int32_t>(row.getInt(0)), row.getText(1), ""});
 }
 
 Result<std::optional<Snapshot>> CampaignStore::latestSnapshot(int64_t campaign) {

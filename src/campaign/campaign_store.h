@@ -81,8 +81,9 @@ class CampaignStore {
                                 int64_t now_ms);
   Result<std::optional<CampaignRecord>> find(int64_t id);
   Result<std::vector<CampaignRecord>> list(const CampaignFilter& filter);
-  // Campaigns a server should be simulating (running or paused).
-  Result<std::vector<CampaignRecord>> active();
+  // Campaigns a server should be simulating: running ones, and paused ones too when
+  // `include_paused` (paused campaigns otherwise stay suspended in storage).
+  Result<std::vector<CampaignRecord>> active(bool include_paused = false);
   Result<void> remove(int64_t id);
 
   Result<std::vector<Member>> members(int64_t campaign);
@@ -107,6 +108,8 @@ class CampaignStore {
   Result<void> saveSnapshot(int64_t campaign, const Snapshot& snapshot, int64_t now_ms,
                             int keep = 2);
   Result<std::optional<Snapshot>> latestSnapshot(int64_t campaign);
+  // The latest snapshot's tick and hash, without its data (data left empty).
+  Result<std::optional<Snapshot>> latestSnapshotInfo(int64_t campaign);
 
  private:
   store::Database& db_;

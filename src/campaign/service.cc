@@ -1,6 +1,9 @@
 #include "campaign/service.h"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <cctype>
@@ -180,7 +183,85 @@ Result<int> CampaignService::restoreAll() {
   return resumed;
 }
 
+asio::awaitable<Result<std::shared_ptr<CampaignService::Live>>> CampaignService::load(
+    const CampaignRecord& record, bool paused) {
+  std::vector<Member> members;
+  std::optional<game::GameState> state;
+  auto restore = [&]() -> Result<void> {
+    auto list = store_.members(record.id);
+    if (!list) return list.error();
+    members = std::move(*list);
+    auto restored = CampaignRuntime::restore(store_, record, playersOf(members));
+    if (!restored) return restored.error();
+    state = std::move(*restored);
+    return {};
+  };
+  auto op = workers_.run(restore);
+  auto done = co_await std::move(op);
+  if (!done) co_return done.error();
+  auto entry = std::make_shared<Live>();
+  entry->record = record;
+  entry->members = std::move(members);
+  entry->runtime = CampaignRuntime::create(sim_io_, record, std::move(*state), store_, workers_,
+                                           clock_, runtime_config_);
+  entry->paused_at_ms = paused ? clock_.nowMs() : 0;
+  entry->runtime->start(paused);
+  co_return entry;
+}
+
+void CampaignService::startSuspender(std::chrono::milliseconds period,
+                                     std::chrono::milliseconds idle) {
+  auto loop = [this, period, idle]() -> asio::awaitable<void> {
+    asio::steady_timer timer(lobby_);
+    while (!stopping_) {
+      timer.expires_after(period);
+      boost::system::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (stopping_) break;
+      auto op = suspendIdle(idle);
+      co_await std::move(op);
+    }
+  };
+  asio::co_spawn(lobby_, std::move(loop), asio::detached);
+}
+
+asio::awaitable<int> CampaignService::suspendIdle(std::chrono::milliseconds idle) {
+  std::vector<std::shared_ptr<Live>> candidates;
+  const int64_t now = clock_.nowMs();
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, entry] : live_) {
+      if (entry->paused_at_ms > 0 && now - entry->paused_at_ms >= idle.count()) {
+        candidates.push_back(entry);
+      }
+    }
+  }
+  int suspended = 0;
+  for (auto& entry : candidates) {
+    auto status_op = entry->runtime->status();
+    const auto status = co_await std::move(status_op);
+    if (status.subscribers > 0 || !status.paused) continue;
+    {
+      std::lock_guard lock(mu_);
+      live_.erase(entry->record.id);  // new requests now see it as stored
+    }
+    auto stop_op = entry->runtime->stop();
+    auto stopped = co_await std::move(stop_op);
+    if (!stopped) {
+      logging::error("campaign suspend failed",
+                     {{"campaign", entry->record.id}, {"error", stopped.error().message}});
+      std::lock_guard lock(mu_);
+      live_[entry->record.id] = entry;  // keep it in memory rather than lose state
+      continue;
+    }
+    logging::info("campaign suspended", {{"campaign", entry->record.id}, {"tick", status.tick}});
+    suspended++;
+  }
+  co_return suspended;
+}
+
 asio::awaitable<void> CampaignService::stopAll() {
+  stopping_ = true;
   std::vector<std::shared_ptr<Live>> all;
   {
     std::lock_guard lock(mu_);
@@ -246,6 +327,16 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::describe(int64_t
     out["tick"] = status.tick;
     out["state_hash"] = status.state_hash;
     out["connected"] = status.subscribers;
+    out["suspended"] = false;
+  } else if (record->status == "paused") {  // stored: the snapshot is the state
+    auto info_fn = [&]() { return store_.latestSnapshotInfo(id); };
+    auto info_op = workers_.run(info_fn);
+    auto info = co_await std::move(info_op);
+    if (info && *info) {
+      out["tick"] = (*info)->tick;
+      out["state_hash"] = (*info)->state_hash;
+    }
+    out["suspended"] = true;
   }
   co_return out;
 }
@@ -534,7 +625,15 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::setPaused(const 
       auto fetch_op = workers_.run(fetch);
       auto record = co_await std::move(fetch_op);
       if (!record) co_return record.error();
-      co_return wrongState("The campaign is not running.");
+      if (record->status != "paused" || paused) co_return wrongState("The campaign is not running.");
+      if (record->host_user_id != user.id) co_return forbidden("Only the host can resume the campaign.");
+      // A suspended campaign: load it from storage, still paused; resumed below.
+      auto load_op = load(*record, true);
+      auto loaded = co_await std::move(load_op);
+      if (!loaded) co_return loaded.error();
+      entry = *loaded;
+      std::lock_guard lock(mu_);
+      live_[id] = entry;
     }
     if (entry->record.host_user_id != user.id) {
       co_return forbidden(std::string("Only the host can ") + (paused ? "pause" : "resume") +
@@ -550,6 +649,7 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::setPaused(const 
     {
       std::lock_guard lock(mu_);
       entry->record.status = status;
+      entry->paused_at_ms = paused ? clock_.nowMs() : 0;
     }
     auto out = describe(id, user.id);
     co_return co_await std::move(out);
@@ -589,7 +689,9 @@ asio::awaitable<Result<void>> CampaignService::remove(const User& user, int64_t 
 Result<CampaignService::Access> CampaignService::access(const User& user, int64_t id) {
   auto entry = live(id);
   if (!entry) {
-    return wrongState("Campaign " + std::to_string(id) + " is not running on this server.");
+    return wrongState("Campaign " + std::to_string(id) +
+                      " is not running: it has not started, or it is paused and stored until "
+                      "its host resumes it.");
   }
   std::lock_guard lock(mu_);
   const Member* me = findMember(entry->members, user.id);
@@ -609,6 +711,9 @@ asio::awaitable<Result<std::string>> CampaignService::state(const User& user, in
       auto fetch_op = workers_.run(fetch);
       auto record = co_await std::move(fetch_op);
       if (!record) co_return record.error();
+      if (record->status == "paused") {
+        co_return wrongState("The campaign is paused and stored; its host can resume it.");
+      }
       co_return wrongState("The campaign has not started yet.");
     }
     co_return a.error();

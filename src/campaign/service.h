@@ -12,6 +12,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/json/object.hpp>
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -42,6 +44,11 @@ class CampaignService {
   Result<int> restoreAll();
   // Flushes, snapshots and stops every live campaign (shutdown).
   boost::asio::awaitable<void> stopAll();
+  // Every `period`, campaigns paused for longer than `idle` with nobody connected are
+  // written to storage and dropped from memory; resume() loads them again.
+  void startSuspender(std::chrono::milliseconds period, std::chrono::milliseconds idle);
+  // One pass of the above; returns how many campaigns were suspended.
+  boost::asio::awaitable<int> suspendIdle(std::chrono::milliseconds idle);
 
   using User = account::User;
   using Json = boost::json::object;
@@ -81,7 +88,11 @@ class CampaignService {
     CampaignRecord record;
     std::vector<Member> members;
     std::shared_ptr<CampaignRuntime> runtime;
+    int64_t paused_at_ms = 0;  // when it was paused; 0 while running
   };
+  // Loads a stored campaign (snapshot + log) and starts it. Blocking parts on the workers.
+  boost::asio::awaitable<Result<std::shared_ptr<Live>>> load(const CampaignRecord& record,
+                                                             bool paused);
 
   std::shared_ptr<Live> live(int64_t id) const;
   // Runs a lobby change on lobby_, one at a time.
@@ -101,6 +112,7 @@ class CampaignService {
 
   mutable std::mutex mu_;
   std::map<int64_t, std::shared_ptr<Live>> live_;  // guarded by mu_
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace startales::campaign

@@ -2,6 +2,8 @@
 
 #include <prometheus/registry.h>
 
+#include "net/ws_metrics.h"
+
 namespace startales::net {
 
 HttpMetrics::HttpMetrics(prometheus::Registry& registry)
@@ -21,7 +23,10 @@ HttpMetrics::HttpMetrics(prometheus::Registry& registry)
                              .Name("http_connections_open")
                              .Help("Open HTTP connections.")
                              .Register(registry)
-                             .Add({})) {}
+                             .Add({})),
+      ws_(std::make_unique<WsMetrics>(registry)) {}
+
+HttpMetrics::~HttpMetrics() = default;
 
 void HttpMetrics::observe(std::string_view route, std::string_view method, unsigned status,
                           double seconds) {

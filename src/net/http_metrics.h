@@ -6,14 +6,16 @@
 //   http_connections_open                          (gauge)
 //   http_rejected_total{reason}                    (degraded paths: header_timeout, idle_timeout,
 //                                                   body_too_large, header_too_large,
-//                                                   bad_request, too_many_connections)
-// Thread-safe.
+//                                                   bad_request, too_many_connections,
+//                                                   ws_handshake_failed)
+// plus the WebSocket metrics of ws_metrics.h (ws()). Thread-safe.
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -25,13 +27,17 @@ class Registry;
 
 namespace startales::net {
 
+class WsMetrics;
+
 class HttpMetrics {
  public:
   explicit HttpMetrics(prometheus::Registry& registry);
+  ~HttpMetrics();
 
   void observe(std::string_view route, std::string_view method, unsigned status, double seconds);
   void reject(std::string_view reason);
   prometheus::Gauge& connectionsOpen() { return *connections_open_; }
+  WsMetrics& ws() { return *ws_; }
 
  private:
   struct Series {
@@ -43,6 +49,7 @@ class HttpMetrics {
   prometheus::Family<prometheus::Histogram>& duration_;
   prometheus::Family<prometheus::Counter>& rejected_;
   prometheus::Gauge* connections_open_;
+  std::unique_ptr<WsMetrics> ws_;
 
   std::mutex mu_;
   std::unordered_map<std::string, Series> series_;       // guarded by mu_

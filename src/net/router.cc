@@ -15,7 +15,13 @@ std::vector<std::string_view> splitPath(std::string_view path) {
 }
 
 void Router::add(http::verb method, std::string_view pattern, Handler handler) {
-  Route route{method, std::string(pattern), {}, std::move(handler)};
+  Route route{method, std::string(pattern), {}, std::move(handler), {}};
+  for (auto part : splitPath(pattern)) route.segments.emplace_back(part);
+  routes_.push_back(std::move(route));
+}
+
+void Router::websocket(std::string_view pattern, WsAcceptor acceptor) {
+  Route route{http::verb::get, std::string(pattern), {}, {}, std::move(acceptor)};
   for (auto part : splitPath(pattern)) route.segments.emplace_back(part);
   routes_.push_back(std::move(route));
 }
@@ -42,7 +48,11 @@ Router::Match Router::match(http::verb method, std::string_view path) const {
     if (!matchSegments(route, parts, nullptr)) continue;
     if (route.method == method) {
       matchSegments(route, parts, &result.params);
-      result.handler = &route.handler;
+      if (route.acceptor) {
+        result.websocket = &route.acceptor;
+      } else {
+        result.handler = &route.handler;
+      }
       result.route = route.pattern;
       result.allowed.clear();
       return result;

@@ -2,21 +2,26 @@
 
 // Maps (method, path) to a handler. Patterns are literal segments and {name} parameters:
 // "/api/campaigns/{id}/join". Built once at start-up, then read-only (safe from any thread).
+// WebSocket endpoints are GET routes with an acceptor instead of a handler (net/websocket.h).
 
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "net/http.h"
+#include "net/websocket.h"
 
 namespace startales::net {
 
 class Router {
  public:
   void add(http::verb method, std::string_view pattern, Handler handler);
+  // A WebSocket endpoint: GET upgrade requests to `pattern` run `acceptor` (net/websocket.h).
+  void websocket(std::string_view pattern, WsAcceptor acceptor);
 
   struct Match {
-    const Handler* handler = nullptr;  // null when nothing matched
+    const Handler* handler = nullptr;       // null when nothing matched, or for a WebSocket route
+    const WsAcceptor* websocket = nullptr;  // set when a WebSocket route matched
     std::string route;                 // pattern of the matched route
     std::vector<std::pair<std::string, std::string>> params;
     std::vector<http::verb> allowed;   // when the path matched but not the method (405)
@@ -29,6 +34,7 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;  // "{name}" marks a parameter
     Handler handler;
+    WsAcceptor acceptor;  // set for WebSocket routes (then handler is empty)
   };
   static bool matchSegments(const Route& route, const std::vector<std::string_view>& parts,
                             std::vector<std::pair<std::string, std::string>>* params);

@@ -13,6 +13,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <algorithm>
 #include <cctype>
 #include <random>
@@ -20,6 +21,7 @@
 #include "common/log.h"
 #include "net/cors.h"
 #include "net/http_metrics.h"
+#include "net/websocket.h"
 
 namespace startales::net {
 
@@ -30,12 +32,15 @@ using std::chrono::milliseconds;
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-// One client connection. Lives on its own strand (the stream's executor).
+// One client connection. Lives on its own strand (the socket's executor).
 class Server::Connection {
  public:
-  Connection(uint64_t id, tcp::socket socket) : id(id), stream(std::move(socket)) {}
+  Connection(uint64_t id, tcp::socket socket)
+      : id(id), executor(socket.get_executor()), stream(std::move(socket)) {}
   const uint64_t id;
-  beast::tcp_stream stream;
+  const asio::any_io_executor executor;  // the connection's strand
+  beast::tcp_stream stream;              // moved into `ws` on a WebSocket upgrade
+  std::shared_ptr<WsConnection> ws;      // set on upgrade; only touched on the strand
   std::atomic<bool> busy{false};  // true from a request's first byte until its response is sent
 };
 
@@ -141,7 +146,7 @@ asio::awaitable<void> Server::acceptLoop() {
       connections_.emplace(conn->id, conn);
     }
     metrics_.connectionsOpen().Increment();
-    asio::co_spawn(conn->stream.get_executor(), serve(conn), asio::detached);
+    asio::co_spawn(conn->executor, serve(conn), asio::detached);
   }
 }
 
@@ -149,6 +154,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
   beast::tcp_stream& stream = conn->stream;
   beast::flat_buffer buffer;
   bool keep_alive = true;
+  bool upgraded = false;  // the socket became a WebSocket (and `stream` was moved out)
   const std::string peer = peerAddress(stream.socket());
   // Answers a request we will not read further, then closes.
   // Parameters by value: they must outlive the caller's temporaries (this is a coroutine).
@@ -234,7 +240,20 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
     Request req;
     req.http = parser.release();
     req.client_address = clientAddress(peer, req.http, config_.trust_proxy);
-    Response res = co_await handle(req);
+    Router::Match match = prepare(req);
+    Response res;
+    if (match.websocket != nullptr) {
+      // Bytes after the upgrade request (still in `buffer`) are not carried over: a client
+      // must wait for the 101 before sending frames (RFC 6455 §4.1).
+      auto refusal = co_await upgrade(conn, req, *match.websocket, start);
+      if (!refusal) {  // the WebSocket ran and is closed now
+        upgraded = true;
+        break;
+      }
+      res = std::move(*refusal);
+    } else {
+      res = co_await handle(req, match);
+    }
     res.keep_alive(req.http.keep_alive() && !draining_);
     finish(req, res, start);
 
@@ -245,9 +264,11 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
     keep_alive = res.keep_alive();
   }
 
-  boost::system::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-  stream.close();
+  if (!upgraded) {
+    boost::system::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream.close();
+  }
   {
     std::lock_guard lock(mu_);
     connections_.erase(conn->id);
@@ -255,7 +276,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
   metrics_.connectionsOpen().Decrement();
 }
 
-asio::awaitable<Response> Server::handle(Request& req) {
+Router::Match Server::prepare(Request& req) const {
   std::string_view target = req.http.target();
   auto q = target.find('?');
   req.path = std::string(target.substr(0, q));
@@ -267,6 +288,10 @@ asio::awaitable<Response> Server::handle(Request& req) {
 
   auto match = router_.match(req.http.method(), req.path);
   req.route = match.route.empty() ? "unmatched" : match.route;
+  return match;
+}
+
+asio::awaitable<Response> Server::handle(Request& req, Router::Match& match) {
   if (match.handler == nullptr) co_return route(req, match);
   req.params = std::move(match.params);
   try {
@@ -277,6 +302,67 @@ asio::awaitable<Response> Server::handle(Request& req) {
   }
   co_return errorResponse(http::status::internal_server_error, "internal",
                           "Something went wrong on the server; it was logged.");
+}
+
+// Runs on the connection's strand. Refuses the upgrade with a JSON error (returned), or runs
+// the acceptor, the handshake and then the WebSocket until it is closed (returns nullopt).
+asio::awaitable<std::optional<Response>> Server::upgrade(
+    const std::shared_ptr<Connection>& conn, Request& req, const WsAcceptor& acceptor,
+    std::chrono::steady_clock::time_point start) {
+  namespace websocket = beast::websocket;
+  if (!websocket::is_upgrade(req.http)) {
+    Response res = errorResponse(http::status::upgrade_required, "upgrade_required",
+                                 "This is a WebSocket endpoint: connect with a WebSocket client "
+                                 "(GET with Connection: Upgrade and Upgrade: websocket).");
+    res.set(http::field::upgrade, "websocket");
+    co_return res;
+  }
+  if (req.http[http::field::sec_websocket_version] != "13") {
+    Response res = errorResponse(http::status::upgrade_required, "unsupported_websocket_version",
+                                 "Only WebSocket protocol version 13 is supported.");
+    res.set(http::field::sec_websocket_version, "13");
+    co_return res;
+  }
+  if (req.http[http::field::sec_websocket_key].size() != 24) {
+    co_return errorResponse(http::status::bad_request, "bad_websocket_key",
+                            "The Sec-WebSocket-Key header is missing or not 16 bytes in base64.");
+  }
+  if (draining_) {
+    Response res = errorResponse(http::status::service_unavailable, "shutting_down",
+                                 "The server is shutting down; connect again in a moment.");
+    res.set(http::field::retry_after, "1");
+    co_return res;
+  }
+  std::optional<Result<std::shared_ptr<WsHandler>>> accepted;
+  try {
+    accepted.emplace(co_await acceptor(req));
+  } catch (const std::exception& e) {
+    logging::error("websocket acceptor threw",
+                   {{"request_id", req.request_id}, {"route", req.route}, {"error", e.what()}});
+  }
+  if (!accepted || (accepted->ok() && accepted->value() == nullptr)) {
+    co_return errorResponse(http::status::internal_server_error, "internal",
+                            "Something went wrong on the server; it was logged.");
+  }
+  if (!accepted->ok()) {
+    Response res = errorResponse(accepted->error());
+    if (res.result() == http::status::unauthorized) {
+      res.set(http::field::www_authenticate, "Bearer");
+    }
+    co_return res;
+  }
+  // From here on the socket belongs to the WebSocket; `conn->ws` routes drain() to it.
+  auto ws = WsConnection::create(conn->id, req.client_address, std::move(conn->stream),
+                                 std::move(accepted->value()), config_, metrics_.ws());
+  conn->ws = ws;
+  if (!co_await ws->accept(req)) {
+    metrics_.reject("ws_handshake_failed");
+    co_return std::nullopt;
+  }
+  Response switching{http::status::switching_protocols, 11};
+  finish(req, switching, start);  // metrics and the access-log line of the upgrade request
+  co_await ws->run();
+  co_return std::nullopt;
 }
 
 // Answers requests no handler takes: CORS preflight, 405 and 404.
@@ -325,8 +411,16 @@ void Server::forEachConnection(bool busy_too) {
     }
   }
   for (auto& conn : live) {
-    asio::post(conn->stream.get_executor(), [conn, busy_too] {
-      if (busy_too || !conn->busy) conn->stream.cancel();
+    asio::post(conn->executor, [conn, busy_too] {
+      if (conn->ws) {
+        if (busy_too) {
+          conn->ws->abort();
+        } else {
+          conn->ws->shutdown();
+        }
+      } else if (busy_too || !conn->busy) {
+        conn->stream.cancel();
+      }
     });
   }
 }

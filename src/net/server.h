@@ -8,6 +8,11 @@
 // Per request, in order: header timeout, header size limit, body size limit (413 before the
 // body is read when Content-Length is too big), request id, CORS, routing (404/405 JSON),
 // handler (exceptions become 500 JSON), metrics, access log.
+//
+// WebSocket routes (Router::websocket): the upgrade request goes through the same steps up to
+// routing; then the route's acceptor runs and either refuses (JSON error) or the socket becomes
+// a WsConnection on the same strand until it closes. WebSockets count as connections
+// (max_connections, connectionCount) and drain() closes them with 1001.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -17,6 +22,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -28,6 +34,7 @@
 namespace startales::net {
 
 class HttpMetrics;
+class WsConnection;
 
 struct ServerConfig {
   std::string host = "0.0.0.0";
@@ -41,6 +48,15 @@ struct ServerConfig {
   std::vector<std::string> cors_origins;  // allowed Origin values; "*" allows any
   bool access_log = true;                 // one JSON line per request
   bool trust_proxy = false;               // take the client address from X-Forwarded-For
+  // WebSocket routes (net/websocket.h). read_timeout_ms also bounds a stalled write and the
+  // close handshake.
+  size_t ws_max_message_bytes = 64 << 10;  // largest inbound message, bytes → close 1009
+  int ws_idle_timeout_ms = 60'000;         // no frame from the client, ms → close 4001; a ping
+                                           // goes out at half this
+  size_t ws_outbound_max_messages = 1024;  // queued outbound messages → beyond: close 4000
+  size_t ws_outbound_max_bytes = 4 << 20;  // queued outbound bytes → beyond: close 4000
+  double ws_rate_per_second = 20;          // inbound messages per second, sustained; <= 0: off
+  double ws_rate_burst = 40;               // inbound messages allowed in a burst
 };
 
 class Server {
@@ -57,7 +73,8 @@ class Server {
   void start();
 
   // Graceful stop: stop accepting, close idle keep-alive connections, let requests in flight
-  // finish (their responses carry Connection: close). After `deadline`, remaining
+  // finish (their responses carry Connection: close), close WebSockets with 1001 "server
+  // shutting down" (after the messages already queued). After `deadline`, remaining
   // connections are closed. Completes when no connection is left; returns how many were
   // cut off at the deadline.
   boost::asio::awaitable<size_t> drain(std::chrono::milliseconds deadline);
@@ -72,7 +89,11 @@ class Server {
 
   boost::asio::awaitable<void> acceptLoop();
   boost::asio::awaitable<void> serve(std::shared_ptr<Connection> conn);
-  boost::asio::awaitable<Response> handle(Request& req);
+  Router::Match prepare(Request& req) const;
+  boost::asio::awaitable<Response> handle(Request& req, Router::Match& match);
+  boost::asio::awaitable<std::optional<Response>> upgrade(
+      const std::shared_ptr<Connection>& conn, Request& req, const WsAcceptor& acceptor,
+      std::chrono::steady_clock::time_point start);
   Response route(Request& req, const Router::Match& match);
   void finish(const Request& req, Response& res, std::chrono::steady_clock::time_point start);
   void forEachConnection(bool busy_too);

@@ -51,6 +51,24 @@ TEST(RouterTest, UnknownPathMatchesNothing) {
   EXPECT_EQ(router.match(http::verb::get, "/").handler, nullptr);
 }
 
+TEST(RouterTest, WebSocketRoutesMatchGetWithAnAcceptor) {
+  Router router;
+  router.add(http::verb::get, "/api/me", noop());
+  router.websocket("/ws",
+                   [](Request&) -> boost::asio::awaitable<Result<std::shared_ptr<WsHandler>>> {
+                     co_return makeError("unauthorized", "no");
+                   });
+  auto ws = router.match(http::verb::get, "/ws");
+  EXPECT_EQ(ws.handler, nullptr);
+  ASSERT_NE(ws.websocket, nullptr);
+  EXPECT_EQ(ws.route, "/ws");
+  EXPECT_EQ(router.match(http::verb::get, "/api/me").websocket, nullptr);
+  auto post = router.match(http::verb::post, "/ws");
+  EXPECT_EQ(post.websocket, nullptr);
+  ASSERT_EQ(post.allowed.size(), 1u);
+  EXPECT_EQ(post.allowed[0], http::verb::get);
+}
+
 TEST(RouterTest, SplitPathIgnoresEmptySegments) {
   auto parts = splitPath("//a/b//c/");
   ASSERT_EQ(parts.size(), 3u);

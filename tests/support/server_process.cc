@@ -1,5 +1,7 @@
 #include "support/server_process.h"
 
+#include <algorithm>
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,9 +32,16 @@ std::string binaryPath() {
 
 ServerProcess::ServerProcess(std::vector<std::string> args, std::vector<std::string> env,
                              std::string subcommand) {
-  data_dir_ = makeTempDir("startales-it-");
-  std::vector<std::string> argv = {binaryPath(), subcommand, "--host", "127.0.0.1", "--port",
-                                   "0", "--data-dir", data_dir_};
+  // A caller that passes --data-dir owns that directory (restarts on the same data).
+  auto given = std::find(args.begin(), args.end(), "--data-dir");
+  if (given != args.end() && given + 1 != args.end()) {
+    data_dir_ = *(given + 1);
+    owns_data_dir_ = false;
+  } else {
+    data_dir_ = makeTempDir("startales-it-");
+    args.insert(args.begin(), {"--data-dir", data_dir_});
+  }
+  std::vector<std::string> argv = {binaryPath(), subcommand, "--host", "127.0.0.1", "--port", "0"};
   argv.insert(argv.end(), args.begin(), args.end());
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
@@ -61,7 +70,7 @@ ServerProcess::~ServerProcess() {
   }
   if (reader_.joinable()) reader_.join();
   std::error_code ec;
-  std::filesystem::remove_all(data_dir_, ec);
+  if (owns_data_dir_) std::filesystem::remove_all(data_dir_, ec);
 }
 
 void ServerProcess::readLoop(int fd) {

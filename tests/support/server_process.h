@@ -19,7 +19,8 @@ namespace startales::testing {
 class ServerProcess {
  public:
   // args: extra command-line arguments after the subcommand; env: "NAME=value" entries added
-  // to the environment.
+  // to the environment. Without "--data-dir" in args, a fresh temporary one is used and
+  // deleted afterwards; with it, the directory is the caller's and is kept.
   explicit ServerProcess(std::vector<std::string> args = {}, std::vector<std::string> env = {},
                          std::string subcommand = "serve");
   ~ServerProcess();
@@ -52,6 +53,7 @@ class ServerProcess {
   bool exited_ = false;
   uint16_t port_ = 0;
   std::string data_dir_;
+  bool owns_data_dir_ = true;  // removed in the destructor unless the caller passed --data-dir
   std::thread reader_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

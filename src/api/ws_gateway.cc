@@ -1,0 +1,231 @@
+#include "api/ws_gateway.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+
+#include "common/log.h"
+#include "net/websocket.h"
+
+namespace startales::api {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+constexpr size_t kMaxChatBytes = 500;
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// One connection. Lives as long as the WsConnection holds it (and the runtime's weak_ptr
+// sees it). Handler callbacks run on the connection's strand; deliver() is called on a
+// campaign strand and only queues (WsConnection::sendText is thread-safe, non-blocking).
+class Session : public net::WsHandler,
+                public campaign::Subscriber,
+                public std::enable_shared_from_this<Session> {
+ public:
+  Session(account::User user, campaign::CampaignService& campaigns)
+      : user_(std::move(user)), campaigns_(campaigns) {}
+
+  asio::awaitable<void> onOpen(std::shared_ptr<net::WsConnection> conn) override {
+    conn_ = conn;
+    send({{"type", "welcome"}, {"user", {{"id", user_.id}, {"username", user_.username}}}});
+    co_return;
+  }
+
+  asio::awaitable<void> onText(std::string text) override {
+    boost::system::error_code ec;
+    json::value parsed = json::parse(text, ec);
+    if (ec || !parsed.is_object()) {
+      error(nullptr, "invalid_json", "Messages must be JSON objects like {\"type\":\"ping\"}.");
+      co_return;
+    }
+    const json::object& msg = parsed.as_object();
+    const json::value id = msg.contains("id") ? msg.at("id") : json::value(nullptr);
+    const json::value* type = msg.if_contains("type");
+    if (!type || !type->is_string()) {
+      error(id, "invalid_message", "A message needs a \"type\".");
+      co_return;
+    }
+    const std::string_view t = type->as_string();
+    if (t == "ping") {
+      send({{"type", "pong"}, {"id", id}, {"time", nowMs()}});
+    } else if (t == "join") {
+      auto op = join(id, msg);
+      co_await std::move(op);
+    } else if (t == "leave") {
+      auto op = leave();
+      co_await std::move(op);
+      send({{"type", "left"}, {"id", id}});
+    } else if (t == "command") {
+      auto op = command(id, msg);
+      co_await std::move(op);
+    } else if (t == "chat") {
+      auto op = chat(id, msg);
+      co_await std::move(op);
+    } else {
+      error(id, "unknown_type", "Unknown message type \"" + std::string(t) +
+                                    "\"; expected join, leave, command, chat or ping.");
+    }
+  }
+
+  asio::awaitable<void> onBinary(std::string) override {
+    error(nullptr, "unsupported", "Binary messages are for voice, which this connection has not started.");
+    co_return;
+  }
+
+  asio::awaitable<void> onRateLimited(net::WsRefusedMessage refused) override {
+    json::value id = nullptr;
+    boost::system::error_code ec;
+    json::value parsed = json::parse(refused.data, ec);
+    if (!ec && parsed.is_object() && parsed.as_object().contains("id")) id = parsed.at("id");
+    json::object e{{"type", "error"},
+                   {"id", id},
+                   {"code", "rate_limited"},
+                   {"message", "Too many messages; slow down."},
+                   {"retry_after_ms", refused.retry_after.count()}};
+    send(std::move(e));
+    co_return;
+  }
+
+  void onClose(const net::WsCloseInfo&) override {
+    // Detach from the campaign without blocking the connection's teardown.
+    if (!runtime_) return;
+    auto runtime = std::move(runtime_);
+    auto self = shared_from_this();
+    auto detach = [runtime, self]() -> asio::awaitable<void> {
+      auto op = runtime->unsubscribe(self.get());
+      co_await std::move(op);
+    };
+    asio::co_spawn(runtime_executor_, std::move(detach), asio::detached);
+  }
+
+  void deliver(std::shared_ptr<const std::string> message) override {
+    if (auto conn = conn_.lock()) conn->sendText(*message);
+  }
+
+ private:
+  void send(json::object body) {
+    if (auto conn = conn_.lock()) conn->sendText(json::serialize(body));
+  }
+
+  void error(const json::value& id, std::string_view code, std::string_view message) {
+    send({{"type", "error"}, {"id", id}, {"code", code}, {"message", message}});
+  }
+
+  asio::awaitable<void> join(const json::value& id, const json::object& msg) {
+    const json::value* c = msg.if_contains("campaign");
+    if (!c || !c->is_int64()) {
+      error(id, "invalid_message", "join needs \"campaign\": the campaign id.");
+      co_return;
+    }
+    std::optional<int32_t> last_tick;
+    if (const json::value* t = msg.if_contains("last_tick"); t && t->is_int64()) {
+      last_tick = static_cast<int32_t>(t->as_int64());
+    }
+    auto access = campaigns_.access(user_, c->as_int64());
+    if (!access) {
+      error(id, access.error().code, access.error().message);
+      co_return;
+    }
+    auto leaving = leave();
+    co_await std::move(leaving);
+    runtime_ = access->runtime;
+    campaign_ = c->as_int64();
+    seat_ = access->seat;
+    observer_ = access->observer;
+    runtime_executor_ = co_await asio::this_coro::executor;
+    send({{"type", "joined"},
+          {"id", id},
+          {"campaign", campaign_},
+          {"role", observer_ ? "observer" : "player"},
+          {"civ", observer_ ? json::value(nullptr) : json::value(seat_.civ)}});
+    std::weak_ptr<campaign::Subscriber> me = shared_from_this();
+    auto op = runtime_->subscribe(seat_, me, last_tick);
+    co_await std::move(op);
+  }
+
+  asio::awaitable<void> leave() {
+    if (!runtime_) co_return;
+    auto runtime = std::move(runtime_);
+    runtime_.reset();
+    auto op = runtime->unsubscribe(this);
+    co_await std::move(op);
+  }
+
+  asio::awaitable<void> command(const json::value& id, const json::object& msg) {
+    if (!runtime_) {
+      error(id, "not_joined", "Join a campaign before sending commands.");
+      co_return;
+    }
+    const json::value* body = msg.if_contains("command");
+    if (!body) {
+      error(id, "invalid_message", "command needs \"command\": {\"type\": ..., ...}.");
+      co_return;
+    }
+    auto op = campaigns_.command(user_, campaign_, *body);
+    auto ack = co_await std::move(op);
+    if (!ack) {
+      error(id, ack.error().code, ack.error().message);
+      co_return;
+    }
+    json::object out{{"type", "ack"}, {"id", id}};
+    for (auto& [k, v] : *ack) out[k] = v;
+    send(std::move(out));
+  }
+
+  asio::awaitable<void> chat(const json::value& id, const json::object& msg) {
+    if (!runtime_) {
+      error(id, "not_joined", "Join a campaign before chatting.");
+      co_return;
+    }
+    const json::value* text = msg.if_contains("text");
+    if (!text || !text->is_string() || text->as_string().empty() ||
+        text->as_string().size() > kMaxChatBytes) {
+      error(id, "invalid_message", "chat needs \"text\": 1 to 500 characters.");
+      co_return;
+    }
+    auto op = runtime_->chat(user_.id, user_.username, std::string(text->as_string()));
+    co_await std::move(op);
+  }
+
+  // const after construction
+  const account::User user_;
+  campaign::CampaignService& campaigns_;
+
+  // Connection strand only.
+  std::weak_ptr<net::WsConnection> conn_;  // deliver() reads it from campaign strands: the
+                                           // weak_ptr is set once in onOpen, before any join
+  std::shared_ptr<campaign::CampaignRuntime> runtime_;
+  asio::any_io_executor runtime_executor_;
+  int64_t campaign_ = 0;
+  campaign::Seat seat_;
+  bool observer_ = false;
+};
+
+}  // namespace
+
+void addWsGateway(net::Router& router, const AuthDeps& auth, campaign::CampaignService& campaigns) {
+  auto* service = &campaigns;
+  router.websocket("/ws", [auth, service](net::Request& req)
+                              -> asio::awaitable<Result<std::shared_ptr<net::WsHandler>>> {
+    // Browsers cannot set headers on a WebSocket: accept ?token= too.
+    if (req.bearerToken().empty()) {
+      const std::string_view token = req.queryParam("token");
+      if (!token.empty()) req.http.set(net::http::field::authorization, "Bearer " + std::string(token));
+    }
+    auto user_op = requireUser(req, auth);
+    auto user = co_await std::move(user_op);
+    if (!user) co_return user.error();
+    std::shared_ptr<net::WsHandler> session = std::make_shared<Session>(*user, *service);
+    co_return session;
+  });
+}
+
+}  // namespace startales::api
