@@ -26,6 +26,13 @@ struct SimOptions {
 };
 int runSim(const SimOptions& options);
 
+// `startales replay`: rebuild a campaign from its command log alone and compare hashes.
+struct ReplayOptions {
+  int64_t campaign = 0;
+  int32_t tick = -1;  // replay up to this tick; -1: the latest snapshot's tick
+};
+int runReplay(const Config& config, const ReplayOptions& options);
+
 // `startales rules`: prints every rule table and constant as Markdown (docs/game-rules.md).
 int runRules();
 

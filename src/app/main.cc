@@ -23,7 +23,13 @@ int run(int argc, char** argv) {
   auto* serve = cli.add_subcommand("serve", "Run everything in one process (the default setup)");
   auto* api = cli.add_subcommand("api", "Run the API role only (distributed deployments)");
   auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
-  for (auto* sub : {serve, api, migrate}) sub->fallthrough();
+  ReplayOptions replay_options;
+  auto* replay = cli.add_subcommand(
+      "replay", "Rebuild a campaign from its command log alone and compare with its snapshot");
+  replay->add_option("--campaign", replay_options.campaign, "Campaign id")->required();
+  replay->add_option("--tick", replay_options.tick,
+                     "Replay up to this tick (default: the latest snapshot's)");
+  for (auto* sub : {serve, api, migrate, replay}) sub->fallthrough();
   SimOptions sim_options;
   auto* sim = cli.add_subcommand("sim", "Run a headless campaign of AI empires and print a summary");
   sim->add_option("--seed", sim_options.seed, "Galaxy and campaign seed")->capture_default_str();
@@ -58,6 +64,7 @@ int run(int argc, char** argv) {
     return 2;
   }
   if (*migrate) return runMigrate(config);
+  if (*replay) return runReplay(config, replay_options);
   return runServer(config, *api ? Role::kApi : Role::kServe);
 }
 

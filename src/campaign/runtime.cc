@@ -6,6 +6,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -106,20 +107,47 @@ Result<game::GameState> CampaignRuntime::restore(CampaignStore& store,
   }
   auto commands = store.commandsSinceTick(record.id, state.tick);
   if (!commands) return commands.error();
+  if (auto replayed = replayLog(state, *commands, record.id, -1); !replayed) {
+    return replayed.error();
+  }
+  return state;
+}
+
+Result<void> CampaignRuntime::replayLog(game::GameState& state,
+                                        const std::vector<LoggedCommand>& commands,
+                                        int64_t campaign, int32_t until_tick) {
   // Replay exactly as the campaign lived: a command acknowledged for tick T was queued
   // while the state was at T - 1, after the AI's commands from that step.
-  for (const auto& logged : *commands) {
+  for (const auto& logged : commands) {
+    if (until_tick >= 0 && logged.tick > until_tick) break;
     auto action = parseAction(json::parse(logged.command));
     if (!action) {
       return makeError("command_log_corrupt", "Command " + std::to_string(logged.seq) +
-                                                  " of campaign " + std::to_string(record.id) +
+                                                  " of campaign " + std::to_string(campaign) +
                                                   " cannot be read: " + action.error().message);
     }
     while (state.tick < logged.tick - 1) game::step(state);
     (void)game::submit(state, game::Command{logged.civ, *action});  // same verdict as live
   }
-  if (!commands->empty()) {
-    while (state.tick < commands->back().tick) game::step(state);
+  const int32_t last = commands.empty() ? state.tick : commands.back().tick;
+  const int32_t target = until_tick >= 0 ? until_tick : std::max(state.tick, last);
+  while (state.tick < target) game::step(state);
+  return {};
+}
+
+Result<game::GameState> CampaignRuntime::replayFromStart(CampaignStore& store,
+                                                         const CampaignRecord& record,
+                                                         const std::vector<Member>& players,
+                                                         int32_t until_tick) {
+  const auto config = gameConfig(record, players);
+  if (auto problem = game::validateConfig(config)) {
+    return makeError("invalid_campaign", problem->message);
+  }
+  game::GameState state = game::newGame(config);
+  auto commands = store.commandsSinceTick(record.id, 0);
+  if (!commands) return commands.error();
+  if (auto replayed = replayLog(state, *commands, record.id, until_tick); !replayed) {
+    return replayed.error();
   }
   return state;
 }

@@ -81,6 +81,13 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
   static Result<game::GameState> restore(CampaignStore& store, const CampaignRecord& record,
                                          const std::vector<Member>& players);
 
+  // Rebuilds the campaign from its settings and its whole command log alone (no snapshot)
+  // up to `until_tick`: the audit that a snapshot and the log agree. Blocking.
+  static Result<game::GameState> replayFromStart(CampaignStore& store,
+                                                 const CampaignRecord& record,
+                                                 const std::vector<Member>& players,
+                                                 int32_t until_tick);
+
   static std::shared_ptr<CampaignRuntime> create(boost::asio::io_context& sim_io,
                                                  const CampaignRecord& record,
                                                  game::GameState state, CampaignStore& store,
@@ -121,6 +128,8 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
                   game::GameState state, CampaignStore& store, WorkerPool& workers,
                   const Clock& clock, const RuntimeConfig& config);
 
+  static Result<void> replayLog(game::GameState& state, const std::vector<LoggedCommand>& commands,
+                                int64_t campaign, int32_t until_tick);
   boost::asio::awaitable<Result<void>> stopOnStrand();
   boost::asio::awaitable<Result<CommandAck>> commandOnStrand(int64_t user, game::CivId civ,
                                                              game::Action action);

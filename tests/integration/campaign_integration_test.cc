@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "support/http_client.h"
+#include "support/run_binary.h"
 #include "support/server_process.h"
 #include "support/ws_client.h"
 
@@ -350,6 +351,15 @@ TEST(CampaignDurabilityTest, AcknowledgedCommandsSurviveKillMinus9) {
   EXPECT_EQ(after_restart.at("status").as_string(), "paused");
   EXPECT_EQ(after_restart.at("tick").as_int64(), paused.at("tick").as_int64());
   EXPECT_EQ(after_restart.at("state_hash").as_string(), paused.at("state_hash").as_string());
+
+  // The whole log replayed from the start (no snapshot) gives that very state.
+  again.signal(SIGTERM);
+  EXPECT_EQ(again.waitExit(), 0);
+  auto replay = runBinary("replay --campaign " + std::to_string(id) + " --data-dir " + data_dir);
+  EXPECT_EQ(replay.code, 0) << replay.output;
+  auto replayed = json::parse(replay.output.substr(replay.output.rfind('{')));
+  EXPECT_EQ(replayed.at("tick").as_int64(), paused.at("tick").as_int64());
+  EXPECT_EQ(replayed.at("replayed_hash").as_string(), paused.at("state_hash").as_string());
   std::error_code ec;
   std::filesystem::remove_all(data_dir, ec);
 }

@@ -8,28 +8,12 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "support/run_binary.h"
 #include "support/server_process.h"
 
 namespace startales::testing {
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string output;
-};
-
-// Runs the binary through the shell with stdout and stderr merged.
-Run runBinary(const std::string& args, const std::string& env = "") {
-  std::string cmd = env + " \"" + std::getenv("STARTALES_BINARY") + "\" " + args + " 2>&1";
-  Run run;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buf{};
-  while (size_t n = fread(buf.data(), 1, buf.size(), pipe)) run.output.append(buf.data(), n);
-  int status = pclose(pipe);
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
 
 TEST(CliTest, HelpListsEverySettingWithItsEnvironmentVariable) {
   auto run = runBinary("--help");
