@@ -11,6 +11,7 @@ struct RawConfig {
   std::string host = "0.0.0.0", port = "4000", data_dir = "./data", db, db_pool_size = "8";
   std::string log_level = "info", access_log = "true", threads = "0", workers = "0";
   std::string max_pending_work = "1024", max_header_bytes = "16384";
+  std::string sim_threads = "0", snapshot_every = "60", suspend_after_s = "300";
   std::string max_body_bytes = "1048576", header_timeout_ms = "10000", read_timeout_ms = "30000";
   std::string idle_timeout_ms = "60000", shutdown_timeout_ms = "10000";
   std::string max_connections = "20000", cors_origins, trust_proxy = "false";
@@ -48,6 +49,12 @@ const Option kOptions[] = {
      "Threads for blocking work: database, hashing (0 = 2 per core, at least 4)"},
     {"--max-pending-work", "STARTALES_MAX_PENDING_WORK", &RawConfig::max_pending_work,
      "Blocking calls queued or running before requests get 503"},
+    {"--sim-threads", "STARTALES_SIM_THREADS", &RawConfig::sim_threads,
+     "Threads simulating campaigns (0 = one per core)"},
+    {"--snapshot-every", "STARTALES_SNAPSHOT_EVERY", &RawConfig::snapshot_every,
+     "Ticks between campaign snapshots (the command log covers the rest)"},
+    {"--suspend-after-s", "STARTALES_SUSPEND_AFTER_S", &RawConfig::suspend_after_s,
+     "Seconds a paused campaign with nobody connected stays in memory"},
     {"--max-body-bytes", "STARTALES_MAX_BODY_BYTES", &RawConfig::max_body_bytes,
      "Largest accepted request body, bytes (413 beyond)"},
     {"--max-header-bytes", "STARTALES_MAX_HEADER_BYTES", &RawConfig::max_header_bytes,
@@ -188,6 +195,10 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
   if (c.threads == 0) c.threads = cores;
   if (c.workers == 0) c.workers = std::max(4, 2 * cores);
   check.integer("--max-pending-work", r.max_pending_work, 1, 1'000'000, c.max_pending_work);
+  check.integer("--sim-threads", r.sim_threads, 0, 256, c.sim_threads);
+  if (c.sim_threads == 0) c.sim_threads = cores;
+  check.integer("--snapshot-every", r.snapshot_every, 1, 1'000'000, c.snapshot_every);
+  check.integer("--suspend-after-s", r.suspend_after_s, 1, 30 * 86400, c.suspend_after_s);
   check.integer<size_t>("--max-header-bytes", r.max_header_bytes, 1024, 1 << 20,
                         c.server.max_header_bytes);
   check.integer<size_t>("--max-body-bytes", r.max_body_bytes, 1024, size_t{1} << 30,

@@ -110,7 +110,7 @@ int runServer(const Config& config, Role role) {
 
   // The simulation runs on its own threads, one strand per campaign, so a long tick never
   // holds up a network thread.
-  const int sim_threads = config.threads;
+  const int sim_threads = config.sim_threads;
   asio::io_context sim_io(sim_threads);
   auto sim_work = asio::make_work_guard(sim_io);
   std::vector<std::thread> sim_pool;
@@ -124,6 +124,7 @@ int runServer(const Config& config, Role role) {
 
   campaign::CampaignStore campaign_store(**db);
   campaign::RuntimeConfig runtime_config;
+  runtime_config.snapshot_every = config.snapshot_every;
   campaign::CampaignService campaigns(campaign_store, workers, sim_io, clock, runtime_config);
   auto resumed = campaigns.restoreAll();
   if (!resumed) {
@@ -134,8 +135,9 @@ int runServer(const Config& config, Role role) {
     return 1;
   }
   logging::info("campaigns resumed", {{"count", *resumed}});
-  // Paused campaigns nobody watches leave memory after 5 minutes (resume loads them).
-  campaigns.startSuspender(std::chrono::seconds(30), std::chrono::minutes(5));
+  // Paused campaigns nobody watches leave memory after a while (resume loads them).
+  campaigns.startSuspender(std::chrono::seconds(std::min(30, config.suspend_after_s)),
+                           std::chrono::seconds(config.suspend_after_s));
 
   net::Router router;
   const api::AuthDeps auth{**accounts, per_address, per_account, workers};
