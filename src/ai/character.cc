@@ -1,0 +1,243 @@
+#include "ai/character.h"
+
+#include <array>
+#include <boost/json.hpp>
+#include <cmath>
+
+#include "game/names.h"
+#include "game/rng.h"
+
+namespace startales::ai {
+
+namespace json = boost::json;
+
+namespace {
+
+struct RoleInfo {
+  std::string_view name, title, focus;
+};
+
+constexpr std::array<RoleInfo, 8> kRoles = {{
+    {"treasury", "Minister of the Treasury", "credits, taxes, trade and the market"},
+    {"defense", "Minister of Defense", "fleets, battles, defenses and threats"},
+    {"science", "Minister of Science", "research, technologies and discoveries"},
+    {"foreign_affairs", "Minister of Foreign Affairs", "relations, treaties and proposals"},
+    {"interior", "Minister of the Interior", "population, food, unrest and construction"},
+    {"intelligence", "Director of Intelligence", "rival empires, their fleets and intentions"},
+    {"leader", "Ruler", "the empire's ambitions"},
+    {"game_master", "Game Master", "the story of the galaxy"},
+}};
+
+constexpr std::array<std::string_view, 16> kTraitWords = {
+    "shrewd",   "patient",    "blunt",     "cheerful", "anxious",  "proud",
+    "wry",      "meticulous", "bold",      "gentle",   "stubborn", "curious",
+    "cautious", "loyal",      "ambitious", "calm"};
+
+constexpr std::array<std::string_view, 6> kStyles = {
+    "short sentences, numbers first",
+    "formal and measured, never hurried",
+    "warm and encouraging, with a little humour",
+    "dry and precise, a touch sardonic",
+    "urgent and direct, to the point",
+    "thoughtful, weighs both sides before advising"};
+
+// One goal per role, with a personal twist by temperament.
+std::vector<std::string> goalsFor(Role role, const Traits& t) {
+  switch (role) {
+    case Role::kTreasury:
+      return {"keep the treasury out of debt", t.boldness > 0.6 ? "grow trade aggressively"
+                                                                : "build a safe reserve"};
+    case Role::kDefense:
+      return {"keep every colony safe", t.boldness > 0.6 ? "strike enemies before they strike"
+                                                         : "never fight a battle we can lose"};
+    case Role::kScience:
+      return {"finish the research that matters most", "never let the labs sit idle"};
+    case Role::kForeignAffairs:
+      return {"keep the empire out of needless wars",
+              t.warmth > 0.5 ? "win friends and trade pacts" : "trust no one without a treaty"};
+    case Role::kInterior:
+      return {"feed and house every citizen", "keep unrest low"};
+    case Role::kIntelligence:
+      return {"know what the rivals are doing", "warn of attacks early"};
+    case Role::kLeader:
+      return {"make the empire the greatest in the galaxy",
+              t.boldness > 0.6 ? "expand by any means" : "prosper through trade and science"};
+    case Role::kGameMaster:
+      return {"tell the story of the galaxy fairly", "make every player's choices matter"};
+  }
+  return {};
+}
+
+// espeak-ng parameters from the character: bolder speaks faster and lower, warmer has a
+// wider range, formal a narrower one.
+Voice voiceFor(game::Rng& rng, const Traits& t) {
+  Voice v;
+  const bool female = rng.chance(0.5);
+  v.variant = (female ? "f" : "m") + std::to_string(1 + rng.below(female ? 5 : 7));
+  v.pitch = std::clamp(static_cast<int>(std::lround((female ? 60 : 40) + 20 * (0.5 - t.boldness) +
+                                                    rng.between(-8, 8))),
+                       5, 95);
+  v.range = std::clamp(static_cast<int>(std::lround(30 + 40 * t.warmth - 20 * t.formality)), 5, 95);
+  v.rate = std::clamp(static_cast<int>(std::lround(150 + 50 * t.boldness - 20 * t.verbosity)), 110, 230);
+  return v;
+}
+
+Character make(game::Rng& rng, game::NameGenerator& names, int64_t campaign, game::CivId civ,
+               Role role) {
+  Character c;
+  c.campaign_id = campaign;
+  c.civ = civ;
+  c.role = role;
+  c.name = names.personName(rng);
+  c.traits = {rng.uniform(0.1, 0.9), rng.uniform(0.1, 0.9), rng.uniform(0.1, 0.9),
+              rng.uniform(0.1, 0.9)};
+  const uint32_t n = kTraitWords.size();
+  const uint32_t a = rng.below(n);
+  const uint32_t b = (a + 1 + rng.below(n - 1)) % n;  // a different word
+  c.personality = std::string(kTraitWords[a]) + ", " + std::string(kTraitWords[b]);
+  c.speaking_style = std::string(kStyles[rng.below(kStyles.size())]);
+  c.goals = goalsFor(role, c.traits);
+  c.voice = voiceFor(rng, c.traits);
+  return c;
+}
+
+double number(const json::object& o, std::string_view key, double fallback) {
+  const json::value* v = o.if_contains(key);
+  if (!v) return fallback;
+  if (v->is_double()) return v->as_double();
+  if (v->is_int64()) return static_cast<double>(v->as_int64());
+  return fallback;
+}
+
+}  // namespace
+
+std::string_view roleName(Role role) { return kRoles[static_cast<int>(role)].name; }
+std::string_view roleTitle(Role role) { return kRoles[static_cast<int>(role)].title; }
+
+bool parseRole(std::string_view name, Role& out) {
+  for (size_t i = 0; i < kRoles.size(); ++i) {
+    if (kRoles[i].name == name) {
+      out = static_cast<Role>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<Character> generateCast(const game::GameState& state, int64_t campaign_id) {
+  // A stream of its own: the cast never disturbs the game's Rng.
+  game::Rng rng(state.config.seed ^ 0x5ca1ab1e0ddba11ULL);
+  game::NameGenerator names;
+  std::vector<Character> cast;
+  for (const auto& civ : state.civs) {
+    for (int r = 0; r < kCabinetSize; ++r) {
+      cast.push_back(make(rng, names, campaign_id, civ.id, static_cast<Role>(r)));
+    }
+    if (civ.ai) cast.push_back(make(rng, names, campaign_id, civ.id, Role::kLeader));
+  }
+  cast.push_back(make(rng, names, campaign_id, game::kNone, Role::kGameMaster));
+  return cast;
+}
+
+json::object toCardV2(const Character& c) {
+  json::array goals;
+  for (const auto& g : c.goals) goals.push_back(json::value(g));
+  const std::string title(roleTitle(c.role));
+  const std::string focus(kRoles[static_cast<int>(c.role)].focus);
+  json::object startales{
+      {"role", roleName(c.role)},
+      {"civ", c.civ},
+      {"campaign_id", c.campaign_id},
+      {"speaking_style", c.speaking_style},
+      {"goals", std::move(goals)},
+      {"traits",
+       {{"boldness", c.traits.boldness},
+        {"warmth", c.traits.warmth},
+        {"formality", c.traits.formality},
+        {"verbosity", c.traits.verbosity}}},
+      {"voice",
+       {{"variant", c.voice.variant},
+        {"pitch", c.voice.pitch},
+        {"range", c.voice.range},
+        {"rate", c.voice.rate}}}};
+  json::object data{
+      {"name", c.name},
+      {"description", c.name + ", " + title + ". Responsible for " + focus + "."},
+      {"personality", c.personality},
+      {"scenario", "A galactic civilization in the StarTales campaign; the player leads it."},
+      {"first_mes", "I am " + c.name + ", your " + title + ". What do you need?"},
+      {"mes_example", ""},
+      {"creator_notes", "Generated by StarTales."},
+      {"system_prompt", "You are " + c.name + ", " + title + ". Speak in this style: " +
+                            c.speaking_style + ". Use only numbers given in the facts."},
+      {"post_history_instructions", ""},
+      {"alternate_greetings", json::array{}},
+      {"tags", json::array{"startales", json::value(roleName(c.role))}},
+      {"creator", "StarTales"},
+      {"character_version", "1"},
+      {"extensions", {{"startales", std::move(startales)}}}};
+  return {{"spec", "chara_card_v2"}, {"spec_version", "2.0"}, {"data", std::move(data)}};
+}
+
+Result<Character> fromCardV2(const json::value& card) {
+  auto bad = [](std::string why) { return makeError("invalid_card", std::move(why)); };
+  if (!card.is_object()) return bad("A character card must be a JSON object.");
+  const auto& o = card.as_object();
+  const json::value* spec = o.if_contains("spec");
+  if (!spec || !spec->is_string() || spec->as_string() != "chara_card_v2") {
+    return bad("Only Character Card V2 is supported (\"spec\": \"chara_card_v2\").");
+  }
+  const json::value* data = o.if_contains("data");
+  if (!data || !data->is_object()) return bad("The card has no \"data\" object.");
+  const auto& d = data->as_object();
+  const json::value* name = d.if_contains("name");
+  if (!name || !name->is_string() || name->as_string().empty() || name->as_string().size() > 80) {
+    return bad("The card needs a \"name\" of 1 to 80 characters.");
+  }
+  Character c;
+  c.name = std::string(name->as_string());
+  if (const json::value* p = d.if_contains("personality"); p && p->is_string()) {
+    c.personality = std::string(p->as_string());
+  }
+  const json::object* ext = nullptr;
+  if (const json::value* e = d.if_contains("extensions"); e && e->is_object()) {
+    if (const json::value* st = e->as_object().if_contains("startales"); st && st->is_object()) {
+      ext = &st->as_object();
+    }
+  }
+  if (!ext) return c;  // a foreign card: a character without StarTales specifics
+  if (const json::value* r = ext->if_contains("role"); r && r->is_string()) {
+    if (!parseRole(r->as_string(), c.role)) {
+      return bad("Unknown role \"" + std::string(r->as_string()) + "\".");
+    }
+  }
+  c.civ = static_cast<game::CivId>(number(*ext, "civ", game::kNone));
+  c.campaign_id = static_cast<int64_t>(number(*ext, "campaign_id", 0));
+  if (const json::value* s = ext->if_contains("speaking_style"); s && s->is_string()) {
+    c.speaking_style = std::string(s->as_string());
+  }
+  if (const json::value* g = ext->if_contains("goals"); g && g->is_array()) {
+    for (const auto& goal : g->as_array()) {
+      if (goal.is_string()) c.goals.emplace_back(goal.as_string());
+    }
+  }
+  if (const json::value* t = ext->if_contains("traits"); t && t->is_object()) {
+    const auto& to = t->as_object();
+    c.traits = {std::clamp(number(to, "boldness", 0.5), 0.0, 1.0),
+                std::clamp(number(to, "warmth", 0.5), 0.0, 1.0),
+                std::clamp(number(to, "formality", 0.5), 0.0, 1.0),
+                std::clamp(number(to, "verbosity", 0.5), 0.0, 1.0)};
+  }
+  if (const json::value* v = ext->if_contains("voice"); v && v->is_object()) {
+    const auto& vo = v->as_object();
+    if (const json::value* variant = vo.if_contains("variant"); variant && variant->is_string()) {
+      c.voice.variant = std::string(variant->as_string());
+    }
+    c.voice.pitch = std::clamp(static_cast<int>(number(vo, "pitch", 50)), 0, 99);
+    c.voice.range = std::clamp(static_cast<int>(number(vo, "range", 50)), 0, 99);
+    c.voice.rate = std::clamp(static_cast<int>(number(vo, "rate", 170)), 80, 260);
+  }
+  return c;
+}
+
+}  // namespace startales::ai

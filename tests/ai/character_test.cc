@@ -1,0 +1,98 @@
+#include "ai/character.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "game/game.h"
+#include "game/names.h"
+
+namespace startales::ai {
+namespace {
+
+namespace json = boost::json;
+
+game::GameState smallGame(uint64_t seed = 3) {
+  game::GameConfig config;
+  config.seed = seed;
+  config.systems = 60;
+  config.civs = 4;
+  config.players = 2;
+  return game::newGame(config);
+}
+
+TEST(Character, EveryCivHasACabinetAiEmpiresALeaderAndTheCampaignAGameMaster) {
+  const auto state = smallGame();
+  const auto cast = generateCast(state, 9);
+  ASSERT_EQ(cast.size(), 4u * kCabinetSize + 2 /* AI leaders */ + 1 /* game master */);
+  std::set<std::string> names;
+  int masters = 0;
+  for (const auto& c : cast) {
+    names.insert(c.name);
+    EXPECT_EQ(c.campaign_id, 9);
+    EXPECT_FALSE(c.personality.empty());
+    EXPECT_FALSE(c.goals.empty());
+    EXPECT_GE(c.voice.rate, 80);
+    EXPECT_LE(c.voice.rate, 260);
+    if (c.role == Role::kGameMaster) {
+      masters++;
+      EXPECT_EQ(c.civ, game::kNone);
+    }
+    if (c.role == Role::kLeader) EXPECT_TRUE(state.civs[c.civ].ai);
+  }
+  EXPECT_EQ(masters, 1);
+  EXPECT_EQ(names.size(), cast.size()) << "names must be unique";
+}
+
+TEST(Character, NamesAreMadeOfWordsTheRecogniserKnows) {
+  const auto vocabulary = game::nameVocabulary();
+  for (const auto& c : generateCast(smallGame(), 1)) {
+    std::istringstream words(c.name);
+    std::string word;
+    while (words >> word) {
+      EXPECT_NE(std::find(vocabulary.begin(), vocabulary.end(), word), vocabulary.end())
+          << word << " in " << c.name;
+    }
+  }
+}
+
+TEST(Character, SameCampaignSameCast) {
+  EXPECT_EQ(generateCast(smallGame(5), 1), generateCast(smallGame(5), 1));
+  EXPECT_NE(generateCast(smallGame(5), 1), generateCast(smallGame(6), 1));
+}
+
+TEST(Character, CardV2RoundTrip) {
+  for (const auto& c : generateCast(smallGame(), 4)) {
+    const auto card = toCardV2(c);
+    EXPECT_EQ(card.at("spec").as_string(), "chara_card_v2");
+    EXPECT_TRUE(card.at("data").at("extensions").as_object().contains("startales"));
+    auto back = fromCardV2(json::parse(json::serialize(card)));
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(back->name, c.name);
+    EXPECT_EQ(back->role, c.role);
+    EXPECT_EQ(back->civ, c.civ);
+    EXPECT_EQ(back->voice, c.voice);
+    EXPECT_EQ(back->goals, c.goals);
+    EXPECT_NEAR(back->traits.boldness, c.traits.boldness, 1e-9);
+  }
+}
+
+TEST(Character, CardsFromElsewhereAndBadCards) {
+  auto foreign = fromCardV2(json::parse(
+      R"({"spec":"chara_card_v2","spec_version":"2.0","data":{"name":"Ada","personality":"kind"}})"));
+  ASSERT_TRUE(foreign.ok());
+  EXPECT_EQ(foreign->name, "Ada");
+  for (const char* bad : {R"([1])", R"({"spec":"chara_card_v1","data":{"name":"A"}})",
+                          R"({"spec":"chara_card_v2"})", R"({"spec":"chara_card_v2","data":{}})",
+                          R"({"spec":"chara_card_v2","data":{"name":"A","extensions":{"startales":{"role":"king"}}}})"}) {
+    auto r = fromCardV2(json::parse(bad));
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, "invalid_card");
+  }
+}
+
+}  // namespace
+}  // namespace startales::ai
