@@ -1,0 +1,105 @@
+#include "ai/builtin_engine.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "game/game.h"
+
+namespace startales::ai {
+namespace {
+
+game::GameState newState() {
+  game::GameConfig config;
+  config.seed = 11;
+  config.systems = 60;
+  config.civs = 3;
+  config.players = 1;
+  return game::newGame(config);
+}
+
+Character advisor(const game::GameState& s, Role role) {
+  for (const auto& c : generateCast(s, 1)) {
+    if (c.civ == 0 && c.role == role) return c;
+  }
+  ADD_FAILURE() << "no such advisor";
+  return {};
+}
+
+std::string whole(double v) { return std::to_string(static_cast<long long>(std::llround(v))); }
+
+TEST(BuiltinEngine, RecognisesWhatIsAsked) {
+  EXPECT_EQ(classify("How are our finances?", Role::kDefense), Intent::kFinances);
+  EXPECT_EQ(classify("Is our fleet under attack?", Role::kTreasury), Intent::kMilitary);
+  EXPECT_EQ(classify("What are we researching", Role::kInterior), Intent::kResearch);
+  EXPECT_EQ(classify("Are the people starving?", Role::kScience), Intent::kPopulation);
+  EXPECT_EQ(classify("Should we sign a peace treaty?", Role::kTreasury), Intent::kDiplomacy);
+  EXPECT_EQ(classify("hello there", Role::kScience), Intent::kGreeting);
+  EXPECT_EQ(classify("blorp zing", Role::kScience), Intent::kResearch);  // unclear: own field
+}
+
+TEST(BuiltinEngine, TreasuryAnswersWithTheRealNumbers) {
+  auto s = newState();
+  for (int i = 0; i < 20; ++i) game::step(s);
+  const auto view = game::viewFor(s, 0);
+  const auto reply = builtinReply(advisor(s, Role::kTreasury), view, "how are our finances?");
+  EXPECT_EQ(reply.intent, Intent::kFinances);
+  const double credits = game::at(s.civs[0].stock, game::Resource::kCredits);
+  EXPECT_NE(reply.text.find(whole(credits) + " credits"), std::string::npos) << reply.text;
+  EXPECT_NE(reply.text.find(std::to_string(s.civs[0].policies.tax_rate) + "%"), std::string::npos)
+      << reply.text;
+}
+
+TEST(BuiltinEngine, DefenseKnowsAboutAFleetUnderAttack) {
+  auto s = newState();
+  const auto home = s.planets[s.civs[0].capital].system;
+  game::Fleet raiders;
+  raiders.id = s.next_fleet++;
+  raiders.owner = game::kPirates;
+  raiders.name = "Pirate Raiders";
+  raiders.at = home;
+  raiders.ships[static_cast<int>(game::ShipClass::kCorvette)] = 4;
+  raiders.expires = 500;
+  s.fleets.push_back(raiders);
+  const auto reply = builtinReply(advisor(s, Role::kDefense), game::viewFor(s, 0), "any threats?");
+  EXPECT_EQ(reply.intent, Intent::kMilitary);
+  EXPECT_NE(reply.text.find("pirates has 4 warships at " + s.systems[home].name),
+            std::string::npos)
+      << reply.text;
+  ASSERT_FALSE(reply.proposals.empty());
+  EXPECT_TRUE(std::holds_alternative<game::BuildShip>(reply.proposals[0].action));
+}
+
+TEST(BuiltinEngine, ProposalsAreValidCommandsThatChangeTheStateWhenApplied) {
+  auto s = newState();
+  const auto reply = builtinReply(advisor(s, Role::kScience), game::viewFor(s, 0), "research?");
+  ASSERT_FALSE(reply.proposals.empty());
+  const game::Command approved{0, reply.proposals[0].action};
+  EXPECT_FALSE(game::validate(s, approved).has_value());
+  const uint64_t before = game::stateHash(s);
+  auto rejected_copy = s;  // a rejected proposal is simply never submitted
+  ASSERT_TRUE(std::holds_alternative<game::Accepted>(game::submit(s, approved)));
+  game::step(s);
+  game::step(rejected_copy);
+  EXPECT_NE(s.civs[0].researching, game::kNone);
+  EXPECT_EQ(rejected_copy.civs[0].researching, game::kNone);
+  EXPECT_NE(game::stateHash(s), before);
+}
+
+TEST(BuiltinEngine, SameQuestionSameAnswer) {
+  const auto s = newState();
+  const auto c = advisor(s, Role::kInterior);
+  EXPECT_EQ(builtinReply(c, game::viewFor(s, 0), "how are the people?").text,
+            builtinReply(c, game::viewFor(s, 0), "how are the people?").text);
+}
+
+TEST(BuiltinEngine, AdvisorsSpeakUpOnlyAboutTheirOwnField) {
+  const auto s = newState();
+  const auto view = game::viewFor(s, 0);
+  EXPECT_FALSE(builtinRemark(advisor(s, Role::kDefense), view, "battle", "Battle at Vega.").empty());
+  EXPECT_TRUE(builtinRemark(advisor(s, Role::kScience), view, "battle", "Battle at Vega.").empty());
+  EXPECT_FALSE(builtinRemark(advisor(s, Role::kTreasury), view, "shortage", "The treasury is empty.").empty());
+}
+
+}  // namespace
+}  // namespace startales::ai
