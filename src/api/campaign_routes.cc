@@ -195,7 +195,7 @@ void addCampaignRoutes(net::Router& router, const AuthDeps& auth,
                auto id = campaignId(req);
                if (!id) co_return net::errorResponse(id.error());
                int64_t after = 0;
-               const std::string_view a = req.queryParam("after");
+               const std::string a = req.queryParam("after");
                if (!a.empty()) {
                  auto [end, ec] = std::from_chars(a.data(), a.data() + a.size(), after);
                  if (ec != std::errc() || end != a.data() + a.size() || after < 0) {

@@ -217,7 +217,7 @@ void addWsGateway(net::Router& router, const AuthDeps& auth, campaign::CampaignS
                               -> asio::awaitable<Result<std::shared_ptr<net::WsHandler>>> {
     // Browsers cannot set headers on a WebSocket: accept ?token= too.
     if (req.bearerToken().empty()) {
-      const std::string_view token = req.queryParam("token");
+      const std::string token = req.queryParam("token");
       if (!token.empty()) req.http.set(net::http::field::authorization, "Bearer " + std::string(token));
     }
     auto user_op = requireUser(req, auth);
