@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench`: micro-benchmarks (net, game simulation), then a wrk load run on GET /api/health
+# `make bench`: micro-benchmarks (net, game simulation, AI memory), then a wrk load run on GET /api/health
 # over loopback against the release binary. Results go to stdout; docs/benchmarks.md records them.
 # Every run is bounded: wrk runs for BENCH_SECONDS (default 10) per scenario.
 set -euo pipefail
@@ -20,6 +20,12 @@ echo "== micro-benchmarks ($build/bench/net_bench)"
 # mid-game campaign (newGame + 300 ticks) per size first, up to 5,000 systems x 32 civs.
 echo "== game benchmarks ($build/bench/game_bench)"
 "$build/bench/game_bench" --benchmark_min_time=0.2
+
+# AI memory: embedding, and top-8 retrieval over 10,000 and 100,000 memories of one
+# character (exact, hnswlib bounded, hnswlib one round). Building the 100,000-memory graph
+# takes ~35 s before the first timing.
+echo "== AI memory benchmarks ($build/bench/ai_bench)"
+"$build/bench/ai_bench" --benchmark_min_time=0.2
 
 data=$(mktemp -d /tmp/startales-bench-XXXXXX)
 log="$data/server.log"

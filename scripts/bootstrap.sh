@@ -11,6 +11,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpq-dev libsqlite3-dev libhiredis-dev prometheus-cpp-dev
   libsodium-dev libcli11-dev
+  # AI memory: approximate nearest-neighbour search (header-only)
+  libhnswlib-dev
   # speech: the recogniser's pronouncing dictionary (game names are checked against it)
   pocketsphinx-en-us
   # tests and benchmarks
