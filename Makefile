@@ -30,7 +30,8 @@ test: build
 asan:
 	@$(MAKE) test PRESET_TEST=asan
 
-# Micro-benchmarks plus the wrk load run on /api/health; see docs/benchmarks.md.
+# Micro-benchmarks, the wrk load run on /api/health and the startales-loadgen campaign run;
+# see docs/benchmarks.md.
 bench: release
 	@cmake --build --preset release -j $(JOBS)
 	@bash bench/run.sh

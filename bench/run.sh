@@ -5,9 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build=build/release
+build=${BENCH_BUILD:-build/release}  # BENCH_BUILD: another build tree with the same targets
 seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-64}
+players=${BENCH_PLAYERS:-1000}
+loadgen_seconds=${BENCH_LOADGEN_SECONDS:-20}
 
 echo "== machine"
 echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')," \
@@ -61,4 +63,23 @@ stop_server
 
 start_server
 run_wrk "access log on (default), written to a file"
+stop_server
+
+# Campaigns over WebSocket: $players players in campaigns of 4 (40 systems, one tick a second),
+# each sending one command a second over /ws; the loadgen prints one JSON object. The server
+# gets auth rate limits the loadgen cannot trip and cheap password hashing (the setup registers
+# and logs in every player from this one address), and no access log.
+# How many players: 1,000 is comfortable on 2 cores; docs/benchmarks.md has where it saturates
+# and why. Each player is an open file on both sides, so raise the soft limit to the hard one;
+# beyond ~20,000 players raise the server's --max-connections too.
+hard=$(ulimit -Hn)
+if [ "$hard" = unlimited ]; then ulimit -n 1048576; else ulimit -n "$hard"; fi
+start_server --access-log false \
+  --auth-rate-address-burst 1000000 --auth-rate-address-per-min 1000000 \
+  --password-mem-kib 1024 --password-ops 1
+echo "== startales-loadgen --players $players --per-campaign 4 --command-interval-ms 1000" \
+  "--duration-s $loadgen_seconds --threads 1 --json (open files: $(ulimit -n))"
+"$build/tools/loadgen/startales-loadgen" --url "http://127.0.0.1:$port" --players "$players" \
+  --per-campaign 4 --command-interval-ms 1000 --duration-s "$loadgen_seconds" --threads 1 \
+  --json --quiet
 stop_server
