@@ -41,7 +41,9 @@ TEST(Character, EveryCivHasACabinetAiEmpiresALeaderAndTheCampaignAGameMaster) {
       masters++;
       EXPECT_EQ(c.civ, game::kNone);
     }
-    if (c.role == Role::kLeader) EXPECT_TRUE(state.civs[c.civ].ai);
+    if (c.role == Role::kLeader) {
+      EXPECT_TRUE(state.civs[c.civ].ai);
+    }
   }
   EXPECT_EQ(masters, 1);
   EXPECT_EQ(names.size(), cast.size()) << "names must be unique";
