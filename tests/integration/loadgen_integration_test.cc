@@ -38,8 +38,8 @@ Run runLoadgen(const std::string& args, int timeout_s = 120) {
   }
   const std::string dir = makeTempDir("startales-loadgen-it-");
   const std::string err_path = dir + "/stderr";
-  const std::string cmd = "timeout --kill-after=5 " + std::to_string(timeout_s) + " \"" +
-                          loadgen + "\" " + args + " 2>\"" + err_path + "\"";
+  const std::string cmd = "timeout --kill-after=5 " + std::to_string(timeout_s) + " \"" + loadgen +
+                          "\" " + args + " 2>\"" + err_path + "\"";
   Run run;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return run;
@@ -59,8 +59,15 @@ Run runLoadgen(const std::string& args, int timeout_s = 120) {
 // Cheap argon2id keeps the setup fast; the defaults are exercised by the account tests.
 std::vector<std::string> serverArgs(const std::string& address_burst,
                                     const std::string& address_per_min) {
-  return {"--password-mem-kib", "1024", "--password-ops", "1", "--access-log", "false",
-          "--auth-rate-address-burst", address_burst, "--auth-rate-address-per-min",
+  return {"--password-mem-kib",
+          "1024",
+          "--password-ops",
+          "1",
+          "--access-log",
+          "false",
+          "--auth-rate-address-burst",
+          address_burst,
+          "--auth-rate-address-per-min",
           address_per_min};
 }
 
@@ -68,9 +75,7 @@ std::string url(const ServerProcess& server) {
   return "http://127.0.0.1:" + std::to_string(server.port());
 }
 
-uint64_t count(const json::value& v, const char* key) {
-  return v.at(key).to_number<uint64_t>();
-}
+uint64_t count(const json::value& v, const char* key) { return v.at(key).to_number<uint64_t>(); }
 
 TEST(LoadgenTest, EveryCommandIsAnsweredAndDeltasArrive) {
   ServerProcess server(serverArgs("100000", "100000"));
@@ -129,12 +134,13 @@ TEST(LoadgenTest, RateLimitedSignUpsWaitForRetryAfter) {
 }
 
 TEST(LoadgenTest, InvalidOptionsExitWithTwo) {
-  for (const char* args : {"--players 4 --per-campaign 2 --command-interval-ms 100 --duration-s 1 --nope",
-                           "--players 0 --per-campaign 2 --command-interval-ms 100 --duration-s 1",
-                           "--players 4 --per-campaign 2 --command-interval-ms 100",
-                           "--players 4 --per-campaign 9 --command-interval-ms 100 --duration-s 1",
-                           "--players 4 --per-campaign 2 --command-interval-ms 100 --duration-s 1 "
-                           "--url ftp://example.com"}) {
+  for (const char* args :
+       {"--players 4 --per-campaign 2 --command-interval-ms 100 --duration-s 1 --nope",
+        "--players 0 --per-campaign 2 --command-interval-ms 100 --duration-s 1",
+        "--players 4 --per-campaign 2 --command-interval-ms 100",
+        "--players 4 --per-campaign 9 --command-interval-ms 100 --duration-s 1",
+        "--players 4 --per-campaign 2 --command-interval-ms 100 --duration-s 1 "
+        "--url ftp://example.com"}) {
     auto run = runLoadgen(args);
     EXPECT_EQ(run.code, 2) << args << "\n" << run.err;
     EXPECT_NE(run.err.find("startales-loadgen: "), std::string::npos) << args << "\n" << run.err;
