@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# `make bench`: micro-benchmarks (net, game simulation, AI memory), then a wrk load run on GET /api/health
-# over loopback against the release binary. Results go to stdout; docs/benchmarks.md records them.
-# Every run is bounded: wrk runs for BENCH_SECONDS (default 10) per scenario.
+# `make bench`: micro-benchmarks (net, game simulation, AI memory), then a wrk load run on GET
+# /api/health over loopback against the release binary, then campaigns over WebSocket with
+# startales-loadgen. Results go to stdout; docs/benchmarks.md records them.
+# Every run is bounded: wrk runs for BENCH_SECONDS (default 10) per scenario; the loadgen for
+# BENCH_LOADGEN_SECONDS (default 20) after its setup, with BENCH_PLAYERS players (default 1000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -109,7 +109,7 @@ class Orchestrator {
            orNone(stats_.connect_failures.toText()) +
            "; join errors: " + orNone(stats_.join_errors.toText()) + ")");
     } else {
-      if (stats_.joined.load() < players_.size() && !o_.quiet) {
+      if (stats_.joined.load() < players_.size()) {
         std::cerr << "startales-loadgen: warning: " << players_.size() - stats_.joined.load()
                   << " of " << players_.size() << " players did not join (connect failures: "
                   << orNone(stats_.connect_failures.toText())
@@ -128,7 +128,7 @@ class Orchestrator {
           tearDown(io_, http_, o_, accounts_, cleanup_start + seconds(o_.setup_timeout_s));
       auto cleaned = co_await std::move(cleanup_op);
       info_.cleanup_s = secondsSince(cleanup_start);
-      if (!cleaned && !o_.quiet) {
+      if (!cleaned) {
         std::cerr << "startales-loadgen: warning: " << cleaned.error().message << "\n";
       }
     }
@@ -181,8 +181,7 @@ class Orchestrator {
       if (co_await std::move(wait_op)) break;
       const auto now = Clock::now();
       if (now >= hard_deadline) {
-        if (!o_.quiet)
-          std::cerr << "startales-loadgen: warning: some connections did not close in time\n";
+        std::cerr << "startales-loadgen: warning: some connections did not close in time\n";
         break;
       }
       for (auto& p : players_) p->checkStuck(now);

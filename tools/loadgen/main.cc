@@ -93,7 +93,7 @@ int parseAndRun(int argc, char** argv) {
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
   cli.add_flag("--json", o.json, "Print one JSON object (on stdout) instead of a summary");
-  cli.add_flag("--quiet", o.quiet, "No progress lines on stderr");
+  cli.add_flag("--quiet", o.quiet, "No progress lines on stderr (warnings and errors still)");
   cli.add_flag("--trace", o.trace, "Print the first player's WebSocket messages on stderr");
   cli.add_flag("--keep-campaigns", o.keep_campaigns,
                "Leave the campaigns running afterwards (default: the hosts delete them)");
