@@ -126,7 +126,11 @@ class Session : public net::WsHandler,
       co_return;
     }
     std::optional<int32_t> last_tick;
-    if (const json::value* t = msg.if_contains("last_tick"); t && t->is_int64()) {
+    if (const json::value* t = msg.if_contains("last_tick"); t && !t->is_null()) {
+      if (!t->is_int64()) {
+        error(id, "invalid_message", "\"last_tick\" must be the last tick number you saw.");
+        co_return;
+      }
       last_tick = static_cast<int32_t>(t->as_int64());
     }
     auto access = campaigns_.access(user_, c->as_int64());
@@ -193,6 +197,7 @@ class Session : public net::WsHandler,
     }
     auto op = runtime_->chat(user_.id, user_.username, std::string(text->as_string()));
     co_await std::move(op);
+    if (!id.is_null()) send({{"type", "ack"}, {"id", id}});  // every request with an id is answered
   }
 
   // const after construction

@@ -213,6 +213,8 @@ TEST_F(CampaignIntegrationTest, ThreePlayersSeeEachOthersTradesAndOnlyCommandThe
     auto chat = g->waitFor("chat");
     EXPECT_EQ(chat.at("text").as_string(), "hello galaxy");
   }
+  // The sender's request is answered too (after the broadcast it caused).
+  EXPECT_EQ(gamers[0]->waitFor("ack", 77).at("type").as_string(), "ack");
 
   // The command log lists each player's own commands only.
   auto log = http_->get("/api/campaigns/" + std::to_string(id) + "/commands?after=0", players[0].token);
