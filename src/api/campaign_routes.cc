@@ -23,6 +23,20 @@ Result<int64_t> campaignId(const Request& req) {
   return id;
 }
 
+// The logged-in user and the campaign id of a /api/campaigns/{id}/... request.
+struct Caller {
+  account::User user;
+  int64_t id = 0;
+};
+asio::awaitable<Result<Caller>> campaignCaller(const Request& req, const AuthDeps& auth) {
+  auto user_op = requireUser(req, auth);
+  auto user = co_await std::move(user_op);
+  if (!user) co_return user.error();
+  auto id = campaignId(req);
+  if (!id) co_return id.error();
+  co_return Caller{std::move(*user), *id};
+}
+
 // An empty body counts as {} for the POST actions that take no fields.
 Result<json::object> optionalBody(const Request& req) {
   if (req.http.body().empty()) return json::object{};
@@ -78,23 +92,21 @@ void addCampaignRoutes(net::Router& router, const AuthDeps& auth,
 
   router.add(http::verb::get, "/api/campaigns/{id}",
              [auth, service](Request& req) -> asio::awaitable<Response> {
-               auto user_op = requireUser(req, auth);
-               auto user = co_await std::move(user_op);
-               if (!user) co_return net::errorResponse(user.error());
-               auto id = campaignId(req);
-               if (!id) co_return net::errorResponse(id.error());
-               auto op = service->get(*user, *id);
+               auto caller_op = campaignCaller(req, auth);
+               auto caller = co_await std::move(caller_op);
+               if (!caller) co_return net::errorResponse(caller.error());
+               const auto& [user, id] = *caller;
+               auto op = service->get(user, id);
                co_return ok(co_await std::move(op));
              });
 
   router.add(http::verb::delete_, "/api/campaigns/{id}",
              [auth, service](Request& req) -> asio::awaitable<Response> {
-               auto user_op = requireUser(req, auth);
-               auto user = co_await std::move(user_op);
-               if (!user) co_return net::errorResponse(user.error());
-               auto id = campaignId(req);
-               if (!id) co_return net::errorResponse(id.error());
-               auto op = service->remove(*user, *id);
+               auto caller_op = campaignCaller(req, auth);
+               auto caller = co_await std::move(caller_op);
+               if (!caller) co_return net::errorResponse(caller.error());
+               const auto& [user, id] = *caller;
+               auto op = service->remove(user, id);
                auto done = co_await std::move(op);
                if (!done) co_return net::errorResponse(done.error());
                Response res{http::status::no_content, 11};
@@ -104,24 +116,22 @@ void addCampaignRoutes(net::Router& router, const AuthDeps& auth,
 
   router.add(http::verb::post, "/api/campaigns/{id}/join",
              [auth, service](Request& req) -> asio::awaitable<Response> {
-               auto user_op = requireUser(req, auth);
-               auto user = co_await std::move(user_op);
-               if (!user) co_return net::errorResponse(user.error());
-               auto id = campaignId(req);
-               if (!id) co_return net::errorResponse(id.error());
+               auto caller_op = campaignCaller(req, auth);
+               auto caller = co_await std::move(caller_op);
+               if (!caller) co_return net::errorResponse(caller.error());
+               const auto& [user, id] = *caller;
                auto body = optionalBody(req);
                if (!body) co_return net::errorResponse(body.error());
-               auto op = service->join(*user, *id, *body);
+               auto op = service->join(user, id, *body);
                co_return ok(co_await std::move(op));
              });
 
   router.add(http::verb::post, "/api/campaigns/{id}/ready",
              [auth, service](Request& req) -> asio::awaitable<Response> {
-               auto user_op = requireUser(req, auth);
-               auto user = co_await std::move(user_op);
-               if (!user) co_return net::errorResponse(user.error());
-               auto id = campaignId(req);
-               if (!id) co_return net::errorResponse(id.error());
+               auto caller_op = campaignCaller(req, auth);
+               auto caller = co_await std::move(caller_op);
+               if (!caller) co_return net::errorResponse(caller.error());
+               const auto& [user, id] = *caller;
                auto body = optionalBody(req);
                if (!body) co_return net::errorResponse(body.error());
                bool ready = true;
@@ -132,7 +142,7 @@ void addCampaignRoutes(net::Router& router, const AuthDeps& auth,
                  }
                  ready = v->as_bool();
                }
-               auto op = service->ready(*user, *id, ready);
+               auto op = service->ready(user, id, ready);
                co_return ok(co_await std::move(op));
              });
 
@@ -140,12 +150,11 @@ void addCampaignRoutes(net::Router& router, const AuthDeps& auth,
   auto simple = [&](const char* path, auto call) {
     router.add(http::verb::post, path,
                [auth, service, call](Request& req) -> asio::awaitable<Response> {
-                 auto user_op = requireUser(req, auth);
-                 auto user = co_await std::move(user_op);
-                 if (!user) co_return net::errorResponse(user.error());
-                 auto id = campaignId(req);
-                 if (!id) co_return net::errorResponse(id.error());
-                 auto op = call(*service, *user, *id);
+                 auto caller_op = campaignCaller(req, auth);
+                 auto caller = co_await std::move(caller_op);
+                 if (!caller) co_return net::errorResponse(caller.error());
+                 const auto& [user, id] = *caller;
+                 auto op = call(*service, user, id);
                  co_return ok(co_await std::move(op));
                });
   };
@@ -160,12 +169,11 @@ void addCampaignRoutes(net::Router& router, const AuthDeps& auth,
 
   router.add(http::verb::get, "/api/campaigns/{id}/state",
              [auth, service](Request& req) -> asio::awaitable<Response> {
-               auto user_op = requireUser(req, auth);
-               auto user = co_await std::move(user_op);
-               if (!user) co_return net::errorResponse(user.error());
-               auto id = campaignId(req);
-               if (!id) co_return net::errorResponse(id.error());
-               auto op = service->state(*user, *id);
+               auto caller_op = campaignCaller(req, auth);
+               auto caller = co_await std::move(caller_op);
+               if (!caller) co_return net::errorResponse(caller.error());
+               const auto& [user, id] = *caller;
+               auto op = service->state(user, id);
                auto view = co_await std::move(op);
                if (!view) co_return net::errorResponse(view.error());
                co_return rawJson(http::status::ok, std::move(*view));
@@ -173,27 +181,25 @@ void addCampaignRoutes(net::Router& router, const AuthDeps& auth,
 
   router.add(http::verb::post, "/api/campaigns/{id}/commands",
              [auth, service](Request& req) -> asio::awaitable<Response> {
-               auto user_op = requireUser(req, auth);
-               auto user = co_await std::move(user_op);
-               if (!user) co_return net::errorResponse(user.error());
-               auto id = campaignId(req);
-               if (!id) co_return net::errorResponse(id.error());
+               auto caller_op = campaignCaller(req, auth);
+               auto caller = co_await std::move(caller_op);
+               if (!caller) co_return net::errorResponse(caller.error());
+               const auto& [user, id] = *caller;
                auto body = req.jsonBody();
                if (!body) co_return net::errorResponse(body.error());
                // Either the command itself or {"command": {...}}.
                const json::value command =
                    body->contains("command") ? body->at("command") : json::value(*body);
-               auto op = service->command(*user, *id, command);
+               auto op = service->command(user, id, command);
                co_return ok(co_await std::move(op), http::status::accepted);
              });
 
   router.add(http::verb::get, "/api/campaigns/{id}/commands",
              [auth, service](Request& req) -> asio::awaitable<Response> {
-               auto user_op = requireUser(req, auth);
-               auto user = co_await std::move(user_op);
-               if (!user) co_return net::errorResponse(user.error());
-               auto id = campaignId(req);
-               if (!id) co_return net::errorResponse(id.error());
+               auto caller_op = campaignCaller(req, auth);
+               auto caller = co_await std::move(caller_op);
+               if (!caller) co_return net::errorResponse(caller.error());
+               const auto& [user, id] = *caller;
                int64_t after = 0;
                const std::string a = req.queryParam("after");
                if (!a.empty()) {
@@ -203,7 +209,7 @@ void addCampaignRoutes(net::Router& router, const AuthDeps& auth,
                        makeError("invalid_query", "\"after\" must be a command sequence number."));
                  }
                }
-               auto op = service->commandLog(*user, *id, after, 500);
+               auto op = service->commandLog(user, id, after, 500);
                auto log = co_await std::move(op);
                if (!log) co_return net::errorResponse(log.error());
                co_return net::jsonResponse(http::status::ok, {{"commands", std::move(*log)}});
