@@ -205,6 +205,11 @@ asio::awaitable<void> CampaignRuntime::tickLoop() {
     if (paused_) continue;  // paused while the flush was writing: no step
     const auto notices = game::step(state_);
     publish(notices);
+    if (commentator_ && !notices.empty()) {
+      for (auto& m : commentator_->comment(id_, state_, notices)) {
+        deliverTo(m.civ, std::make_shared<const std::string>(std::move(m.json)));
+      }
+    }
     if (state_.tick % config_.snapshot_every == 0) snapshotAsync();
     next += milliseconds(tick_ms_);
     const auto now = steady_clock::now();
@@ -406,22 +411,8 @@ void CampaignRuntime::publish(const std::vector<game::Notice>& notices) {
     ++it;
   }
   for (const auto& n : notices) {
-    auto msg = message({{"type", "event"}, {"campaign", id_}, {"tick", n.tick},
-                        {"notice", noticeToJson(n)}});
-    for (auto& [civ, feed] : feeds_) {
-      if (n.civ != game::kNone && n.civ != civ) continue;
-      for (const auto& w : feed.subscribers) {
-        if (auto s = w.lock()) s->deliver(msg);
-      }
-    }
-  }
-}
-
-void CampaignRuntime::broadcast(const std::shared_ptr<const std::string>& msg) {
-  for (auto& [civ, feed] : feeds_) {
-    for (const auto& w : feed.subscribers) {
-      if (auto s = w.lock()) s->deliver(msg);
-    }
+    deliverTo(n.civ, message({{"type", "event"}, {"campaign", id_}, {"tick", n.tick},
+                              {"notice", noticeToJson(n)}}));
   }
 }
 
@@ -453,6 +444,24 @@ asio::awaitable<std::string> CampaignRuntime::viewJson(game::CivId civ) {
   };
   auto op = onStrand(strand_, std::move(body));
   co_return co_await std::move(op);
+}
+
+asio::awaitable<void> CampaignRuntime::read(std::function<void(const game::GameState&)> read) {
+  auto body = [self = shared_from_this(), read = std::move(read)]() -> asio::awaitable<bool> {
+    read(self->state_);
+    co_return true;
+  };
+  auto op = onStrand(strand_, std::move(body));
+  co_await std::move(op);
+}
+
+void CampaignRuntime::deliverTo(game::CivId civ, const std::shared_ptr<const std::string>& msg) {
+  for (auto& [feed_civ, feed] : feeds_) {
+    if (civ != game::kNone && civ != feed_civ) continue;
+    for (const auto& w : feed.subscribers) {
+      if (auto s = w.lock()) s->deliver(msg);
+    }
+  }
 }
 
 asio::awaitable<RuntimeStatus> CampaignRuntime::status() {
@@ -522,7 +531,7 @@ asio::awaitable<void> CampaignRuntime::unsubscribe(const Subscriber* subscriber)
 asio::awaitable<void> CampaignRuntime::chat(int64_t user, std::string username, std::string text) {
   auto body = [self = shared_from_this(), user, username = std::move(username),
                               text = std::move(text)]() -> asio::awaitable<bool> {
-    self->broadcast(message({{"type", "chat"},
+    self->deliverTo(game::kNone, message({{"type", "chat"},
                              {"campaign", self->id_},
                              {"tick", self->state_.tick},
                              {"user", user},

@@ -20,6 +20,7 @@
 #include <boost/asio/strand.hpp>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -50,6 +51,21 @@ class Subscriber {
  public:
   virtual ~Subscriber() = default;
   virtual void deliver(std::shared_ptr<const std::string> message) = 0;
+};
+
+// Speaks up about what happened in a tick (the cabinet's remarks, the game master's
+// narration). Called on the campaign strand after every tick that has notices; must not
+// block (hand slow work to a pool). Each returned message goes to the subscribers of its
+// civilization (kNone: everyone).
+class Commentator {
+ public:
+  struct Message {
+    game::CivId civ = game::kNone;
+    std::string json;  // a whole message ({"type":...})
+  };
+  virtual ~Commentator() = default;
+  virtual std::vector<Message> comment(int64_t campaign, const game::GameState& state,
+                                       const std::vector<game::Notice>& notices) = 0;
 };
 
 struct CommandAck {
@@ -96,6 +112,11 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
 
   int64_t id() const { return id_; }
 
+  // Before start() only. Shared: one commentator serves every campaign.
+  void setCommentator(std::shared_ptr<Commentator> commentator) {
+    commentator_ = std::move(commentator);
+  }
+
   // Starts the tick loop (paused campaigns wait for resume()).
   void start(bool paused);
   // Finishes pending commands, writes a snapshot and stops ticking.
@@ -110,6 +131,10 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
   // The civ's current view as JSON ("snapshot" payload); observers get the public view.
   boost::asio::awaitable<std::string> viewJson(game::CivId civ);
   boost::asio::awaitable<RuntimeStatus> status();
+  // Runs `read` on the strand with the live state (read-only; must not block or keep
+  // references past its return). For callers outside the runtime that need a computed
+  // answer, e.g. a civ's View or a command's validation.
+  boost::asio::awaitable<void> read(std::function<void(const game::GameState&)> read);
 
   // Starts sending to `subscriber`: the missing deltas after `last_tick` when they are
   // still kept, else a snapshot; then a delta per tick and notices. Unsubscribe with the
@@ -142,7 +167,8 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
   void snapshotAsync();
   Feed& feedFor(game::CivId civ);
   std::string publicViewJson() const;
-  void broadcast(const std::shared_ptr<const std::string>& message);
+  // To the subscribers of `civ` (kNone: everyone).
+  void deliverTo(game::CivId civ, const std::shared_ptr<const std::string>& message);
 
   // const after construction
   const int64_t id_;
@@ -151,6 +177,7 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
   CampaignStore& store_;
   WorkerPool& workers_;
   const Clock& clock_;
+  std::shared_ptr<Commentator> commentator_;  // nullable; set before start()
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
 
   // Everything below: only on strand_.
