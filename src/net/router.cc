@@ -41,6 +41,12 @@ bool Router::matchSegments(const Route& route, const std::vector<std::string_vie
   return true;
 }
 
+void Router::events(http::verb method, std::string_view pattern, EventHandler handler) {
+  Route route{method, std::string(pattern), {}, {}, {}, std::move(handler)};
+  for (auto part : splitPath(pattern)) route.segments.emplace_back(part);
+  routes_.push_back(std::move(route));
+}
+
 Router::Match Router::match(http::verb method, std::string_view path) const {
   Match result;
   auto parts = splitPath(path);
@@ -50,6 +56,8 @@ Router::Match Router::match(http::verb method, std::string_view path) const {
       matchSegments(route, parts, &result.params);
       if (route.acceptor) {
         result.websocket = &route.acceptor;
+      } else if (route.events) {
+        result.events = &route.events;
       } else {
         result.handler = &route.handler;
       }

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "net/event_stream.h"
 #include "net/http.h"
 #include "net/websocket.h"
 
@@ -18,10 +19,13 @@ class Router {
   void add(http::verb method, std::string_view pattern, Handler handler);
   // A WebSocket endpoint: GET upgrade requests to `pattern` run `acceptor` (net/websocket.h).
   void websocket(std::string_view pattern, WsAcceptor acceptor);
+  // A Server-Sent Events endpoint (net/event_stream.h).
+  void events(http::verb method, std::string_view pattern, EventHandler handler);
 
   struct Match {
     const Handler* handler = nullptr;       // null when nothing matched, or for a WebSocket route
     const WsAcceptor* websocket = nullptr;  // set when a WebSocket route matched
+    const EventHandler* events = nullptr;   // set when an event-stream route matched
     std::string route;                 // pattern of the matched route
     std::vector<std::pair<std::string, std::string>> params;
     std::vector<http::verb> allowed;   // when the path matched but not the method (405)
@@ -35,6 +39,7 @@ class Router {
     std::vector<std::string> segments;  // "{name}" marks a parameter
     Handler handler;
     WsAcceptor acceptor;  // set for WebSocket routes (then handler is empty)
+    EventHandler events;  // set for event-stream routes (then handler is empty)
   };
   static bool matchSegments(const Route& route, const std::vector<std::string_view>& parts,
                             std::vector<std::pair<std::string, std::string>>* params);

@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
@@ -251,6 +252,10 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
         break;
       }
       res = std::move(*refusal);
+    } else if (match.events != nullptr) {
+      auto streamed = co_await events(stream, req, match, start);
+      if (!streamed) break;  // the stream was the answer; the connection closes after it
+      res = std::move(*streamed);
     } else {
       res = co_await handle(req, match);
     }
@@ -302,6 +307,95 @@ asio::awaitable<Response> Server::handle(Request& req, Router::Match& match) {
   }
   co_return errorResponse(http::status::internal_server_error, "internal",
                           "Something went wrong on the server; it was logged.");
+}
+
+namespace {
+
+// The body of a text/event-stream answer, written straight to the socket; the connection
+// closes when the handler is done (Connection: close delimits the body).
+class SocketEventStream final : public EventStream {
+ public:
+  SocketEventStream(beast::tcp_stream& stream, Response head, int write_timeout_ms)
+      : stream_(stream), head_(std::move(head)), write_timeout_ms_(write_timeout_ms) {}
+
+  asio::awaitable<bool> send(std::string_view event, std::string_view data) override {
+    if (failed_) co_return false;
+    stream_.expires_after(milliseconds(write_timeout_ms_));
+    if (!started_) {
+      started_ = true;
+      http::response_serializer<http::string_body> sr{head_};
+      auto [hec, hn] = co_await http::async_write_header(stream_, sr, kTuple);
+      if (hec) {
+        failed_ = true;
+        co_return false;
+      }
+    }
+    const std::string text = formatEvent(event, data);
+    auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(text), kTuple);
+    bytes_ += n;
+    if (ec) failed_ = true;
+    co_return !failed_;
+  }
+  [[nodiscard]] bool started() const override { return started_; }
+  [[nodiscard]] size_t bytes() const { return bytes_; }
+
+ private:
+  beast::tcp_stream& stream_;
+  Response head_;
+  const int write_timeout_ms_;
+  bool started_ = false, failed_ = false;
+  size_t bytes_ = 0;
+};
+
+}  // namespace
+
+std::string formatEvent(std::string_view event, std::string_view data) {
+  std::string out;
+  out.reserve(event.size() + data.size() + 16);
+  out += "event: ";
+  out += event;
+  out += '\n';
+  size_t start = 0;
+  while (true) {
+    const size_t nl = data.find('\n', start);
+    out += "data: ";
+    out += data.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+    out += '\n';
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  out += '\n';
+  return out;
+}
+
+asio::awaitable<std::optional<Response>> Server::events(beast::tcp_stream& stream, Request& req,
+                                                         Router::Match& match,
+                                                         std::chrono::steady_clock::time_point start) {
+  req.params = std::move(match.params);
+  Response head{http::status::ok, 11};
+  head.set(http::field::content_type, "text/event-stream; charset=utf-8");
+  head.set(http::field::cache_control, "no-cache");
+  head.set("X-Accel-Buffering", "no");  // nginx: pass events through at once
+  head.keep_alive(false);
+  finish(req, head, start);  // headers (request id, CORS), metrics and the access-log line
+  SocketEventStream out(stream, std::move(head), config_.read_timeout_ms);
+  std::optional<Response> answer;
+  try {
+    answer = co_await (*match.events)(req, out);
+  } catch (const std::exception& e) {
+    logging::error("handler threw",
+                   {{"request_id", req.request_id}, {"route", req.route}, {"error", e.what()}});
+    if (!out.started()) {
+      answer = errorResponse(http::status::internal_server_error, "internal",
+                             "Something went wrong on the server; it was logged.");
+    }
+  }
+  if (out.started()) co_return std::nullopt;
+  if (!answer) {
+    answer = errorResponse(http::status::internal_server_error, "internal",
+                           "The stream ended before it started; it was logged.");
+  }
+  co_return answer;
 }
 
 // Runs on the connection's strand. Refuses the upgrade with a JSON error (returned), or runs

@@ -17,6 +17,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -91,6 +92,11 @@ class Server {
   boost::asio::awaitable<void> serve(std::shared_ptr<Connection> conn);
   Router::Match prepare(Request& req) const;
   boost::asio::awaitable<Response> handle(Request& req, Router::Match& match);
+  // An event-stream route: nullopt when the stream was written (the connection must close),
+  // or the Response to write instead.
+  boost::asio::awaitable<std::optional<Response>> events(
+      boost::beast::tcp_stream& stream, Request& req, Router::Match& match,
+      std::chrono::steady_clock::time_point start);
   boost::asio::awaitable<std::optional<Response>> upgrade(
       const std::shared_ptr<Connection>& conn, Request& req, const WsAcceptor& acceptor,
       std::chrono::steady_clock::time_point start);
