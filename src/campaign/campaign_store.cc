@@ -1,5 +1,7 @@
 #include "campaign/campaign_store.h"
 
+#include <array>
+
 #include "common/base64.h"
 #include "store/database.h"
 
@@ -198,15 +200,75 @@ Result<void> CampaignStore::start(int64_t campaign,
 
 Result<void> CampaignStore::appendCommands(int64_t campaign,
                                            const std::vector<LoggedCommand>& commands) {
-  if (commands.empty()) return {};
+  return appendBatches({CommandBatch{campaign, &commands}});
+}
+
+namespace {
+
+// "INSERT ... VALUES ($1..$7), ($8..$14), ..." for `rows` rows.
+std::string insertCommandsSql(size_t rows) {
+  std::string sql =
+      "INSERT INTO campaign_commands (campaign_id, seq, tick, user_id, civ, command, "
+      "created_at) VALUES ";
+  for (size_t r = 0; r < rows; ++r) {
+    if (r > 0) sql += ", ";
+    sql += '(';
+    for (size_t c = 0; c < 7; ++c) {
+      if (c > 0) sql += ", ";
+      sql += '$' + std::to_string(r * 7 + c + 1);
+    }
+    sql += ')';
+  }
+  return sql;
+}
+
+// Rows per INSERT statement, largest first: a few fixed sizes, so each connection's statement
+// cache holds three statements, not one per batch size. 16 rows are 112 parameters, well under
+// SQLite's (999 before 3.32) and PostgreSQL's (65535) limits; SQLite looks placeholder names up
+// linearly, so much longer statements cost more to bind than they save.
+constexpr std::array<size_t, 3> kInsertRows{16, 4, 1};
+
+const std::string& insertCommandsSqlFor(size_t index) {
+  static const std::array<std::string, kInsertRows.size()> sql{
+      insertCommandsSql(kInsertRows[0]), insertCommandsSql(kInsertRows[1]),
+      insertCommandsSql(kInsertRows[2])};
+  return sql[index];
+}
+
+}  // namespace
+
+Result<void> CampaignStore::appendBatches(const std::vector<CommandBatch>& batches) {
+  struct RowRef {
+    int64_t campaign;
+    const LoggedCommand* command;
+  };
+  std::vector<RowRef> rows;
+  for (const auto& b : batches) {
+    for (const auto& c : *b.commands) rows.push_back({b.campaign, &c});
+  }
+  if (rows.empty()) return {};
   return db_.transaction([&](store::Connection& c) -> Result<void> {
-    for (const auto& cmd : commands) {
-      auto r = c.query(
-          "INSERT INTO campaign_commands (campaign_id, seq, tick, user_id, civ, command, "
-          "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-          {campaign, cmd.seq, int64_t{cmd.tick}, cmd.user_id, int64_t{cmd.civ}, cmd.command,
-           cmd.created_at_ms});
-      if (!r) return r.error();
+    store::Params params;
+    size_t next = 0;
+    for (size_t size_index = 0; size_index < kInsertRows.size(); ++size_index) {
+      const size_t chunk = kInsertRows[size_index];
+      while (rows.size() - next >= chunk) {
+        params.clear();
+        params.reserve(chunk * 7);
+        for (size_t i = next; i < next + chunk; ++i) {
+          const auto& cmd = *rows[i].command;
+          params.emplace_back(rows[i].campaign);
+          params.emplace_back(cmd.seq);
+          params.emplace_back(int64_t{cmd.tick});
+          params.emplace_back(cmd.user_id);
+          params.emplace_back(int64_t{cmd.civ});
+          params.emplace_back(cmd.command);
+          params.emplace_back(cmd.created_at_ms);
+        }
+        auto r = c.query(insertCommandsSqlFor(size_index), params);
+        if (!r) return r.error();
+        next += chunk;
+      }
     }
     return {};
   });

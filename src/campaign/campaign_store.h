@@ -98,6 +98,13 @@ class CampaignStore {
 
   // Appends commands in one transaction (group commit).
   Result<void> appendCommands(int64_t campaign, const std::vector<LoggedCommand>& commands);
+  // Appends several campaigns' commands in one transaction (the group commit across
+  // campaigns, see command_log.h): all or none.
+  struct CommandBatch {
+    int64_t campaign = 0;
+    const std::vector<LoggedCommand>* commands = nullptr;  // not null
+  };
+  Result<void> appendBatches(const std::vector<CommandBatch>& batches);
   // Commands with seq > after, oldest first; only `user`'s when given.
   Result<std::vector<LoggedCommand>> commandsAfter(int64_t campaign, int64_t after,
                                                    std::optional<int64_t> user, int32_t limit);

@@ -34,6 +34,38 @@ std::shared_ptr<const std::string> message(json::object body) {
   return std::make_shared<const std::string>(json::serialize(body));
 }
 
+// Appends `tree` serialized to `out`, without an intermediate string.
+void serializeTo(const json::value& tree, std::string& out) {
+  json::serializer sr;
+  sr.reset(&tree);
+  char buf[4096];
+  while (!sr.done()) out.append(sr.read(buf));
+}
+
+// {"type":"delta","campaign":..,"tick":..,"delta":{...}}. The JSON tree is built in a
+// per-thread buffer that is reused for every delta (a monotonic resource: no malloc/free per
+// node; beyond the buffer it takes heap blocks, freed when the resource goes), so the only
+// allocations are the message string and its shared_ptr.
+std::shared_ptr<const std::string> deltaMessage(int64_t campaign, int32_t tick,
+                                                const game::ViewDelta& delta) {
+  constexpr size_t kArena = size_t{64} << 10;
+  thread_local const std::unique_ptr<unsigned char[]> arena(new unsigned char[kArena]);
+  std::string out;
+  out.reserve(2048);
+  out += R"({"type":"delta","campaign":)";
+  out += std::to_string(campaign);
+  out += R"(,"tick":)";
+  out += std::to_string(tick);
+  out += R"(,"delta":)";
+  {
+    json::monotonic_resource mr(arena.get(), kArena);
+    const json::value tree = deltaToJson(delta, json::storage_ptr(&mr));
+    serializeTo(tree, out);
+  }
+  out += '}';
+  return std::make_shared<const std::string>(std::move(out));
+}
+
 // Runs `body` (a callable returning awaitable<T>) on `strand` and resumes the caller on its
 // own executor with the result. T need not be default-constructible.
 //
@@ -156,21 +188,23 @@ std::shared_ptr<CampaignRuntime> CampaignRuntime::create(asio::io_context& sim_i
                                                          const CampaignRecord& record,
                                                          game::GameState state,
                                                          CampaignStore& store,
-                                                         WorkerPool& workers, const Clock& clock,
+                                                         WorkerPool& workers,
+                                                         CommandLogWriter& log, const Clock& clock,
                                                          const RuntimeConfig& config) {
-  return std::shared_ptr<CampaignRuntime>(
-      new CampaignRuntime(sim_io, record, std::move(state), store, workers, clock, config));
+  return std::shared_ptr<CampaignRuntime>(new CampaignRuntime(sim_io, record, std::move(state),
+                                                              store, workers, log, clock, config));
 }
 
 CampaignRuntime::CampaignRuntime(asio::io_context& sim_io, const CampaignRecord& record,
                                  game::GameState state, CampaignStore& store,
-                                 WorkerPool& workers, const Clock& clock,
-                                 const RuntimeConfig& config)
+                                 WorkerPool& workers, CommandLogWriter& log,
+                                 const Clock& clock, const RuntimeConfig& config)
     : id_(record.id),
       tick_ms_(record.settings.tick_ms),
       config_(config),
       store_(store),
       workers_(workers),
+      log_(log),
       clock_(clock),
       strand_(asio::make_strand(sim_io)),
       state_(std::move(state)),
@@ -321,16 +355,18 @@ asio::awaitable<void> CampaignRuntime::flush() {
   batch_.clear();
 
   const int32_t apply_tick = state_.tick + 1;
+  const int64_t first_seq = state_.next_seq;
   std::vector<LoggedCommand> records;
   records.reserve(items.size());
   const int64_t now = clock_.nowMs();
   for (size_t i = 0; i < items.size(); ++i) {
-    records.push_back(LoggedCommand{state_.next_seq + static_cast<int64_t>(i), apply_tick,
+    records.push_back(LoggedCommand{first_seq + static_cast<int64_t>(i), apply_tick,
                                     items[i]->user, items[i]->command.civ,
                                     json::serialize(actionToJson(items[i]->command.action)), now});
   }
-  auto written = co_await workers_.run(
-      [this, &records]() { return store_.appendCommands(id_, records); });
+  // Resumes here, on the strand, once the shared writer committed (or failed) the batch.
+  auto append_op = log_.append(id_, std::move(records), asio::use_awaitable);
+  Result<void> written = co_await std::move(append_op);
 
   for (size_t i = 0; i < items.size(); ++i) {
     auto& w = *items[i];
@@ -341,7 +377,7 @@ asio::awaitable<void> CampaignRuntime::flush() {
       if (auto* rejection = std::get_if<game::Rejection>(&verdict)) {
         w.result = makeError(rejection->code, rejection->message);  // the log replays the same
       } else {
-        w.result = CommandAck{records[i].seq, apply_tick};
+        w.result = CommandAck{first_seq + static_cast<int64_t>(i), apply_tick};
       }
     }
     w.timer.cancel();
@@ -398,10 +434,7 @@ void CampaignRuntime::publish(const std::vector<game::Notice>& notices) {
       game::View view = game::viewFor(state_, civ);
       const auto delta = game::diffViews(feed.last, view);
       feed.last = std::move(view);
-      msg = message({{"type", "delta"},
-                     {"campaign", id_},
-                     {"tick", tick},
-                     {"delta", deltaToJson(delta)}});
+      msg = deltaMessage(id_, tick, delta);
     }
     feed.recent.emplace_back(tick, msg);
     while (feed.recent.size() > static_cast<size_t>(config_.delta_history)) feed.recent.pop_front();

@@ -8,8 +8,9 @@
 // simulation io_context (not the network threads). Public coroutines hop onto the strand
 // and resume the caller on its own executor. Database work goes to the WorkerPool.
 //
-// Durability: commands are validated, gathered for up to flush_delay_ms, written to the
-// command log in one transaction, and only then queued in the game and acknowledged with
+// Durability: commands are validated, gathered for up to flush_delay_ms, handed to the
+// server's shared CommandLogWriter (which commits every campaign's pending batches in one
+// transaction), and only then queued in the game and acknowledged with
 // the tick that applies them. Ticks wait for a flush in flight, so a command always applies
 // at the tick it was acknowledged with. Snapshots are written every snapshot_every ticks;
 // restore() rebuilds the state from the latest snapshot plus the log after it.
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "campaign/campaign_store.h"
+#include "campaign/command_log.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "common/worker_pool.h"
@@ -107,8 +109,8 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
   static std::shared_ptr<CampaignRuntime> create(boost::asio::io_context& sim_io,
                                                  const CampaignRecord& record,
                                                  game::GameState state, CampaignStore& store,
-                                                 WorkerPool& workers, const Clock& clock,
-                                                 const RuntimeConfig& config);
+                                                 WorkerPool& workers, CommandLogWriter& log,
+                                                 const Clock& clock, const RuntimeConfig& config);
 
   int64_t id() const { return id_; }
 
@@ -151,7 +153,7 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
 
   CampaignRuntime(boost::asio::io_context& sim_io, const CampaignRecord& record,
                   game::GameState state, CampaignStore& store, WorkerPool& workers,
-                  const Clock& clock, const RuntimeConfig& config);
+                  CommandLogWriter& log, const Clock& clock, const RuntimeConfig& config);
 
   static Result<void> replayLog(game::GameState& state, const std::vector<LoggedCommand>& commands,
                                 int64_t campaign, int32_t until_tick);
@@ -176,6 +178,7 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
   const RuntimeConfig config_;
   CampaignStore& store_;
   WorkerPool& workers_;
+  CommandLogWriter& log_;
   const Clock& clock_;
   std::shared_ptr<Commentator> commentator_;  // nullable; set before start()
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;

@@ -150,7 +150,14 @@ CampaignService::CampaignService(CampaignStore& store, WorkerPool& workers,
       clock_(clock),
       runtime_config_(runtime),
       limits_(limits),
-      lobby_(asio::make_strand(sim_io)) {}
+      lobby_(asio::make_strand(sim_io)),
+      log_writer_(std::make_unique<CommandLogWriter>(store)) {}
+
+void CampaignService::registerMetrics(prometheus::Registry& registry) {
+  if (log_metrics_) return;
+  log_metrics_ = std::make_unique<CommandLogMetrics>(registry);
+  log_writer_->setMetrics(log_metrics_.get());
+}
 
 Result<int> CampaignService::restoreAll() {
   auto active = store_.active();
@@ -171,7 +178,8 @@ Result<int> CampaignService::restoreAll() {
     entry->members = std::move(*members);
     const int32_t tick = state->tick;
     entry->runtime = CampaignRuntime::create(sim_io_, record, std::move(*state), store_, workers_,
-                                             clock_, runtime_config_);
+                                             *log_writer_, clock_, runtime_config_);
+    entry->runtime->setCommentator(commentator_);
     entry->runtime->start(record.status == "paused");
     {
       std::lock_guard lock(mu_);
@@ -203,8 +211,9 @@ asio::awaitable<Result<std::shared_ptr<CampaignService::Live>>> CampaignService:
   entry->record = record;
   entry->members = std::move(members);
   entry->runtime = CampaignRuntime::create(sim_io_, record, std::move(*state), store_, workers_,
-                                           clock_, runtime_config_);
+                                           *log_writer_, clock_, runtime_config_);
   entry->paused_at_ms = paused ? clock_.nowMs() : 0;
+  entry->runtime->setCommentator(commentator_);
   entry->runtime->start(paused);
   co_return entry;
 }
@@ -275,6 +284,17 @@ asio::awaitable<void> CampaignService::stopAll() {
                      {{"campaign", entry->record.id}, {"error", stopped.error().message}});
     }
   }
+}
+
+std::vector<int64_t> CampaignService::usersAt(int64_t id, game::CivId civ) const {
+  auto entry = live(id);
+  std::vector<int64_t> out;
+  if (!entry) return out;
+  std::lock_guard lock(mu_);
+  for (const auto& m : entry->members) {
+    if (m.role == "player" && m.civ == civ) out.push_back(m.user_id);
+  }
+  return out;
 }
 
 size_t CampaignService::liveCount() const {
@@ -602,7 +622,8 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::start(const User
       }
     }
     entry->runtime = CampaignRuntime::create(sim_io_, entry->record, std::move(*state), store_,
-                                             workers_, clock_, runtime_config_);
+                                             workers_, *log_writer_, clock_, runtime_config_);
+    entry->runtime->setCommentator(commentator_);
     entry->runtime->start(false);
     {
       std::lock_guard lock(mu_);

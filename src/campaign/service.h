@@ -22,9 +22,14 @@
 
 #include "account/user_store.h"
 #include "campaign/campaign_store.h"
+#include "campaign/command_log.h"
 #include "campaign/runtime.h"
 #include "common/clock.h"
 #include "common/worker_pool.h"
+
+namespace prometheus {
+class Registry;
+}
 
 namespace startales::campaign {
 
@@ -82,6 +87,18 @@ class CampaignService {
   Result<Access> access(const User& user, int64_t id);
 
   size_t liveCount() const;
+  // The players seated at `civ` in a live campaign (empty when it is not live).
+  std::vector<int64_t> usersAt(int64_t id, game::CivId civ) const;
+
+  // Installed on every campaign started or loaded afterwards. Call before restoreAll().
+  void setCommentator(std::shared_ptr<Commentator> commentator) {
+    commentator_ = std::move(commentator);
+  }
+  // The shared command-log writer's counters.
+  CommandLogStats commandLogStats() const { return log_writer_->stats(); }
+  // Declares the command-log metrics (command_log_metrics.h) on `registry` and reports to
+  // them. Call once, before serving; `registry` must outlive the service.
+  void registerMetrics(prometheus::Registry& registry);
 
  private:
   struct Live {
@@ -108,11 +125,16 @@ class CampaignService {
   const Clock& clock_;
   const RuntimeConfig runtime_config_;
   const CampaignLimits limits_;
+  std::shared_ptr<Commentator> commentator_;  // nullable; set before campaigns start
   boost::asio::strand<boost::asio::io_context::executor_type> lobby_;
 
   mutable std::mutex mu_;
   std::map<int64_t, std::shared_ptr<Live>> live_;  // guarded by mu_
   std::atomic<bool> stopping_{false};
+  // Every live campaign's commands go through it. Last member: destroyed (and its thread
+  // joined, after committing what is queued) first.
+  std::unique_ptr<CommandLogMetrics> log_metrics_;  // set by registerMetrics()
+  std::unique_ptr<CommandLogWriter> log_writer_;
 };
 
 }  // namespace startales::campaign

@@ -2,6 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <prometheus/registry.h>
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "campaign/command_log.h"
+
 #include "store/database.h"
 #include "support/test_database.h"
 
@@ -130,6 +141,111 @@ TEST_P(CampaignStoreTest, CommandLogAndSnapshots) {
   auto count = db_->query("SELECT COUNT(*) FROM campaign_snapshots");
   EXPECT_EQ(count->rows.front().getInt(0), 2);
   EXPECT_EQ((*store_->find(c.id))->tick, 30);
+}
+
+TEST_P(CampaignStoreTest, AppendBatchesWritesEveryCampaignInOneTransaction) {
+  const auto a = make();
+  const auto b = make();
+  // 150 rows: the 16-, 4- and 1-row INSERT statements all run.
+  std::vector<LoggedCommand> many, few;
+  for (int i = 1; i <= 147; ++i) {
+    many.push_back({i, i / 10, alice_, 0, "{\"n\":" + std::to_string(i) + "}", i});
+  }
+  for (int i = 1; i <= 3; ++i) few.push_back({i, 1, alice_, 0, "{}", i});
+  ASSERT_TRUE(store_->appendBatches({{a.id, &many}, {b.id, &few}}).ok());
+  auto got = store_->commandsAfter(a.id, 0, std::nullopt, 1000);
+  ASSERT_EQ(got->size(), 147u);
+  for (size_t i = 0; i < got->size(); ++i) {
+    EXPECT_EQ(got->at(i).seq, static_cast<int64_t>(i + 1));
+    EXPECT_EQ(got->at(i).command, many[i].command);
+  }
+  EXPECT_EQ(store_->commandsAfter(b.id, 0, std::nullopt, 1000)->size(), 3u);
+  // All or none: a duplicate in b's batch leaves a's new records out too.
+  std::vector<LoggedCommand> next{{148, 20, alice_, 0, "{}", 1}};
+  std::vector<LoggedCommand> dup{{3, 1, alice_, 0, "{}", 1}};
+  EXPECT_FALSE(store_->appendBatches({{a.id, &next}, {b.id, &dup}}).ok());
+  EXPECT_EQ(store_->commandsAfter(a.id, 147, std::nullopt, 10)->size(), 0u);
+}
+
+// Several campaigns' batches queued while the writer waits for the database go out in one
+// transaction; when it fails, each is retried alone so only the bad batch fails.
+TEST_P(CampaignStoreTest, CommandLogWriterIsolatesABadBatchInASharedCommit) {
+  namespace asio = boost::asio;
+  using namespace std::chrono_literals;
+  const auto a = make();
+  const auto b = make();
+  const auto c = make();
+  ASSERT_TRUE(store_->appendCommands(b.id, {{1, 1, alice_, 0, "{}", 1}}).ok());
+
+  prometheus::Registry registry;
+  CommandLogMetrics metrics(registry);
+  CommandLogWriter writer(*store_);
+  writer.setMetrics(&metrics);
+  asio::io_context io;
+  auto guard = asio::make_work_guard(io);
+  std::thread runner([&] { io.run(); });
+  auto append = [&](int64_t campaign, std::vector<LoggedCommand> records) {
+    auto op = writer.append(campaign, std::move(records), asio::use_awaitable);
+    return asio::co_spawn(io, std::move(op), asio::use_future);
+  };
+
+  // Another connection holds the write lock for a while.
+  std::promise<void> locked;
+  std::thread holder([&] {
+    (void)db_->transaction([&](store::Connection& conn) -> Result<void> {
+      if (GetParam() == "postgres") {
+        auto r = conn.query("LOCK TABLE campaign_commands IN EXCLUSIVE MODE");
+        if (!r) return r.error();
+      }
+      locked.set_value();
+      std::this_thread::sleep_for(600ms);
+      return {};
+    });
+  });
+  locked.get_future().wait();
+  auto first = append(a.id, {{1, 1, alice_, 0, "{}", 1}});
+  std::this_thread::sleep_for(150ms);  // the writer took it and waits for the lock
+  auto good = append(a.id, {{2, 1, alice_, 0, "{}", 1}});
+  auto bad = append(b.id, {{1, 1, alice_, 0, "{}", 1}});  // seq 1 is already logged
+  auto other = append(c.id, {{1, 1, alice_, 0, "{}", 1}, {2, 1, alice_, 0, "{}", 1}});
+  holder.join();
+
+  ASSERT_EQ(first.wait_for(10s), std::future_status::ready);
+  EXPECT_TRUE(first.get().ok());
+  ASSERT_EQ(good.wait_for(10s), std::future_status::ready);
+  EXPECT_TRUE(good.get().ok());
+  ASSERT_EQ(bad.wait_for(10s), std::future_status::ready);
+  auto bad_result = bad.get();
+  ASSERT_FALSE(bad_result.ok());
+  EXPECT_EQ(bad_result.error().code, "db_constraint");
+  ASSERT_EQ(other.wait_for(10s), std::future_status::ready);
+  EXPECT_TRUE(other.get().ok());
+  EXPECT_EQ(store_->commandsAfter(a.id, 0, std::nullopt, 10)->size(), 2u);
+  EXPECT_EQ(store_->commandsAfter(b.id, 0, std::nullopt, 10)->size(), 1u);
+  EXPECT_EQ(store_->commandsAfter(c.id, 0, std::nullopt, 10)->size(), 2u);
+  const auto stats = writer.stats();
+  EXPECT_EQ(stats.retried_alone, 3u);
+  EXPECT_EQ(stats.failed_commits, 2u);  // the shared one, then b's alone
+  EXPECT_EQ(stats.records, 4u);
+  for (const auto& family : registry.Collect()) {
+    if (family.name == "command_log_commit_records") {
+      EXPECT_EQ(family.metric.at(0).histogram.sample_count, 3u);  // first, good, other
+      EXPECT_EQ(family.metric.at(0).histogram.sample_sum, 4.0);
+    }
+    if (family.name == "command_log_commit_failures_total") {
+      EXPECT_EQ(family.metric.at(0).counter.value, 2.0);
+    }
+  }
+
+  // After stop(), appends are refused rather than lost.
+  writer.stop();
+  auto late = append(a.id, {{3, 2, alice_, 0, "{}", 1}});
+  ASSERT_EQ(late.wait_for(10s), std::future_status::ready);
+  auto late_result = late.get();
+  ASSERT_FALSE(late_result.ok());
+  EXPECT_EQ(late_result.error().code, "stopped");
+  guard.reset();
+  runner.join();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CampaignStoreTest, ::testing::Values("sqlite", "postgres"),

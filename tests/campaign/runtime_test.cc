@@ -45,6 +45,7 @@ class RuntimeTest : public ::testing::Test {
     db_ = std::move(db).value();
     ASSERT_TRUE(store::migrate(*db_).ok());
     store_ = std::make_unique<CampaignStore>(*db_);
+    log_ = std::make_unique<CommandLogWriter>(*store_);
     auto u = db_->query(
         "INSERT INTO users (username, username_key, password_hash, created_at) "
         "VALUES ('alice', 'alice', 'x', 0) RETURNING id");
@@ -74,8 +75,8 @@ class RuntimeTest : public ::testing::Test {
   std::shared_ptr<CampaignRuntime> launch(const RuntimeConfig& config) {
     auto state = CampaignRuntime::restore(*store_, record_, players_);
     EXPECT_TRUE(state.ok()) << state.error().message;
-    auto rt = CampaignRuntime::create(io_, record_, std::move(*state), *store_, workers_, clock_,
-                                      config);
+    auto rt = CampaignRuntime::create(io_, record_, std::move(*state), *store_, workers_, *log_,
+                                      clock_, config);
     rt->start(false);
     return rt;
   }
@@ -109,6 +110,7 @@ class RuntimeTest : public ::testing::Test {
   std::unique_ptr<store::TestDatabase> test_db_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<CampaignStore> store_;
+  std::unique_ptr<CommandLogWriter> log_;  // after store_: destroyed before it
   int64_t user_ = 0;
   CampaignRecord record_;
   std::vector<Member> players_;

@@ -1,0 +1,139 @@
+#pragma once
+
+// The command-log writer every campaign of a server shares: campaigns hand it their validated
+// batch of commands, one thread commits all the batches queued at that moment in ONE
+// transaction, then completes each batch's waiter on that waiter's own executor (the
+// campaign's strand). This is the group commit across campaigns: one transaction per commit
+// round instead of one per campaign flush, and one writer instead of several pool connections
+// queueing on the database's write lock.
+//
+// Durability: append() completes only after the transaction holding its records committed
+// (or failed: then none of its records are in the log).
+//
+// Failure isolation: when a multi-batch transaction fails for anything but an unreachable
+// database, each batch is retried in a transaction of its own, so one campaign's bad batch
+// fails only that campaign's commands.
+//
+// Bounded: at most `max_pending_batches` batches wait (a campaign has at most one batch in
+// flight, see CampaignRuntime::flush); beyond that append() answers "overloaded" at once.
+//
+// Threading: append() and stats() are thread-safe. The writer thread runs blocking store
+// calls; nothing else runs on it.
+
+#include <atomic>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "campaign/campaign_store.h"
+#include "campaign/command_log_metrics.h"
+#include "common/result.h"
+
+namespace startales::campaign {
+
+struct CommandLogConfig {
+  size_t max_pending_batches = 8192;     // batches waiting for the writer; beyond: "overloaded"
+  size_t max_records_per_commit = 8192;  // records in one transaction (more wait for the next)
+};
+
+// Counters of the writer since it started (for tests and logs; CommandLogMetrics has the
+// histograms).
+struct CommandLogStats {
+  uint64_t commits = 0;          // transactions committed (retries of one batch included)
+  uint64_t failed_commits = 0;   // transactions that failed
+  uint64_t records = 0;          // records committed
+  uint64_t rejected = 0;         // batches refused with "overloaded"
+  uint64_t retried_alone = 0;    // batches retried in a transaction of their own
+};
+
+class CommandLogWriter {
+ public:
+  // Starts the writer thread. `store` must outlive the writer.
+  explicit CommandLogWriter(CampaignStore& store, CommandLogConfig config = {});
+  // stop().
+  ~CommandLogWriter();
+  CommandLogWriter(const CommandLogWriter&) = delete;
+  CommandLogWriter& operator=(const CommandLogWriter&) = delete;
+
+  // Commits `records` (one campaign's, in seq order) with whatever else is queued; completes
+  // with the outcome on the token's associated executor (a coroutine: its own executor).
+  // "overloaded" at once when the queue is full, "stopped" after stop().
+  template <typename Token>
+  auto append(int64_t campaign, std::vector<LoggedCommand> records, Token&& token) {
+    return boost::asio::async_initiate<Token, void(Result<void>)>(
+        [this](auto handler, int64_t campaign, std::vector<LoggedCommand> records) {
+          using Handler = decltype(handler);
+          auto done = std::make_unique<Completion<Handler>>(std::move(handler));
+          submit(Job{campaign, std::move(records), std::move(done)});
+        },
+        token, campaign, std::move(records));
+  }
+
+  // Reports to `metrics` from now on (nullptr: stop). `metrics` must outlive the writer or
+  // the next setMetrics().
+  void setMetrics(CommandLogMetrics* metrics) { metrics_.store(metrics); }
+
+  // Commits what is queued, then ends the thread; later appends answer "stopped".
+  // Idempotent; blocks.
+  void stop();
+
+  [[nodiscard]] CommandLogStats stats() const;
+
+ private:
+  // Type-erased, move-only completion of one append(): posts the handler with the result to
+  // its associated executor.
+  struct CompletionBase {
+    virtual ~CompletionBase() = default;
+    virtual void complete(Result<void> result) = 0;
+  };
+  template <typename Handler>
+  struct Completion final : CompletionBase {
+    explicit Completion(Handler h)
+        : handler(std::move(h)),
+          work(boost::asio::make_work_guard(boost::asio::get_associated_executor(handler))) {}
+    void complete(Result<void> result) override {
+      auto ex = work.get_executor();
+      boost::asio::post(ex, [h = std::move(handler), r = std::move(result)]() mutable {
+        std::move(h)(std::move(r));
+      });
+      work.reset();
+    }
+    Handler handler;
+    boost::asio::executor_work_guard<boost::asio::associated_executor_t<Handler>> work;
+  };
+  struct Job {
+    int64_t campaign = 0;
+    std::vector<LoggedCommand> records;
+    std::unique_ptr<CompletionBase> done;
+  };
+
+  void submit(Job job);
+  void run();  // the writer thread
+  // One transaction for `jobs`; on failure (unless the database is unreachable) each job
+  // alone. Completes every job.
+  void commit(std::vector<Job>& jobs);
+  Result<void> timedAppend(const std::vector<const Job*>& jobs);
+
+  // const after construction
+  CampaignStore& store_;
+  const CommandLogConfig config_;
+  std::atomic<CommandLogMetrics*> metrics_{nullptr};
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;       // guarded by mu_
+  bool stopping_ = false;       // guarded by mu_
+  CommandLogStats stats_;       // guarded by mu_
+  std::thread thread_;          // joined by stop()
+  std::once_flag stopped_;
+};
+
+}  // namespace startales::campaign

@@ -1,0 +1,32 @@
+#include "campaign/command_log_metrics.h"
+
+#include <prometheus/registry.h>
+
+namespace startales::campaign {
+
+CommandLogMetrics::CommandLogMetrics(prometheus::Registry& registry)
+    : records_(&prometheus::BuildHistogram()
+                    .Name("command_log_commit_records")
+                    .Help("Command-log records per committed transaction (all campaigns).")
+                    .Register(registry)
+                    .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 20, 50, 100,
+                                                                     200, 500, 1000, 5000})),
+      seconds_(&prometheus::BuildHistogram()
+                    .Name("command_log_commit_seconds")
+                    .Help("Time to commit one command-log transaction.")
+                    .Register(registry)
+                    .Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005,
+                                                                     0.01, 0.02, 0.05, 0.1, 0.25,
+                                                                     1, 5})),
+      failures_(&prometheus::BuildCounter()
+                     .Name("command_log_commit_failures_total")
+                     .Help("Command-log transactions that failed.")
+                     .Register(registry)
+                     .Add({})),
+      rejected_(&prometheus::BuildCounter()
+                     .Name("command_log_rejected_total")
+                     .Help("Command batches refused because the command-log writer was full.")
+                     .Register(registry)
+                     .Add({})) {}
+
+}  // namespace startales::campaign

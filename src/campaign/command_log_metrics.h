@@ -1,0 +1,40 @@
+#pragma once
+
+// The shared command-log writer's metrics, declared once (aggregate over every campaign: no
+// per-campaign series):
+//   command_log_commit_records            (histogram) records per committed transaction
+//   command_log_commit_seconds            (histogram) time to commit one transaction
+//   command_log_commit_failures_total     transactions that failed (each batch is retried alone)
+//   command_log_rejected_total            batches refused with "overloaded" (writer queue full)
+// Thread-safe; no lock on any path.
+
+#include <prometheus/counter.h>
+#include <prometheus/histogram.h>
+
+#include <cstddef>
+
+namespace prometheus {
+class Registry;
+}
+
+namespace startales::campaign {
+
+class CommandLogMetrics {
+ public:
+  explicit CommandLogMetrics(prometheus::Registry& registry);
+
+  void committed(size_t records, double seconds) {
+    records_->Observe(static_cast<double>(records));
+    seconds_->Observe(seconds);
+  }
+  void failed() { failures_->Increment(); }
+  void rejected() { rejected_->Increment(); }
+
+ private:
+  prometheus::Histogram* records_;
+  prometheus::Histogram* seconds_;
+  prometheus::Counter* failures_;
+  prometheus::Counter* rejected_;
+};
+
+}  // namespace startales::campaign
