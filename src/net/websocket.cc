@@ -106,9 +106,18 @@ WsConnection::WsConnection(uint64_t id, std::string client_address,
 
 WsConnection::~WsConnection() = default;
 
-bool WsConnection::sendText(std::string message) { return enqueue(std::move(message), false); }
+bool WsConnection::sendText(std::string message) {
+  return enqueue(Outbound{std::move(message), nullptr, false});
+}
 
-bool WsConnection::sendBinary(std::string message) { return enqueue(std::move(message), true); }
+bool WsConnection::sendText(std::shared_ptr<const std::string> message) {
+  if (!message) return false;
+  return enqueue(Outbound{std::string(), std::move(message), false});
+}
+
+bool WsConnection::sendBinary(std::string message) {
+  return enqueue(Outbound{std::move(message), nullptr, true});
+}
 
 void WsConnection::close(uint16_t code, std::string reason) {
   if (!validCloseCode(code)) code = kWsCloseNormal;
@@ -121,15 +130,15 @@ bool WsConnection::isOpen() const {
   return !close_requested_ && !finished_;
 }
 
-bool WsConnection::enqueue(std::string message, bool binary) {
-  size_t size = message.size();
+bool WsConnection::enqueue(Outbound message) {
+  const size_t size = message.bytes().size();
   {
     std::lock_guard lock(mu_);
     if (close_requested_ || finished_) return false;
     if (queue_.size() < config_.ws_outbound_max_messages &&
         queued_bytes_ + size <= config_.ws_outbound_max_bytes) {
       queued_bytes_ += size;
-      queue_.push_back({std::move(message), binary});
+      queue_.push_back(std::move(message));
       wakeWriterLocked();
       return true;
     }
@@ -372,7 +381,7 @@ asio::awaitable<void> WsConnection::writeLoop() {
         next = Next::kMessage;
         out = std::move(queue_.front());
         queue_.pop_front();
-        queued_bytes_ -= out.data.size();
+        queued_bytes_ -= out.bytes().size();
       } else if (close_requested_) {
         next = Next::kClose;
         close_reason =
@@ -392,13 +401,14 @@ asio::awaitable<void> WsConnection::writeLoop() {
     boost::system::error_code ec;
     if (next == Next::kMessage) {
       io.ws.binary(out.binary);
-      auto [wec, n] = co_await io.ws.async_write(asio::buffer(out.data), kTuple);
+      const std::string_view bytes = out.bytes();
+      auto [wec, n] = co_await io.ws.async_write(asio::buffer(bytes.data(), bytes.size()), kTuple);
       ec = wec;
       if (!ec) {
         ++io.messages_out;
         metrics_.sent(n);
       }
-      out.data = std::string();
+      out = Outbound{};
     } else if (next == Next::kPing) {
       io.ping_due = false;
       auto [pec] = co_await io.ws.async_ping({}, kTuple);

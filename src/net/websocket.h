@@ -129,6 +129,9 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   // queued messages are discarded.
   bool sendText(std::string message);
   bool sendBinary(std::string message);
+  // The same message to many connections (a campaign's delta to each of its players):
+  // shared, not copied.
+  bool sendText(std::shared_ptr<const std::string> message);
 
   // Starts the close handshake after the messages already queued are written. `code` must
   // be 1000 or 3000–4999 (anything else becomes 1000); `reason` is cut to 123 bytes. Only
@@ -142,8 +145,12 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   friend class Server;
   struct Io;  // the Beast stream, timers and strand-only state; defined in websocket.cc
   struct Outbound {
-    std::string data;
-    bool binary;
+    std::string data;                           // owned, or
+    std::shared_ptr<const std::string> shared;  // shared with other connections
+    bool binary = false;
+    [[nodiscard]] std::string_view bytes() const {
+      return shared ? std::string_view(*shared) : std::string_view(data);
+    }
   };
 
   // Takes over `stream` (the connection's socket, on its strand). `config` and `metrics`
@@ -170,7 +177,7 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   boost::asio::awaitable<void> writeLoop();
   boost::asio::awaitable<void> watchdog();
   boost::asio::awaitable<bool> dispatch(std::string message, bool binary);
-  bool enqueue(std::string message, bool binary);
+  bool enqueue(Outbound message);
   // Decides the close (first caller wins) and wakes the writer. Thread-safe.
   bool requestClose(uint16_t code, std::string reason, WsCloseCause cause, bool drop_queued);
   void wakeWriterLocked();  // requires mu_
