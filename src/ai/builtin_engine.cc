@@ -325,6 +325,44 @@ void intelligenceReply(const game::View& v, const Manner& voice, Reply& r) {
   (void)voice;
 }
 
+// An AI empire's ruler speaking to the player: where the two empires stand.
+void leaderReply(const Character& leader, const game::View& v, Reply& r) {
+  const game::CivView* them = nullptr;
+  for (const auto& c : v.civs) {
+    if (c.id == leader.civ) them = &c;
+  }
+  if (them == nullptr) {
+    r.text += "Our peoples have not met; I have nothing to say to a stranger yet.";
+    return;
+  }
+  r.text += "I speak for the " + them->name + ". Between us: " +
+            std::string(game::treatyName(them->treaty)) + ", and our regard for you stands at " +
+            std::to_string(them->relation) + ".";
+  if (them->treaty == game::Treaty::kWar) {
+    r.text += leader.traits.boldness > 0.5 ? " Yield, or be broken." : " Peace has a price; offer it.";
+  } else if (them->relation >= 25) {
+    r.text += " We would welcome closer ties.";
+  } else if (them->relation <= -25) {
+    r.text += " Tread carefully near our borders.";
+  }
+}
+
+// The narrator: the day and the standings of every empire the listener knows.
+void gameMasterReply(const game::View& v, Reply& r) {
+  r.text += "Day " + std::to_string(v.tick) + " of the chronicle.";
+  std::vector<const game::CivView*> standing;
+  for (const auto& c : v.civs) {
+    if (c.alive) standing.push_back(&c);
+  }
+  std::sort(standing.begin(), standing.end(),
+            [](const auto* a, const auto* b) { return a->score > b->score; });
+  for (size_t i = 0; i < standing.size() && i < 4; ++i) {
+    r.text += (i == 0 ? " Leading: the " : i == 1 ? " Then the " : ", the ") + standing[i]->name +
+              " (" + num(standing[i]->score) + ")";
+  }
+  if (!standing.empty()) r.text += ".";
+}
+
 }  // namespace
 
 std::string_view intentName(Intent intent) {
@@ -363,6 +401,14 @@ Reply builtinReply(const Character& character, const game::View& view, std::stri
   r.intent = classify(text, character.role);
   const Manner voice{character};
   r.text = voice.open(view);
+  if (character.role == Role::kLeader) {
+    leaderReply(character, view, r);
+    return r;
+  }
+  if (character.role == Role::kGameMaster) {
+    gameMasterReply(view, r);
+    return r;
+  }
   switch (r.intent) {
     case Intent::kGreeting:
       r.text += "I am " + character.name + ", your " + std::string(roleTitle(character.role)) +
@@ -403,7 +449,8 @@ std::string builtinRemark(const Character& character, const game::View& view,
   const Intent own = roleIntent(character.role);
   const std::string what(notice_text);
   auto said = [&](std::string s) { return Manner{character}.open(view) + s; };
-  if ((kind == "battle" || kind == "blockade" || kind == "war_declared" || kind == "planet_invaded") &&
+  if ((kind == "battle" || kind == "battle_won" || kind == "battle_lost" || kind == "blockade" ||
+       kind == "defenses_destroyed" || kind == "war_declared" || kind == "planet_invaded") &&
       own == Intent::kMilitary) {
     return said(what + " Our forces stand at " + std::to_string(view.fleets.size()) + " fleets.");
   }
@@ -420,6 +467,30 @@ std::string builtinRemark(const Character& character, const game::View& view,
   if (kind == "tech_researched" && own == Intent::kResearch) return said(what);
   if ((kind == "contact" || kind == "proposal") && own == Intent::kDiplomacy) return said(what);
   return "";
+}
+
+std::string builtinNarration(const Character& gm, std::string_view kind, std::string_view text) {
+  std::string open;
+  if (kind == "war_declared") open = "Drums sound between the stars. ";
+  else if (kind == "civ_destroyed") open = "An empire falls silent. ";
+  else if (kind == "treaty_signed") open = "Ink dries on a new accord. ";
+  else if (kind == "planet_invaded") open = "Banners change over a conquered world. ";
+  else if (kind == "event") open = "Strange tidings reach every court. ";
+  std::string out = open + std::string(text);
+  if (gm.traits.verbosity > 0.6 && !open.empty()) out += " The galaxy will remember this day.";
+  return out;
+}
+
+std::string builtinRecap(const Character& gm, std::vector<RecapItem> events, int32_t since,
+                         int32_t now) {
+  std::string out = "While you were away, from day " + std::to_string(since) + " to day " +
+                    std::to_string(now) + ":";
+  if (events.empty()) return out + " nothing of note happened.";
+  std::stable_sort(events.begin(), events.end(),
+                   [](const RecapItem& a, const RecapItem& b) { return a.tick < b.tick; });
+  for (const auto& e : events) out += " Day " + std::to_string(e.tick) + ": " + e.text;
+  if (gm.traits.warmth > 0.6) out += " Welcome back.";
+  return out;
 }
 
 }  // namespace startales::ai

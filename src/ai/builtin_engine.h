@@ -53,4 +53,18 @@ Reply builtinReply(const Character& character, const game::View& view, std::stri
 std::string builtinRemark(const Character& character, const game::View& view,
                           std::string_view notice_kind, std::string_view notice_text);
 
+// The game master's narration of a public notice: the factual sentence, framed in the
+// narrator's voice. Never changes the facts.
+std::string builtinNarration(const Character& game_master, std::string_view notice_kind,
+                             std::string_view notice_text);
+
+// What a returning player missed: `events` (texts the game master recorded, each with its
+// day), told in day order. `since` and `now` are ticks.
+struct RecapItem {
+  int32_t tick = 0;
+  std::string text;
+};
+std::string builtinRecap(const Character& game_master, std::vector<RecapItem> events,
+                         int32_t since, int32_t now);
+
 }  // namespace startales::ai

@@ -272,3 +272,32 @@ std::vector<const Memory*> MemoryIndex::observationsSinceReflection(std::string_
 }
 
 }  // namespace startales::ai
+
+namespace startales::ai {
+
+std::vector<Memory> MemoryIndex::since(int32_t after, std::optional<int64_t> viewer,
+                                       size_t limit) const {
+  const std::string mine = viewer ? playerScope(*viewer) : std::string();
+  std::vector<const Memory*> found;
+  for (const auto& m : memories_) {
+    if (m.tick > after && (m.scope == kCampaignScope || (viewer && m.scope == mine))) {
+      found.push_back(&m);
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const Memory* a, const Memory* b) {
+    if (a->importance != b->importance) return a->importance > b->importance;
+    if (a->tick != b->tick) return a->tick > b->tick;
+    return a->id > b->id;
+  });
+  if (found.size() > limit) found.resize(limit);
+  std::vector<Memory> out;
+  out.reserve(found.size());
+  for (const Memory* m : found) {
+    Memory copy = *m;
+    copy.embedding.clear();
+    out.push_back(std::move(copy));
+  }
+  return out;
+}
+
+}  // namespace startales::ai

@@ -93,6 +93,12 @@ class MemoryIndex {
                                                  std::optional<int64_t> viewer, int k,
                                                  SearchMode mode = SearchMode::kAuto) const;
 
+  // Memories formed after game tick `after` that `viewer` may see (as in search()), the most
+  // important first (ties: newer tick, then higher id), at most `limit`; embeddings left out.
+  // A plain scan: for recaps, not for every reply.
+  [[nodiscard]] std::vector<Memory> since(int32_t after, std::optional<int64_t> viewer,
+                                          size_t limit) const;
+
   // How graph-backed partitions were searched, since construction. Thread-safe.
   struct SearchStats {
     std::atomic<uint64_t> graph_searches{0};   // hnswlib searches (one per widening round)

@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "api/route_util.h"
+
 namespace startales::api {
 
 namespace asio = boost::asio;
@@ -12,41 +14,6 @@ using net::Request;
 using net::Response;
 
 namespace {
-
-Result<int64_t> campaignId(const Request& req) {
-  const std::string_view text = req.param("id");
-  int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
-    return makeError("not_found", "There is no campaign \"" + std::string(text) + "\".");
-  }
-  return id;
-}
-
-// The logged-in user and the campaign id of a /api/campaigns/{id}/... request.
-struct Caller {
-  account::User user;
-  int64_t id = 0;
-};
-asio::awaitable<Result<Caller>> campaignCaller(const Request& req, const AuthDeps& auth) {
-  auto user_op = requireUser(req, auth);
-  auto user = co_await std::move(user_op);
-  if (!user) co_return user.error();
-  auto id = campaignId(req);
-  if (!id) co_return id.error();
-  co_return Caller{std::move(*user), *id};
-}
-
-// An empty body counts as {} for the POST actions that take no fields.
-Result<json::object> optionalBody(const Request& req) {
-  if (req.http.body().empty()) return json::object{};
-  return req.jsonBody();
-}
-
-Response ok(const Result<json::object>& r, http::status status = http::status::ok) {
-  if (!r) return net::errorResponse(r.error());
-  return net::jsonResponse(status, *r);
-}
 
 Response rawJson(http::status status, std::string body) {
   Response res{status, 11};

@@ -30,11 +30,12 @@ class Session : public net::WsHandler,
                 public campaign::Subscriber,
                 public std::enable_shared_from_this<Session> {
  public:
-  Session(account::User user, campaign::CampaignService& campaigns)
-      : user_(std::move(user)), campaigns_(campaigns) {}
+  Session(account::User user, campaign::CampaignService& campaigns, ai::DialogueService* dialogue)
+      : user_(std::move(user)), campaigns_(campaigns), dialogue_(dialogue) {}
 
   asio::awaitable<void> onOpen(std::shared_ptr<net::WsConnection> conn) override {
     conn_ = conn;
+    conn_executor_ = co_await asio::this_coro::executor;
     send({{"type", "welcome"}, {"user", {{"id", user_.id}, {"username", user_.username}}}});
     co_return;
   }
@@ -69,9 +70,18 @@ class Session : public net::WsHandler,
     } else if (t == "chat") {
       auto op = chat(id, msg);
       co_await std::move(op);
+    } else if (t == "talk" && dialogue_) {
+      talk(id, msg);
+    } else if (t == "talk.cancel" && dialogue_) {
+      if (talking_) talk_cancel_.cancel();
+      send({{"type", "ack"}, {"id", id}, {"cancelled", talking_}});
+    } else if (t == "recap" && dialogue_) {
+      auto op = recap(id, msg);
+      co_await std::move(op);
     } else {
       error(id, "unknown_type", "Unknown message type \"" + std::string(t) +
-                                    "\"; expected join, leave, command, chat or ping.");
+                                    "\"; expected join, leave, command, chat, talk, "
+                                    "talk.cancel, recap or ping.");
     }
   }
 
@@ -200,9 +210,77 @@ class Session : public net::WsHandler,
     if (!id.is_null()) send({{"type", "ack"}, {"id", id}});  // every request with an id is answered
   }
 
+  // Starts a conversation turn with a character of the joined campaign; its reply streams as
+  // character.delta messages, then character.done and the ack. Runs beside the connection's
+  // other messages (so talk.cancel can interrupt it); one at a time.
+  void talk(const json::value& id, const json::object& msg) {
+    if (!runtime_) {
+      error(id, "not_joined", "Join a campaign before talking to its characters.");
+      return;
+    }
+    const json::value* character = msg.if_contains("character");
+    const json::value* text = msg.if_contains("text");
+    if (!character || !character->is_int64() || !text || !text->is_string()) {
+      error(id, "invalid_message", "talk needs \"character\" (an id) and \"text\".");
+      return;
+    }
+    if (talking_) {
+      error(id, "talk_in_progress",
+            "A character is still answering; wait for character.done or send talk.cancel.");
+      return;
+    }
+    talking_ = true;
+    talk_cancel_ = llm::CancelToken();
+    const int64_t cid = character->as_int64();
+    auto self = shared_from_this();
+    auto run = [self, id, cid, text = std::string(text->as_string())]() -> asio::awaitable<void> {
+      std::weak_ptr<Session> weak = self;
+      auto on_delta = [weak, id, cid](std::string_view delta) {
+        if (auto s = weak.lock()) {
+          s->send({{"type", "character.delta"}, {"id", id}, {"character", cid}, {"text", delta}});
+        }
+      };
+      auto op = self->dialogue_->talk(self->user_, self->campaign_, cid, text, on_delta,
+                                      self->talk_cancel_);
+      auto done = co_await std::move(op);
+      self->talking_ = false;
+      if (!done) {
+        self->error(id, done.error().code, done.error().message);
+        co_return;
+      }
+      json::object out{{"type", "character.done"}, {"id", id}, {"character", cid}};
+      for (auto& [k, v] : *done) out[k] = v;
+      self->send(std::move(out));
+      self->send({{"type", "ack"}, {"id", id}});
+    };
+    asio::co_spawn(conn_executor_, std::move(run), asio::detached);
+  }
+
+  asio::awaitable<void> recap(const json::value& id, const json::object& msg) {
+    if (!runtime_) {
+      error(id, "not_joined", "Join a campaign before asking for a recap.");
+      co_return;
+    }
+    const json::value* since = msg.if_contains("since");
+    if (!since || !since->is_int64()) {
+      error(id, "invalid_message", "recap needs \"since\": the last tick you saw.");
+      co_return;
+    }
+    auto op = dialogue_->recap(user_, campaign_, static_cast<int32_t>(since->as_int64()));
+    auto r = co_await std::move(op);
+    if (!r) {
+      error(id, r.error().code, r.error().message);
+      co_return;
+    }
+    json::object out{{"type", "recap"}, {"id", id}};
+    for (auto& [k, v] : *r) out[k] = v;
+    send(std::move(out));
+  }
+
   // const after construction
   const account::User user_;
   campaign::CampaignService& campaigns_;
+  ai::DialogueService* dialogue_;  // nullable: no characters on this server
 
   // Connection strand only.
   std::weak_ptr<net::WsConnection> conn_;  // deliver() reads it from campaign strands: the
@@ -212,13 +290,17 @@ class Session : public net::WsHandler,
   int64_t campaign_ = 0;
   campaign::Seat seat_;
   bool observer_ = false;
+  asio::any_io_executor conn_executor_;  // the connection's strand (set in onOpen)
+  bool talking_ = false;                 // a talk() is in flight
+  llm::CancelToken talk_cancel_;         // cancels it (copies share the state)
 };
 
 }  // namespace
 
-void addWsGateway(net::Router& router, const AuthDeps& auth, campaign::CampaignService& campaigns) {
+void addWsGateway(net::Router& router, const AuthDeps& auth, campaign::CampaignService& campaigns,
+                  ai::DialogueService* dialogue) {
   auto* service = &campaigns;
-  router.websocket("/ws", [auth, service](net::Request& req)
+  router.websocket("/ws", [auth, service, dialogue](net::Request& req)
                               -> asio::awaitable<Result<std::shared_ptr<net::WsHandler>>> {
     // Browsers cannot set headers on a WebSocket: accept ?token= too.
     if (req.bearerToken().empty()) {
@@ -228,7 +310,7 @@ void addWsGateway(net::Router& router, const AuthDeps& auth, campaign::CampaignS
     auto user_op = requireUser(req, auth);
     auto user = co_await std::move(user_op);
     if (!user) co_return user.error();
-    std::shared_ptr<net::WsHandler> session = std::make_shared<Session>(*user, *service);
+    std::shared_ptr<net::WsHandler> session = std::make_shared<Session>(*user, *service, dialogue);
     co_return session;
   });
 }

@@ -21,6 +21,9 @@ struct RawConfig {
   std::string session_ttl_s = "604800", password_mem_kib = "65536", password_ops = "2";
   std::string rate_address_burst = "20", rate_address_per_min = "30";
   std::string rate_account_burst = "5", rate_account_per_min = "5";
+  std::string llm = "builtin", llm_model = "llama3.2:3b", llm_embed_model, llm_api_key;
+  std::string llm_max_concurrent = "8", llm_first_token_ms = "30000", llm_total_timeout_ms = "120000";
+  std::string llm_quota_burst = "10", llm_quota_per_min = "20";
 };
 
 namespace {
@@ -101,6 +104,26 @@ const Option kOptions[] = {
      &RawConfig::rate_account_burst, "Login attempts per account allowed in a burst"},
     {"--auth-rate-account-per-min", "STARTALES_AUTH_RATE_ACCOUNT_PER_MIN",
      &RawConfig::rate_account_per_min, "Login attempts per account per minute, sustained"},
+    {"--llm", "STARTALES_LLM", &RawConfig::llm,
+     "Character dialogue engine: builtin (no model), ollama:http://HOST:11434 or "
+     "openai:http://HOST/v1 (any OpenAI-compatible server)"},
+    {"--llm-model", "STARTALES_LLM_MODEL", &RawConfig::llm_model,
+     "Chat model on the remote engine"},
+    {"--llm-embed-model", "STARTALES_LLM_EMBED_MODEL", &RawConfig::llm_embed_model,
+     "Embedding model on the remote engine for character memory [default: the built-in "
+     "hashing embedder]"},
+    {"--llm-api-key", "STARTALES_LLM_API_KEY", &RawConfig::llm_api_key,
+     "Bearer key for an OpenAI-compatible engine (empty = none)"},
+    {"--llm-max-concurrent", "STARTALES_LLM_MAX_CONCURRENT", &RawConfig::llm_max_concurrent,
+     "Model calls in flight at once; beyond, replies come from the built-in engine"},
+    {"--llm-first-token-ms", "STARTALES_LLM_FIRST_TOKEN_MS", &RawConfig::llm_first_token_ms,
+     "Longest wait for a model's first token, ms"},
+    {"--llm-total-timeout-ms", "STARTALES_LLM_TOTAL_TIMEOUT_MS", &RawConfig::llm_total_timeout_ms,
+     "Longest model call, retries included, ms"},
+    {"--llm-quota-burst", "STARTALES_LLM_QUOTA_BURST", &RawConfig::llm_quota_burst,
+     "Model replies a player may get in a burst; beyond, the built-in engine answers"},
+    {"--llm-quota-per-min", "STARTALES_LLM_QUOTA_PER_MIN", &RawConfig::llm_quota_per_min,
+     "Model replies per player per minute, sustained"},
 };
 
 // Collects one sentence per bad value.
@@ -243,6 +266,28 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
   check.integer("--auth-rate-account-burst", r.rate_account_burst, 1, 1'000'000, burst);
   check.integer("--auth-rate-account-per-min", r.rate_account_per_min, 1, 1'000'000, per_min);
   c.auth_rate_per_account = {static_cast<double>(burst), static_cast<double>(per_min)};
+  c.llm_spec = r.llm;
+  if (r.llm != "builtin" && !r.llm.starts_with("ollama:http") && !r.llm.starts_with("openai:http")) {
+    check.fail("--llm", "\"" + r.llm +
+                            "\" is not builtin, ollama:http://HOST:11434 or openai:http://HOST/v1");
+  }
+  c.llm.model = r.llm_model;
+  c.llm.embed_model = r.llm_embed_model;
+  c.llm.api_key = r.llm_api_key;
+  if (r.llm == "builtin" && !r.llm_embed_model.empty()) {
+    check.fail("--llm-embed-model", "a remote embedding model needs a remote --llm engine");
+  }
+  check.integer("--llm-max-concurrent", r.llm_max_concurrent, 1, 10'000, c.llm.max_concurrent);
+  check.integer("--llm-first-token-ms", r.llm_first_token_ms, 100, 3'600'000,
+                c.llm.first_token_ms);
+  check.integer("--llm-total-timeout-ms", r.llm_total_timeout_ms, 100, 3'600'000,
+                c.llm.total_timeout_ms);
+  check.integer("--llm-quota-burst", r.llm_quota_burst, 1, 1'000'000, burst);
+  check.integer("--llm-quota-per-min", r.llm_quota_per_min, 1, 1'000'000, per_min);
+  c.llm_quota = {static_cast<double>(burst), static_cast<double>(per_min)};
+  if (r.llm != "builtin") {
+    for (const auto& problem : llm::validateConfig(c.llm)) check.fail("--llm", problem);
+  }
   return problems.empty();
 }
 

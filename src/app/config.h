@@ -9,6 +9,7 @@
 
 #include "account/account_service.h"
 #include "account/rate_limiter.h"
+#include "llm/llm.h"
 #include "net/server.h"
 #include "store/database.h"
 
@@ -29,6 +30,9 @@ struct Config {
   account::AccountConfig account;
   account::BucketConfig auth_rate_per_address{20, 30};
   account::BucketConfig auth_rate_per_account{5, 5};
+  std::string llm_spec = "builtin";   // builtin | ollama:URL | openai:URL (llm/llm.h)
+  llm::LlmConfig llm;                 // model, embed_model (empty: built-in embedder), timeouts
+  account::BucketConfig llm_quota{10, 20};  // model replies per player
 };
 
 // The raw text of every option, as given by flag, environment or default.

@@ -11,7 +11,13 @@
 #include "account/account_service.h"
 #include "account/rate_limiter.h"
 #include "api/auth_routes.h"
+#include "ai/character_store.h"
+#include "ai/dialogue.h"
+#include "ai/embedder.h"
+#include "ai/memory_store.h"
+#include "ai/remote_embedder.h"
 #include "api/campaign_routes.h"
+#include "api/character_routes.h"
 #include "api/ws_gateway.h"
 #include "campaign/campaign_store.h"
 #include "campaign/service.h"
@@ -20,6 +26,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/worker_pool.h"
+#include "llm/llm_metrics.h"
 #include "metrics/metrics.h"
 #include "net/http_metrics.h"
 #include "net/router.h"
@@ -126,14 +133,46 @@ int runServer(const Config& config, Role role) {
   campaign::RuntimeConfig runtime_config;
   runtime_config.snapshot_every = config.snapshot_every;
   campaign::CampaignService campaigns(campaign_store, workers, sim_io, clock, runtime_config);
-  auto resumed = campaigns.restoreAll();
-  if (!resumed) {
-    logging::error("cannot start", {{"error", resumed.error().code},
-                                    {"reason", resumed.error().message}});
+  auto cannotStart = [&](const Error& e) {
+    logging::error("cannot start", {{"error", e.code}, {"reason", e.message}});
     logging::flush();
     stop_sim();
     return 1;
+  };
+
+  // AI characters: a remote model or the built-in engine, and their memory. The embedder's
+  // dimension is checked against stored memories before anything is written.
+  llm::LlmMetrics llm_metrics(metrics.registry());
+  std::unique_ptr<llm::LlmBackend> llm_backend;
+  if (config.llm_spec != "builtin") {
+    auto made = llm::makeBackend(config.llm_spec, config.llm, &llm_metrics, &clock);
+    if (!made) return cannotStart(made.error());
+    llm_backend = std::move(*made);
   }
+  std::unique_ptr<ai::Embedder> embedder;
+  if (!config.llm.embed_model.empty()) {
+    auto remote = ai::RemoteEmbedder::open(*llm_backend, config.llm.embed_model);
+    if (!remote) return cannotStart(remote.error());
+    embedder = std::move(*remote);
+  } else {
+    embedder = std::make_unique<ai::BuiltinEmbedder>();
+  }
+  ai::MemoryStore memory_store(**db);
+  if (auto same = memory_store.checkDimension(embedder->dimension()); !same) {
+    return cannotStart(same.error());
+  }
+  ai::CharacterStore character_store(**db, clock);
+  ai::DialogueConfig dialogue_config;
+  dialogue_config.model_quota = config.llm_quota;
+  ai::DialogueService dialogue(campaigns, character_store, workers, llm_backend.get(), *embedder,
+                               &memory_store, clock, sim_io.get_executor(), dialogue_config);
+  campaigns.setCommentator(dialogue.commentator());
+  logging::info("characters ready", {{"llm", config.llm_spec},
+                                     {"model", llm_backend ? config.llm.model : "builtin"},
+                                     {"embedding_dimension", embedder->dimension()}});
+
+  auto resumed = campaigns.restoreAll();
+  if (!resumed) return cannotStart(resumed.error());
   logging::info("campaigns resumed", {{"count", *resumed}});
   // Paused campaigns nobody watches leave memory after a while (resume loads them).
   campaigns.startSuspender(std::chrono::seconds(std::min(30, config.suspend_after_s)),
@@ -144,7 +183,8 @@ int runServer(const Config& config, Role role) {
   api::addHealthRoutes(router, {**db, workers, metrics, STARTALES_VERSION});
   api::addAuthRoutes(router, auth);
   api::addCampaignRoutes(router, auth, campaigns);
-  api::addWsGateway(router, auth, campaigns);
+  api::addCharacterRoutes(router, auth, dialogue);
+  api::addWsGateway(router, auth, campaigns, &dialogue);
   metrics.addGaugeCallback("campaigns_live", "Campaigns simulated by this server.",
                            [&] { return static_cast<double>(campaigns.liveCount()); });
 

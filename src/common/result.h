@@ -15,6 +15,7 @@ namespace startales {
 struct Error {
   std::string code;
   std::string message;
+  int retry_after_s = 0;  // rate_limited / overloaded: when to try again (HTTP Retry-After)
 };
 
 template <typename T>

@@ -13,6 +13,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "net/http.h"
@@ -24,8 +25,9 @@ class EventStream {
   virtual ~EventStream() = default;
   // Writes "event: <event>\ndata: <data>\n\n" (data lines split at '\n'). False when the
   // client is gone or too slow (a write that takes longer than the server's write timeout);
-  // the handler should stop its work then.
-  virtual boost::asio::awaitable<bool> send(std::string_view event, std::string_view data) = 0;
+  // the handler should stop its work then. By value: the coroutine outlives the caller's
+  // temporaries.
+  virtual boost::asio::awaitable<bool> send(std::string event, std::string data) = 0;
   // True once the headers are out (after the first send()).
   [[nodiscard]] virtual bool started() const = 0;
 };

@@ -110,7 +110,12 @@ Response errorResponse(const Error& error) {
     return errorResponse(status, "internal", "Something went wrong on the server; it was logged.");
   }
   Response res = errorResponse(status, error.code, error.message);
-  if (status == http::status::service_unavailable) res.set(http::field::retry_after, "1");
+  if (error.retry_after_s > 0) {
+    res.set(http::field::retry_after, std::to_string(error.retry_after_s));
+  } else if (status == http::status::service_unavailable ||
+             status == http::status::too_many_requests) {
+    res.set(http::field::retry_after, "1");
+  }
   return res;
 }
 

@@ -318,7 +318,7 @@ class SocketEventStream final : public EventStream {
   SocketEventStream(beast::tcp_stream& stream, Response head, int write_timeout_ms)
       : stream_(stream), head_(std::move(head)), write_timeout_ms_(write_timeout_ms) {}
 
-  asio::awaitable<bool> send(std::string_view event, std::string_view data) override {
+  asio::awaitable<bool> send(std::string event, std::string data) override {
     if (failed_) co_return false;
     stream_.expires_after(milliseconds(write_timeout_ms_));
     if (!started_) {

@@ -1,0 +1,195 @@
+#include "api/character_routes.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/json.hpp>
+
+#include "api/delta_pipe.h"
+#include "api/route_util.h"
+
+namespace startales::api {
+
+namespace asio = boost::asio;
+namespace http = net::http;
+namespace json = boost::json;
+using net::Request;
+using net::Response;
+
+namespace {
+
+// Caller, campaign id and character id of /api/campaigns/{id}/characters/{cid}/...
+struct CharacterCaller {
+  Caller caller;
+  int64_t character = 0;
+};
+asio::awaitable<Result<CharacterCaller>> characterCaller(const Request& req, const AuthDeps& auth) {
+  auto caller_op = campaignCaller(req, auth);
+  auto caller = co_await std::move(caller_op);
+  if (!caller) co_return caller.error();
+  auto cid = pathId(req, "cid", "character");
+  if (!cid) co_return cid.error();
+  co_return CharacterCaller{std::move(*caller), *cid};
+}
+
+int queryInt(const Request& req, std::string_view name, int fallback) {
+  const std::string text = req.queryParam(name);
+  if (text.empty()) return fallback;
+  try {
+    return std::stoi(text);
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+
+// POST .../messages {text} → text/event-stream: "delta" {text}..., then "done" {...} (or
+// "error" {code, message} when it fails after the stream started).
+asio::awaitable<std::optional<Response>> talk(const AuthDeps& auth, ai::DialogueService& dialogue,
+                                              Request& req, net::EventStream& out) {
+  auto c_op = characterCaller(req, auth);
+  auto c = co_await std::move(c_op);
+  if (!c) co_return net::errorResponse(c.error());
+  auto body = req.jsonBody();
+  if (!body) co_return net::errorResponse(body.error());
+  auto text = net::requireString(*body, "text");
+  if (!text) co_return net::errorResponse(text.error());
+
+  auto pipe = std::make_shared<DeltaPipe>(co_await asio::this_coro::executor);
+  llm::CancelToken cancel;
+  auto run = [&dialogue, pipe, cancel, user = c->caller.user, campaign = c->caller.id,
+              character = c->character, text = std::move(*text)]() -> asio::awaitable<void> {
+    auto op = dialogue.talk(user, campaign, character, text,
+                            [pipe](std::string_view d) { pipe->push(d); }, cancel);
+    pipe->finish(co_await std::move(op));
+  };
+  asio::co_spawn(co_await asio::this_coro::executor, std::move(run), asio::detached);
+
+  for (;;) {
+    auto take_op = pipe->take();
+    auto batch = co_await std::move(take_op);
+    if (batch.done && !*batch.done && !out.started() && batch.pieces.empty()) {
+      co_return net::errorResponse(batch.done->error());  // refused before any text
+    }
+    for (const auto& piece : batch.pieces) {
+      auto send_op = out.send("delta", json::serialize(json::object{{"text", piece}}));
+      if (!co_await std::move(send_op)) {
+        cancel.cancel();  // the client left: stop generating (what was said is still stored)
+        co_return std::nullopt;
+      }
+    }
+    if (!batch.done) continue;
+    if (*batch.done) {
+      auto send_op = out.send("done", json::serialize(**batch.done));
+      co_await std::move(send_op);
+    } else {
+      const Error& e = batch.done->error();
+      auto send_op = out.send("error", json::serialize(json::object{{"code", e.code},
+                                                                    {"message", e.message}}));
+      co_await std::move(send_op);
+    }
+    co_return std::nullopt;
+  }
+}
+
+}  // namespace
+
+void addCharacterRoutes(net::Router& router, const AuthDeps& auth, ai::DialogueService& dialogue) {
+  auto* d = &dialogue;
+
+  router.add(http::verb::get, "/api/campaigns/{id}/characters",
+             [auth, d](Request& req) -> asio::awaitable<Response> {
+               auto caller_op = campaignCaller(req, auth);
+               auto caller = co_await std::move(caller_op);
+               if (!caller) co_return net::errorResponse(caller.error());
+               auto op = d->characters(caller->user, caller->id);
+               auto list = co_await std::move(op);
+               if (!list) co_return net::errorResponse(list.error());
+               co_return net::jsonResponse(http::status::ok, {{"characters", std::move(*list)}});
+             });
+
+  router.add(http::verb::get, "/api/campaigns/{id}/characters/{cid}",
+             [auth, d](Request& req) -> asio::awaitable<Response> {
+               auto c_op = characterCaller(req, auth);
+               auto c = co_await std::move(c_op);
+               if (!c) co_return net::errorResponse(c.error());
+               auto op = d->character(c->caller.user, c->caller.id, c->character);
+               co_return ok(co_await std::move(op));
+             });
+
+  router.add(http::verb::get, "/api/campaigns/{id}/characters/{cid}/card",
+             [auth, d](Request& req) -> asio::awaitable<Response> {
+               auto c_op = characterCaller(req, auth);
+               auto c = co_await std::move(c_op);
+               if (!c) co_return net::errorResponse(c.error());
+               auto op = d->exportCard(c->caller.user, c->caller.id, c->character);
+               co_return ok(co_await std::move(op));
+             });
+
+  router.add(http::verb::put, "/api/campaigns/{id}/characters/{cid}/card",
+             [auth, d](Request& req) -> asio::awaitable<Response> {
+               auto c_op = characterCaller(req, auth);
+               auto c = co_await std::move(c_op);
+               if (!c) co_return net::errorResponse(c.error());
+               auto card = req.jsonBody();
+               if (!card) co_return net::errorResponse(card.error());
+               auto op = d->importCard(c->caller.user, c->caller.id, c->character, *card);
+               co_return ok(co_await std::move(op));
+             });
+
+  router.add(http::verb::get, "/api/campaigns/{id}/characters/{cid}/messages",
+             [auth, d](Request& req) -> asio::awaitable<Response> {
+               auto c_op = characterCaller(req, auth);
+               auto c = co_await std::move(c_op);
+               if (!c) co_return net::errorResponse(c.error());
+               auto op = d->messages(c->caller.user, c->caller.id, c->character,
+                                     queryInt(req, "before", 0), queryInt(req, "limit", 50));
+               auto list = co_await std::move(op);
+               if (!list) co_return net::errorResponse(list.error());
+               co_return net::jsonResponse(http::status::ok, {{"messages", std::move(*list)}});
+             });
+
+  router.events(http::verb::post, "/api/campaigns/{id}/characters/{cid}/messages",
+                [auth, d](Request& req, net::EventStream& out)
+                    -> asio::awaitable<std::optional<Response>> {
+                  auto op = talk(auth, *d, req, out);
+                  co_return co_await std::move(op);
+                });
+
+  router.add(http::verb::get, "/api/campaigns/{id}/proposals",
+             [auth, d](Request& req) -> asio::awaitable<Response> {
+               auto caller_op = campaignCaller(req, auth);
+               auto caller = co_await std::move(caller_op);
+               if (!caller) co_return net::errorResponse(caller.error());
+               auto op = d->proposals(caller->user, caller->id, req.queryParam("status"));
+               auto list = co_await std::move(op);
+               if (!list) co_return net::errorResponse(list.error());
+               co_return net::jsonResponse(http::status::ok, {{"proposals", std::move(*list)}});
+             });
+
+  for (const bool approve : {true, false}) {
+    const std::string verb = approve ? "approve" : "reject";
+    auto decide = [auth, d, approve](Request& req) -> asio::awaitable<Response> {
+      auto caller_op = campaignCaller(req, auth);
+      auto caller = co_await std::move(caller_op);
+      if (!caller) co_return net::errorResponse(caller.error());
+      auto pid = pathId(req, "pid", "proposal");
+      if (!pid) co_return net::errorResponse(pid.error());
+      auto op = d->decide(caller->user, caller->id, *pid, approve);
+      co_return ok(co_await std::move(op));
+    };
+    router.add(http::verb::post, "/api/campaigns/{id}/proposals/{pid}/" + verb, decide);
+    // The same, addressed through the character that proposed it.
+    router.add(http::verb::post,
+               "/api/campaigns/{id}/characters/{cid}/proposals/{pid}/" + verb, decide);
+  }
+
+  router.add(http::verb::get, "/api/campaigns/{id}/recap",
+             [auth, d](Request& req) -> asio::awaitable<Response> {
+               auto caller_op = campaignCaller(req, auth);
+               auto caller = co_await std::move(caller_op);
+               if (!caller) co_return net::errorResponse(caller.error());
+               auto op = d->recap(caller->user, caller->id, queryInt(req, "since", 0));
+               co_return ok(co_await std::move(op));
+             });
+}
+
+}  // namespace startales::api
