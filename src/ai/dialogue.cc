@@ -176,7 +176,7 @@ asio::awaitable<Result<json::object>> DialogueService::exportCard(const User& us
 
 asio::awaitable<Result<json::object>> DialogueService::importCard(const User& user,
                                                                   int64_t campaign, int64_t id,
-                                                                  const json::value& card) {
+                                                                  json::value card) {
   Access access;
   auto c_op = reachable(user, campaign, id, &access);
   auto current = co_await std::move(c_op);

@@ -81,7 +81,7 @@ class DialogueService {
   // Gives a character of the caller's own cabinet the persona of a card (name, personality,
   // style, goals, traits, voice); the seat (role, civilization) stays. Returns the character.
   boost::asio::awaitable<Result<Json>> importCard(const User& user, int64_t campaign, int64_t id,
-                                                  const boost::json::value& card);
+                                                  boost::json::value card);  // by value: a coroutine
   // The caller's conversation with a character, oldest first: up to `limit` messages before
   // message id `before` (0: the newest).
   boost::asio::awaitable<Result<boost::json::array>> messages(const User& user, int64_t campaign,
