@@ -1,6 +1,7 @@
-// AI memory benchmarks: embedding a sentence with the builtin embedder, and retrieving the
-// top 8 memories of one character (one campaign-wide scope) over 10,000 and 100,000
-// memories, exactly and through hnswlib. Results: docs/benchmarks.md, "AI memory".
+// AI benchmarks: embedding a sentence with the builtin embedder; retrieving the top 8
+// memories of one character (one campaign-wide scope) over 10,000 and 100,000 memories,
+// exactly and through hnswlib; and the built-in dialogue engine's reply time. Results:
+// docs/benchmarks.md, "AI memory" and "AI characters".
 
 #include <benchmark/benchmark.h>
 
@@ -13,8 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "ai/builtin_engine.h"
+#include "ai/character.h"
 #include "ai/embedder.h"
 #include "ai/memory_index.h"
+#include "game/game.h"
+#include "game/view.h"
 
 namespace startales::ai {
 namespace {
@@ -135,6 +140,53 @@ void BM_EmbedSentence(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_EmbedSentence)->Unit(benchmark::kMicrosecond);
+
+// The built-in engine's whole reply for one question: classify, read the view, compose the
+// text in the character's voice and its proposals. A mid-game empire: 400 systems, 8 civs
+// (civ 0 played by AI too, so it has grown), after 500 ticks. The view is built once (the
+// dialogue layer builds it per question too: BM_ViewForAdvisor measures that part).
+struct GameFixture {
+  game::GameState state;
+  std::vector<Character> cast;
+  game::View view;
+  GameFixture() {
+    game::GameConfig config;
+    config.seed = 7;
+    config.systems = 400;
+    config.civs = 8;
+    state = game::newGame(config);
+    for (int t = 0; t < 500; ++t) game::step(state);
+    cast = generateCast(state, 1);
+    view = game::viewFor(state, 0);
+  }
+};
+GameFixture& gameFixture() {
+  static GameFixture f;
+  return f;
+}
+
+void BM_BuiltinReply(benchmark::State& state) {
+  static const std::vector<std::string> kQuestions = {
+      "How are our finances?", "Are we under attack?", "What should we research next?",
+      "How are relations with our neighbours?", "Are the people happy?", "Who is the strongest rival?"};
+  auto& f = gameFixture();
+  size_t i = 0, chars = 0;
+  for (auto _ : state) {
+    const Character& advisor = f.cast[i % kCabinetSize];  // civ 0's cabinet comes first
+    Reply r = builtinReply(advisor, f.view, kQuestions[i % kQuestions.size()]);
+    chars += r.text.size();
+    benchmark::DoNotOptimize(r);
+    ++i;
+  }
+  state.counters["chars_per_reply"] = static_cast<double>(chars) / static_cast<double>(i);
+}
+BENCHMARK(BM_BuiltinReply)->Unit(benchmark::kMicrosecond);
+
+void BM_ViewForAdvisor(benchmark::State& state) {
+  auto& f = gameFixture();
+  for (auto _ : state) benchmark::DoNotOptimize(game::viewFor(f.state, 0));
+}
+BENCHMARK(BM_ViewForAdvisor)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace startales::ai

@@ -25,11 +25,15 @@ echo "== micro-benchmarks ($build/bench/net_bench)"
 echo "== game benchmarks ($build/bench/game_bench)"
 "$build/bench/game_bench" --benchmark_min_time=0.2
 
-# AI memory: embedding, and top-8 retrieval over 10,000 and 100,000 memories of one
-# character (exact, hnswlib bounded, hnswlib one round). Building the 100,000-memory graph
-# takes ~35 s before the first timing.
-echo "== AI memory benchmarks ($build/bench/ai_bench)"
+# AI: embedding, top-8 retrieval over 10,000 and 100,000 memories of one character (exact,
+# hnswlib bounded, hnswlib one round; building the 100,000-memory graph takes ~35 s before the
+# first timing), and the built-in dialogue engine's reply time.
+echo "== AI benchmarks ($build/bench/ai_bench)"
 "$build/bench/ai_bench" --benchmark_min_time=0.2
+
+# The server relaying a model's stream as Server-Sent Events: cost per token (one JSON line).
+echo "== dialogue stream ($build/bench/dialogue_stream_bench)"
+STARTALES_BINARY="$build/src/app/startales" "$build/bench/dialogue_stream_bench"
 
 data=$(mktemp -d /tmp/startales-bench-XXXXXX)
 log="$data/server.log"
