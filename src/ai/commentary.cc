@@ -22,6 +22,9 @@ namespace {
 
 constexpr int kMaxRemarksPerCivPerTick = 2;
 constexpr size_t kRecapItems = 12;
+// Memories scanned for a recap: the game master's memory also holds the caller's own
+// conversation with it, which is skipped.
+constexpr size_t kRecapScan = 1000;
 
 // How much a notice matters to the chronicle (1..10); 0: not recorded at all.
 int noticeImportance(std::string_view kind) {
@@ -209,8 +212,16 @@ asio::awaitable<Result<json::object>> DialogueService::recap(const User& user, i
     auto s = stream(campaign, gm->id);
     if (!s) return s.error();
     std::lock_guard lock((*s)->mu);
-    for (auto& m : (*s)->memory->index().since(since_tick, user.id, kRecapItems)) {
+    // What the caller said to the game master (and its reflections on the caller's scope)
+    // is conversation, not an event of the chronicle.
+    const std::string own_scope = playerScope(user.id);
+    const std::string own_line = saidPrefix(user.username);
+    for (auto& m : (*s)->memory->index().since(since_tick, user.id, kRecapScan)) {
+      if (m.scope == own_scope && (m.kind == kReflection || m.text.starts_with(own_line))) {
+        continue;
+      }
       items.push_back(RecapItem{m.tick, std::move(m.text)});
+      if (items.size() == kRecapItems) break;
     }
     return {};
   };

@@ -264,14 +264,14 @@ asio::awaitable<Result<json::object>> DialogueService::talk(const User& user, in
   t.character = std::move(*c);
   const game::CivId civ = t.access.seat.civ;
   auto read = t.access.runtime->read([&](const game::GameState& s) {
-    if (civ != game::kNone) {
-      t.view = game::viewFor(s, civ);
-      t.civ_name = t.view.self.name;
-    } else {
-      t.view = publicView(s);
-    }
+    t.view = civ != game::kNone ? game::viewFor(s, civ) : publicView(s);
   });
   co_await std::move(read);
+  // The civilization the character serves (a leader's is an AI empire), named only when the
+  // caller knows it; the game master serves none.
+  for (const auto& known : t.view.civs) {
+    if (t.character.civ != game::kNone && known.id == t.character.civ) t.civ_name = known.name;
+  }
 
   // Before generating: the player's line is stored and remembered, and the context fetched.
   int32_t tick = t.view.tick;
@@ -289,7 +289,7 @@ asio::awaitable<Result<json::object>> DialogueService::talk(const User& user, in
     if (!found) return found.error();
     t.memories = std::move(*found);
     const std::string scope = playerScope(user.id);
-    auto kept = (*s)->memory->remember(scope, user.username + " said: " + t.text, tick,
+    auto kept = (*s)->memory->remember(scope, saidPrefix(user.username) + t.text, tick,
                                        importanceOf(t.text));
     if (!kept) return kept.error();
     if ((*s)->memory->needsReflection(scope)) {
@@ -357,9 +357,12 @@ asio::awaitable<void> DialogueService::generate(Turn& t) {
     }
   }
   if (llm_ != nullptr && why_builtin.empty()) {
-    auto request = buildChatRequest({t.character, t.civ_name,
-                                     stateFacts(t.character.role, t.view), t.memories, t.history,
-                                     t.text, t.access.seat.civ != game::kNone});
+    // Only the player's own advisors may propose (validateProposals): nobody else is offered
+    // the tool.
+    const bool advisor = t.access.seat.civ != game::kNone && t.character.role != Role::kLeader &&
+                         t.character.role != Role::kGameMaster;
+    auto request = buildChatRequest({t.character, t.civ_name, stateFacts(t.character.role, t.view),
+                                     t.memories, t.history, t.text, advisor});
     request.max_tokens = config_.max_tokens;
     request.temperature = config_.temperature;
     std::string shown;

@@ -61,6 +61,8 @@ json::object proposalJson(const StoredProposal& p) {
   return out;
 }
 
+std::string saidPrefix(std::string_view username) { return std::string(username) + " said: "; }
+
 game::View publicView(const game::GameState& s) {
   game::View v;
   v.tick = s.tick;

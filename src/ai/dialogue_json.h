@@ -4,6 +4,8 @@
 // and the public view observers get.
 
 #include <boost/json/object.hpp>
+#include <string>
+#include <string_view>
 
 #include "ai/character.h"
 #include "ai/character_store.h"
@@ -22,5 +24,9 @@ boost::json::object proposalJson(const StoredProposal& p);
 // What anyone in a campaign may know: the day and every civilization's name, standing and
 // score. For observers, who have no civilization of their own.
 game::View publicView(const game::GameState& state);
+
+// How a character remembers a player's line: "<username> said: <text>". The recap tells
+// these apart from the chronicle's events by this prefix.
+std::string saidPrefix(std::string_view username);
 
 }  // namespace startales::ai

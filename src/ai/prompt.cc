@@ -87,9 +87,9 @@ llm::ChatRequest buildChatRequest(const PromptInput& in) {
   }
   system +=
       "\nAnswer the player in character, briefly (at most four sentences). Quote only numbers "
-      "that appear in the facts below; never invent numbers. When an action would help, call "
-      "propose_command; the player decides.\n\nFacts of the current state:\n" +
-      in.facts;
+      "that appear in the facts below; never invent numbers.";
+  if (in.tools) system += " When an action would help, call propose_command; the player decides.";
+  system += "\n\nFacts of the current state:\n" + in.facts;
   if (!in.memories.empty()) {
     system += "\nWhat you remember (most relevant first):\n";
     for (const auto& m : in.memories) {
