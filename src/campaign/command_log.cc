@@ -1,5 +1,6 @@
 #include "campaign/command_log.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/log.h"
@@ -44,6 +45,7 @@ void CommandLogWriter::submit(Job job) {
       job.done->complete(makeError("overloaded", "The command log is behind; try again in a moment."));
       return;
     }
+    job.queued = std::chrono::steady_clock::now();
     queue_.push_back(std::move(job));
   }
   wake_.notify_one();
@@ -57,6 +59,11 @@ void CommandLogWriter::run() {
       std::unique_lock lock(mu_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) break;  // stopping, and everything queued is committed
+      // Gather: not sooner than commit_interval_us after the previous commit started.
+      const auto earliest = last_commit_ + std::chrono::microseconds(config_.commit_interval_us);
+      if (!stopping_ && std::chrono::steady_clock::now() < earliest) {
+        wake_.wait_until(lock, earliest, [&] { return stopping_; });
+      }
       // Everything queued right now, up to the per-commit bound (at least one batch).
       size_t records = 0;
       while (!queue_.empty() &&
@@ -67,7 +74,33 @@ void CommandLogWriter::run() {
         queue_.pop_front();
       }
     }
+    const auto started = std::chrono::steady_clock::now();
+    last_commit_ = started;
+    for (const auto& j : jobs) {
+      window_.max_wait_s = std::max(
+          window_.max_wait_s, std::chrono::duration<double>(started - j.queued).count());
+      window_.records += j.records.size();
+    }
     commit(jobs);
+    const auto done = std::chrono::steady_clock::now();
+    const double took = std::chrono::duration<double>(done - started).count();
+    ++window_.rounds;
+    window_.batches += jobs.size();
+    window_.busy_s += took;
+    window_.max_commit_s = std::max(window_.max_commit_s, took);
+    if (done - window_.started >= std::chrono::seconds(10)) {
+      // One line per 10 s of activity: how busy the writer is and how long batches waited.
+      logging::debug("command log writer",
+                     {{"rounds", static_cast<int64_t>(window_.rounds)},
+                      {"batches", static_cast<int64_t>(window_.batches)},
+                      {"records", static_cast<int64_t>(window_.records)},
+                      {"busy_percent",
+                       100 * window_.busy_s /
+                           std::chrono::duration<double>(done - window_.started).count()},
+                      {"max_commit_ms", window_.max_commit_s * 1000},
+                      {"max_wait_ms", window_.max_wait_s * 1000}});
+      window_ = Window{};
+    }
   }
 }
 

@@ -40,7 +40,9 @@ namespace startales::campaign {
 
 struct RuntimeConfig {
   int snapshot_every = 60;        // ticks between snapshots
-  int flush_delay_ms = 5;         // group-commit window for commands, milliseconds
+  int flush_delay_ms = 1;         // gathers a campaign's commands before handing them to the
+                                  // shared CommandLogWriter (which batches across campaigns),
+                                  // milliseconds
   size_t max_queued_commands = 512;  // per campaign, waiting for a flush; beyond: "overloaded"
   int delta_history = 64;         // ticks of deltas kept per civilization for resume
   int feed_linger_ticks = 120;    // keep computing a civ's deltas this long after its last

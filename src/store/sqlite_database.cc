@@ -93,8 +93,13 @@ class SqliteConnection final : public PooledConnection {
     }
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, busy_timeout_ms);
+    // cache_size: 8 MiB of pages per connection (default 2), so the command log's hot index
+    // pages stay in memory instead of being read back from the OS on every commit.
+    // wal_autocheckpoint: 8,192 pages (32 MiB; default 1,000): a page written many times
+    // between checkpoints (the tail of a busy campaign's log) is copied to the database once.
     Result<void> setup = connection->executeScript(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
+        "PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 8192;");
     if (!setup) {
       return makeError("db_unavailable",
                        "Cannot use the SQLite database " + where + ": " + setup.error().message);

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# One campaigns-over-WebSocket load run against a fresh release server, with the numbers
+# docs/benchmarks.md records: the loadgen's JSON, the 1-minute load average before the run,
+# the server's CPU (cores) over the measured window, its peak RSS (VmHWM) and its threads.
+#
+#   bench/campaign_load.sh PLAYERS PER_CAMPAIGN INTERVAL_MS DURATION_S [SYSTEMS] [-- server args]
+#
+# BENCH_BUILD picks the build tree (default build/release). Bounded: the loadgen runs for
+# its setup plus DURATION_S plus its drain timeout; the server is killed on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+players=${1:?players}
+per_campaign=${2:?per_campaign}
+interval_ms=${3:?interval_ms}
+duration_s=${4:?duration_s}
+systems=${5:-$((per_campaign * 10))}
+shift $(($# < 5 ? $# : 5))
+[ "${1:-}" = "--" ] && shift
+build=${BENCH_BUILD:-build/release}
+
+data=$(mktemp -d /tmp/startales-load-XXXXXX)
+log="$data/server.log"
+server_pid=""
+sampler_pid=""
+cleanup() {
+  if [ -n "$sampler_pid" ]; then kill "$sampler_pid" 2>/dev/null || true; fi
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+hard=$(ulimit -Hn)
+if [ "$hard" = unlimited ]; then ulimit -n 1048576; else ulimit -n "$hard"; fi
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+"$build/src/app/startales" serve --host 127.0.0.1 --port 0 --data-dir "$data" --access-log false \
+  --auth-rate-address-burst 1000000 --auth-rate-address-per-min 1000000 \
+  --password-mem-kib 1024 --password-ops 1 "$@" 2>"$log" &
+server_pid=$!
+port=""
+for _ in $(seq 1 100); do
+  port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$log" | grep -o '[0-9]*$' || true)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { echo "server did not start:"; cat "$log"; exit 1; }
+
+# CPU ticks (utime + stime) of the server once a second, with a timestamp.
+hz=$(getconf CLK_TCK)
+(
+  while kill -0 "$server_pid" 2>/dev/null; do
+    echo "$(date +%s.%N) $(awk '{print $14 + $15}' "/proc/$server_pid/stat")"
+    sleep 1
+  done
+) >"$data/cpu" 2>/dev/null &
+sampler_pid=$!
+
+# BENCH_PERF_AT=S: `perf record -g` the server for 10 s, S seconds after the loadgen starts.
+if [ -n "${BENCH_PERF_AT:-}" ]; then
+  (sleep "$BENCH_PERF_AT" && perf record -F ${BENCH_PERF_HZ:-499} ${BENCH_PERF_CG:--g} -p "$server_pid" -o "${BENCH_PERF_OUT:-/tmp/perf.data}" \
+    -- sleep 10 >/dev/null 2>&1) &
+fi
+start=$(date +%s.%N)
+"$build/tools/loadgen/startales-loadgen" --url "http://127.0.0.1:$port" --players "$players" \
+  --per-campaign "$per_campaign" --systems "$systems" --command-interval-ms "$interval_ms" \
+  --duration-s "$duration_s" --threads 1 --json --quiet >"$data/out.json" &
+loadgen_pid=$!
+(
+  while kill -0 "$loadgen_pid" 2>/dev/null; do
+    echo "$(date +%s.%N) $(awk '{print $14 + $15}' "/proc/$loadgen_pid/stat")"
+    sleep 1
+  done
+) >"$data/cpu-loadgen" 2>/dev/null &
+wait "$loadgen_pid"
+end=$(date +%s.%N)
+cat "$data/out.json"
+
+# The measured window is the loadgen's last duration_s (+ drain) seconds: take the samples
+# from (end - duration_s - 1) to end.
+awk -v from="$(echo "$end - $duration_s - 1" | bc)" -v hz="$hz" '
+  $1 >= from { if (!seen) { t0 = $1; c0 = $2; seen = 1 } t1 = $1; c1 = $2 }
+  END { if (t1 > t0) printf "server cpu (cores) over the window: %.2f\n", (c1 - c0) / hz / (t1 - t0) }
+' "$data/cpu" >&2
+awk -v from="$(echo "$end - $duration_s - 1" | bc)" -v hz="$hz" '
+  $1 >= from { if (!seen) { t0 = $1; c0 = $2; seen = 1 } t1 = $1; c1 = $2 }
+  END { if (t1 > t0) printf "loadgen cpu (cores) over the window: %.2f\n", (c1 - c0) / hz / (t1 - t0) }
+' "$data/cpu-loadgen" >&2
+grep -E 'VmHWM|Threads' "/proc/$server_pid/status" >&2
+echo "run took $(echo "$end - $start" | bc) s" >&2
+echo "errors logged by the server: $(grep -c '"level":"error"' "$log" || true)" >&2
+grep '"level":"error"' "$log" | head -3 >&2 || true
+# With `-- --log-level debug`: the command-log writer's 10-second summaries.
+grep '"msg":"command log writer"' "$log" >&2 || true
