@@ -30,9 +30,15 @@ void addHealthRoutes(net::Router& router, const HealthDeps& deps) {
       res.set(http::field::retry_after, "5");
       co_return res;
     }
-    co_return net::jsonResponse(
-        http::status::ok,
-        {{"status", "ready"}, {"checks", {{"database", std::string(deps.db.backend())}}}});
+    boost::json::object checks{{"database", std::string(deps.db.backend())}};
+    if (deps.llm != nullptr) {
+      checks["llm"] = {{"engine", deps.llm->name()},
+                       {"circuit", deps.llm->isOpen() ? "open (answering with builtin)" : "closed"}};
+    } else {
+      checks["llm"] = {{"engine", "builtin"}};
+    }
+    co_return net::jsonResponse(http::status::ok,
+                                {{"status", "ready"}, {"checks", std::move(checks)}});
   });
 
   router.add(http::verb::get, "/metrics", [deps](Request&) -> asio::awaitable<Response> {

@@ -180,7 +180,7 @@ int runServer(const Config& config, Role role) {
 
   net::Router router;
   const api::AuthDeps auth{**accounts, per_address, per_account, workers};
-  api::addHealthRoutes(router, {**db, workers, metrics, STARTALES_VERSION});
+  api::addHealthRoutes(router, {**db, workers, metrics, STARTALES_VERSION, llm_backend.get()});
   api::addAuthRoutes(router, auth);
   api::addCampaignRoutes(router, auth, campaigns);
   api::addCharacterRoutes(router, auth, dialogue);

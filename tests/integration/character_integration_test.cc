@@ -140,6 +140,8 @@ TEST_F(CharacterIntegrationTest, ConversationStreamsAsServerSentEventsAndIsStore
   EXPECT_NE(streamed.find("credits"), std::string::npos) << streamed;
   EXPECT_EQ(done.at("usage").at("engine").as_string(), "builtin");
   EXPECT_FALSE(done.contains("notice"));  // no model configured: nothing to apologise for
+  EXPECT_EQ(http_->get("/api/ready").json().at("checks").at("llm").at("engine").as_string(),
+            "builtin");
 
   // The conversation is stored: the player's line, then the reply.
   auto history = http_->get(talk, alice.token);
@@ -261,6 +263,12 @@ TEST_F(CharacterIntegrationTest, AModelServerThatFailsIsReplacedByTheBuiltinEngi
   EXPECT_NE(done.at("notice").as_string().find("unavailable"), std::string::npos) << r.body;
   EXPECT_NE(done.at("message").at("text").as_string().find("credits"), std::string::npos);
   EXPECT_EQ(llm.requestCount(), 3u);
+
+  // Readiness reports the remote engine without failing on it (the built-in one stands in).
+  auto ready = http_->get("/api/ready");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(ready.json().at("checks").at("llm").at("engine").as_string(), "ollama") << ready.body;
+  EXPECT_EQ(ready.json().at("checks").at("llm").at("circuit").as_string(), "closed") << ready.body;
 }
 
 TEST_F(CharacterIntegrationTest, ABadEngineSpecStopsTheStartWithOneClearLine) {
