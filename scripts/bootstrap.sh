@@ -13,8 +13,12 @@ packages=(
   libsodium-dev libcli11-dev
   # AI memory: approximate nearest-neighbour search (header-only)
   libhnswlib-dev
-  # speech: the recogniser's pronouncing dictionary (game names are checked against it)
-  pocketsphinx-en-us
+  # speech: recognition (pocketsphinx 0.8 with its en-us model and pronouncing dictionary,
+  # which the game's names are checked against), synthesis (espeak-ng), resampling
+  pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
+  espeak-ng libespeak-ng-dev libsamplerate0-dev
+  # tests: soxi checks the WAV files the TTS service writes
+  sox
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql redis-server wrk procps
