@@ -234,7 +234,12 @@ Result<std::shared_ptr<DialogueService::Stream>> DialogueService::stream(int64_t
   s->memory = std::move(*opened);
   std::lock_guard lock(mu_);
   auto [it, inserted] = streams_.emplace(character, std::move(s));
-  return it->second;  // a concurrent open may have won: use its stream
+  auto opened_stream = it->second;  // a concurrent open may have won: use its stream
+  // Bounded: past the cap, drop streams nobody is using (they reload from the database).
+  for (auto e = streams_.begin(); streams_.size() > config_.max_open_streams && e != streams_.end();) {
+    e = e->second.use_count() == 1 && e->first != character ? streams_.erase(e) : std::next(e);
+  }
+  return opened_stream;
 }
 
 asio::awaitable<Result<json::object>> DialogueService::talk(const User& user, int64_t campaign,

@@ -57,6 +57,9 @@ struct DialogueConfig {
   // Messages per player, whatever the engine: beyond it, "rate_limited" (429).
   account::BucketConfig message_limit{20, 60};
   MemoryConfig memory;
+  // Characters' memory streams kept loaded; beyond, idle ones are dropped and reloaded from
+  // the database when needed.
+  size_t max_open_streams = 4096;
 };
 
 class DialogueService {
