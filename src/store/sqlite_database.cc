@@ -4,6 +4,10 @@
 #include <sqlite3.h>
 
 #include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <filesystem>
 #include <list>
 #include <string>
@@ -257,9 +261,26 @@ class SqliteDatabase final : public PooledDatabase {
         path_(std::move(path)),
         busy_timeout_ms_(config.busy_timeout_ms) {}
 
+  ~SqliteDatabase() override {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    if (checkpointer_.joinable()) checkpointer_.join();
+  }
+
   [[nodiscard]] std::string_view backend() const override { return "sqlite"; }
 
-  Result<void> start() { return warmUp(); }
+  Result<void> start() {
+    if (Result<void> warm = warmUp(); !warm) return warm;
+    if (path_.empty()) return {};
+    auto connection = SqliteConnection::open(path_, busy_timeout_ms_);
+    if (!connection) return connection.error();
+    checkpointer_ = std::thread(
+        [this, c = std::shared_ptr<PooledConnection>(std::move(*connection))] { checkpoint(*c); });
+    return {};
+  }
 
  protected:
   Result<std::unique_ptr<PooledConnection>> openConnection() override {
@@ -270,9 +291,30 @@ class SqliteDatabase final : public PooledDatabase {
   [[nodiscard]] std::string_view beginStatement() const override { return "BEGIN IMMEDIATE"; }
 
  private:
+  // Every kCheckpointEvery, a PASSIVE checkpoint on a connection of its own: the WAL is
+  // copied back into the database (and synced) here, off the commit path, instead of by
+  // whichever commit crosses wal_autocheckpoint (which then stalls every writer behind it).
+  // PASSIVE never waits for readers or writers; the automatic checkpoint stays as a backstop.
+  void checkpoint(PooledConnection& connection) {
+    std::unique_lock lock(mu_);
+    while (!wake_.wait_for(lock, kCheckpointEvery, [&] { return stopping_; })) {
+      lock.unlock();
+      // Busy or failing: the next round (or the automatic checkpoint) catches up.
+      (void)connection.executeScript("PRAGMA wal_checkpoint(PASSIVE);");
+      lock.lock();
+    }
+  }
+
+  static constexpr std::chrono::milliseconds kCheckpointEvery{250};
+
   // const after construction
   const std::string path_;
   const int busy_timeout_ms_;
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;     // guarded by mu_
+  std::thread checkpointer_;  // file databases only; joined by the destructor
 };
 
 }  // namespace
