@@ -1,0 +1,61 @@
+#include "voice/tts/text.h"
+
+#include <gtest/gtest.h>
+
+namespace startales::voice {
+namespace {
+
+std::vector<std::string> split(std::string_view text, TextLimits limits = {}) {
+  auto r = splitSentences(text, limits);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+  return r.ok() ? *r : std::vector<std::string>{};
+}
+
+TEST(TextTest, SplitsAtSentenceEndsAndLineBreaks) {
+  EXPECT_EQ(split("Commander, the fleet is ready. Shall we attack?  Yes!\nAwaiting orders"),
+            (std::vector<std::string>{"Commander, the fleet is ready.", "Shall we attack?", "Yes!",
+                                      "Awaiting orders"}));
+}
+
+TEST(TextTest, AbbreviationsAndDecimalsDoNotEndASentence) {
+  EXPECT_EQ(split("Dr. Vance reports 3.5 credits. Mr. Kel agrees..."),
+            (std::vector<std::string>{"Dr. Vance reports 3.5 credits.", "Mr. Kel agrees..."}));
+}
+
+TEST(TextTest, LongSentencesAreCutAtCommasOrSpaces) {
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "the fleet sails on, ";
+  TextLimits limits;
+  limits.max_sentence_chars = 100;
+  auto parts = split(text, limits);
+  ASSERT_GT(parts.size(), 5u);
+  for (const auto& p : parts) {
+    EXPECT_LE(p.size(), 100u);
+    EXPECT_NE(p.front(), ' ');
+  }
+}
+
+TEST(TextTest, ControlCharactersBecomeSpaces) {
+  EXPECT_EQ(split("Alpha\tbeta\x01gamma."), (std::vector<std::string>{"Alpha beta gamma."}));
+}
+
+TEST(TextTest, EmptyTooLongAndUnspeakableAreInvalidText) {
+  for (std::string_view bad : {"", "   \n\t ", "... !?", "\xff\xfe bad utf8"}) {
+    auto r = splitSentences(bad, {});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, "invalid_text");
+  }
+  TextLimits limits;
+  limits.max_chars = 10;
+  auto r = splitSentences("This is longer than ten.", limits);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "invalid_text");
+  EXPECT_NE(r.error().message.find("limit"), std::string::npos);
+}
+
+TEST(TextTest, EscapeXml) {
+  EXPECT_EQ(escapeXml("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
+}
+
+}  // namespace
+}  // namespace startales::voice
