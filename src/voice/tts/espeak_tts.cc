@@ -49,10 +49,15 @@ std::vector<std::string> espeakArgs(const EspeakConfig& config, const VoiceSpec&
   wpm = std::clamp(wpm, 80, 450);
   int range_percent = std::clamp(voice.range, 0, 99) * 2;
   return {config.binary,
-          "-m", "--stdout", "-z",  // SSML input, WAV to stdout, no trailing pause
-          "-v", config.language + "+" + voice.variant,
-          "-p", std::to_string(std::clamp(voice.pitch, 0, 99)),
-          "-s", std::to_string(wpm),
+          "-m",
+          "--stdout",
+          "-z",  // SSML input, WAV to stdout, no trailing pause
+          "-v",
+          config.language + "+" + voice.variant,
+          "-p",
+          std::to_string(std::clamp(voice.pitch, 0, 99)),
+          "-s",
+          std::to_string(wpm),
           "<speak><prosody range=\"" + std::to_string(range_percent) + "%\">" +
               escapeXml(sentence) + "</prosody></speak>"};
 }
@@ -120,8 +125,7 @@ void EspeakTts::release() {
 }
 
 Result<Audio> EspeakTts::synthesizeSentence(const std::string& sentence, const VoiceSpec& voice,
-                                            double speed, int index,
-                                            const CancelToken& cancel) {
+                                            double speed, int index, const CancelToken& cancel) {
   int wait_ms = index == 0 ? config_.queue_wait_ms : config_.sentence_timeout_ms;
   if (!acquire(wait_ms, cancel)) {
     if (cancel.cancelled()) return makeError("cancelled", "The synthesis was cancelled.");

@@ -103,7 +103,8 @@ asio::awaitable<void> run(Attempt& a, const HttpEndpoint& ep, const HttpRequest&
     a.response.content_type = std::string(res[http::field::content_type]);
     a.response.body = std::move(res.body());
     auto retry_after = res[http::field::retry_after];
-    if (!retry_after.empty()) a.response.retry_after_s = std::atoi(std::string(retry_after).c_str());
+    if (!retry_after.empty())
+      a.response.retry_after_s = std::atoi(std::string(retry_after).c_str());
   }
   beast::error_code ignored;
   a.stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -159,8 +160,7 @@ Result<HttpEndpoint> parseEndpoint(std::string_view url) {
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) return makeError("invalid_config", "'" + std::string(url) + "' is not a URL.");
   if (parsed->scheme() != "http") {
-    return makeError("invalid_config", "Only http:// TTS URLs are supported ('" +
-                                           std::string(url) +
+    return makeError("invalid_config", "Only http:// TTS URLs are supported ('" + std::string(url) +
                                            "'); put a TLS-terminating proxy in front for https.");
   }
   HttpEndpoint ep;
@@ -178,7 +178,8 @@ std::vector<std::string> validatePolicy(const HttpPolicy& p) {
   if (p.total_timeout_ms <= 0) problems.emplace_back("total_timeout_ms must be > 0.");
   if (p.max_retries < 0 || p.max_retries > 10) problems.emplace_back("max_retries must be 0..10.");
   if (p.backoff_ms <= 0) problems.emplace_back("backoff_ms must be > 0.");
-  if (p.max_backoff_ms < p.backoff_ms) problems.emplace_back("max_backoff_ms must be >= backoff_ms.");
+  if (p.max_backoff_ms < p.backoff_ms)
+    problems.emplace_back("max_backoff_ms must be >= backoff_ms.");
   if (p.max_response_bytes < 1024) problems.emplace_back("max_response_bytes must be >= 1024.");
   return problems;
 }
@@ -211,8 +212,7 @@ Result<HttpResponse> httpCall(const HttpEndpoint& endpoint, const HttpRequest& r
       case Failure::kCancelled:
         return makeError("cancelled", "The synthesis was cancelled.");
     }
-    int wait = std::min(policy.max_backoff_ms,
-                        std::max(delay_ms, a.response.retry_after_s * 1000));
+    int wait = std::min(policy.max_backoff_ms, std::max(delay_ms, a.response.retry_after_s * 1000));
     if (!sleepCancellable(wait, cancel)) {
       return makeError("cancelled", "The synthesis was cancelled.");
     }

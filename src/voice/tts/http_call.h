@@ -27,11 +27,11 @@ struct HttpEndpoint {
 Result<HttpEndpoint> parseEndpoint(std::string_view url);
 
 struct HttpPolicy {
-  int connect_timeout_ms = 2000;        // resolve + TCP connect, per attempt (ms)
-  int total_timeout_ms = 30000;         // one attempt, connect to last body byte (ms)
-  int max_retries = 2;                  // extra attempts after a connect error or a 503
-  int backoff_ms = 100;                 // first retry delay (ms), doubled each retry
-  int max_backoff_ms = 2000;            // cap of one delay, Retry-After included (ms)
+  int connect_timeout_ms = 2000;          // resolve + TCP connect, per attempt (ms)
+  int total_timeout_ms = 30000;           // one attempt, connect to last body byte (ms)
+  int max_retries = 2;                    // extra attempts after a connect error or a 503
+  int backoff_ms = 100;                   // first retry delay (ms), doubled each retry
+  int max_backoff_ms = 2000;              // cap of one delay, Retry-After included (ms)
   size_t max_response_bytes = 32u << 20;  // a longer body is tts_protocol (bytes)
 };
 

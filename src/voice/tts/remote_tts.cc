@@ -54,8 +54,8 @@ Result<std::vector<std::string>> checkConfig(const RemoteTtsConfig& c, bool open
     problems.emplace_back("sample_rate must be 0 or 8000..48000 Hz.");
   }
   if (!problems.empty()) {
-    std::string message = std::string("Invalid ") + (openai ? "OpenAI" : "Coqui") +
-                          " TTS configuration:";
+    std::string message =
+        std::string("Invalid ") + (openai ? "OpenAI" : "Coqui") + " TTS configuration:";
     for (const auto& p : problems) message += " " + p;
     return makeError("invalid_config", message);
   }
@@ -72,9 +72,9 @@ std::string multipartField(const std::string& boundary, const std::string& name,
 
 Result<Audio> audioFromReply(const HttpResponse& reply, int pcm_rate, double max_seconds) {
   if (reply.status == 503 || reply.status == 429) {
-    Error e = makeError("tts_unavailable", "The TTS server is busy (" +
-                                               std::to_string(reply.status) +
-                                               "): " + messageFromBody(reply.body));
+    Error e =
+        makeError("tts_unavailable", "The TTS server is busy (" + std::to_string(reply.status) +
+                                         "): " + messageFromBody(reply.body));
     e.retry_after_s = std::max(1, reply.retry_after_s);
     return e;
   }
@@ -99,8 +99,8 @@ Result<Audio> audioFromReply(const HttpResponse& reply, int pcm_rate, double max
   limits.max_seconds = max_seconds;
   auto audio = parseWav(reply.body, limits);
   if (!audio) {
-    return makeError("tts_protocol", "The TTS server did not send a usable WAV: " +
-                                         audio.error().message);
+    return makeError("tts_protocol",
+                     "The TTS server did not send a usable WAV: " + audio.error().message);
   }
   return audio;
 }
@@ -116,8 +116,8 @@ Result<std::unique_ptr<CoquiTts>> CoquiTts::create(RemoteTtsConfig config) {
 Result<Audio> CoquiTts::synthesizeSentence(const std::string& sentence, const VoiceSpec& voice,
                                            double /*speed*/, int /*index*/,
                                            const CancelToken& cancel) {
-  const std::string& speaker = voice.remote_voice.empty() ? config_.default_voice
-                                                          : voice.remote_voice;
+  const std::string& speaker =
+      voice.remote_voice.empty() ? config_.default_voice : voice.remote_voice;
   std::vector<std::pair<std::string, std::string>> fields = {{"text", sentence}};
   if (!speaker.empty()) fields.emplace_back("speaker_id", speaker);
   if (!config_.language.empty()) fields.emplace_back("language_id", config_.language);
@@ -178,7 +178,8 @@ Result<Audio> OpenAiTts::synthesizeSentence(const std::string& sentence, const V
   req.target = endpoint_.base_path + "/audio/speech";
   req.content_type = "application/json";
   req.body = json::serialize(body);
-  if (!config_.api_key.empty()) req.headers.emplace_back("Authorization", "Bearer " + config_.api_key);
+  if (!config_.api_key.empty())
+    req.headers.emplace_back("Authorization", "Bearer " + config_.api_key);
   auto reply = httpCall(endpoint_, req, config_.http, cancel);
   if (!reply) return reply.error();
   bool pcm = config_.response_format == "pcm";

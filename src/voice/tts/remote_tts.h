@@ -28,15 +28,15 @@ struct RemoteTtsConfig {
   // Coqui: "http://host:5002"; OpenAI-compatible: "http://host:8000/v1" (the base of
   // /audio/speech).
   std::string url;
-  std::string default_voice;       // speaker_id / voice when VoiceSpec::remote_voice is empty
-  std::string model = "tts-1";     // OpenAI: model
+  std::string default_voice;            // speaker_id / voice when VoiceSpec::remote_voice is empty
+  std::string model = "tts-1";          // OpenAI: model
   std::string response_format = "wav";  // OpenAI: "wav" | "pcm"
-  std::string api_key;             // OpenAI: sent as "Authorization: Bearer ..." when set
-  std::string language;            // Coqui: language_id for multilingual models (empty = none)
-  bool use_post = false;           // Coqui: POST form fields instead of GET query
-  bool clones_reference = false;   // Coqui: the server accepts an uploaded speaker_wav (XTTS)
-  int sample_rate = 0;             // output rate (Hz); 0 = as the server sends it
-  double max_sentence_seconds = 120;  // a longer sentence from the server is tts_protocol
+  std::string api_key;                  // OpenAI: sent as "Authorization: Bearer ..." when set
+  std::string language;                 // Coqui: language_id for multilingual models (empty = none)
+  bool use_post = false;                // Coqui: POST form fields instead of GET query
+  bool clones_reference = false;        // Coqui: the server accepts an uploaded speaker_wav (XTTS)
+  int sample_rate = 0;                  // output rate (Hz); 0 = as the server sends it
+  double max_sentence_seconds = 120;    // a longer sentence from the server is tts_protocol
   HttpPolicy http;
   TextLimits limits;
 };

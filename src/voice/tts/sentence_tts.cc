@@ -17,8 +17,8 @@ Result<SynthesisInfo> SentenceTts::synthesize(std::string_view text, const Voice
                                               const CancelToken& cancel) {
   const auto start = Steady::now();
   if (!(speed >= 0.25 && speed <= 4.0)) {
-    return makeError("invalid_speed", "speed must be between 0.25 and 4 (got " +
-                                          std::to_string(speed) + ").");
+    return makeError("invalid_speed",
+                     "speed must be between 0.25 and 4 (got " + std::to_string(speed) + ").");
   }
   if (checksVoiceSpec()) {
     if (auto v = validateVoice(voice); !v) return v.error();

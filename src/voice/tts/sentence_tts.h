@@ -25,8 +25,7 @@ class SentenceTts : public TextToSpeech {
   // "overloaded"; later ones belong to an admitted call). Runs on the caller's thread; must
   // honour `cancel` (return Error "cancelled") and its own timeouts.
   virtual Result<Audio> synthesizeSentence(const std::string& sentence, const VoiceSpec& voice,
-                                           double speed, int index,
-                                           const CancelToken& cancel) = 0;
+                                           double speed, int index, const CancelToken& cancel) = 0;
   // Whether the engine needs the embedded VoiceSpec fields to be valid.
   [[nodiscard]] virtual bool checksVoiceSpec() const { return true; }
 

@@ -77,7 +77,8 @@ Result<std::vector<std::string>> splitSentences(std::string_view text, const Tex
   std::string current;
   auto flush = [&] {
     while (!current.empty() && current.back() == ' ') current.pop_back();
-    if (!current.empty()) cutLong(std::move(current), std::max<size_t>(limits.max_sentence_chars, 16), sentences);
+    if (!current.empty())
+      cutLong(std::move(current), std::max<size_t>(limits.max_sentence_chars, 16), sentences);
     current.clear();
   };
   for (size_t i = 0; i < text.size(); ++i) {
@@ -92,8 +93,8 @@ Result<std::vector<std::string>> splitSentences(std::string_view text, const Tex
     current.push_back(c);
     if (c == '.' || c == '!' || c == '?') {
       // Absorb a run of terminators and closing quotes/brackets ("...", "?!", ".\"").
-      while (i + 1 < text.size() && std::string_view(".!?\"')]").find(text[i + 1]) !=
-                                        std::string_view::npos) {
+      while (i + 1 < text.size() &&
+             std::string_view(".!?\"')]").find(text[i + 1]) != std::string_view::npos) {
         current.push_back(text[++i]);
       }
       bool at_break = i + 1 >= text.size() || std::isspace(static_cast<unsigned char>(text[i + 1]));
@@ -110,12 +111,23 @@ std::string escapeXml(std::string_view text) {
   out.reserve(text.size() + 16);
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;

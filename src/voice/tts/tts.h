@@ -54,7 +54,7 @@ Result<void> validateVoice(const VoiceSpec& voice);
 struct SynthesisInfo {
   int sample_rate = 0;
   int64_t total_samples = 0;
-  int sentences = 0;           // chunks delivered
+  int sentences = 0;            // chunks delivered
   int64_t first_audio_ms = -1;  // call start -> first chunk handed to on_chunk
   int64_t total_ms = 0;         // call start -> return
 };

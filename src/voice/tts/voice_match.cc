@@ -11,9 +11,9 @@ namespace startales::voice {
 
 namespace {
 
-constexpr int kRate = 16000;        // analysis rate, Hz
-constexpr int kHop = 160;           // 10 ms
-constexpr int kPitchFrame = 640;    // 40 ms: two periods of 50 Hz
+constexpr int kRate = 16000;          // analysis rate, Hz
+constexpr int kHop = 160;             // 10 ms
+constexpr int kPitchFrame = 640;      // 40 ms: two periods of 50 Hz
 constexpr int kMinLag = kRate / 400;  // 400 Hz
 constexpr int kMaxLag = kRate / 60;   // 60 Hz
 constexpr double kYinThreshold = 0.2;
@@ -214,8 +214,8 @@ VoiceSpec matchVoice(const SpeakerTraits& t) {
   // The variant of the family whose brightness is closest.
   const Variant* best = nullptr;
   double best_distance = 1e18;
-  for (const Variant& candidate : female ? std::span<const Variant>(kFemale)
-                                         : std::span<const Variant>(kMale)) {
+  for (const Variant& candidate :
+       female ? std::span<const Variant>(kFemale) : std::span<const Variant>(kMale)) {
     double distance = std::abs(candidate.centroid_hz - t.centroid_hz);
     if (distance < best_distance) {
       best_distance = distance;
@@ -225,10 +225,12 @@ VoiceSpec matchVoice(const SpeakerTraits& t) {
   v.variant = best->name;
   double base_hz = female ? kFemaleBaseHz : kMaleBaseHz;
   double semitones = 12 * std::log2(std::max(t.pitch_median_hz, 40.0) / base_hz);
-  v.pitch = std::clamp(static_cast<int>(std::lround(50 + semitones * kPitchStepsPerSemitone)), 0, 99);
+  v.pitch =
+      std::clamp(static_cast<int>(std::lround(50 + semitones * kPitchStepsPerSemitone)), 0, 99);
   v.range = std::clamp(
       static_cast<int>(std::lround(t.pitch_range_semitones * 50 / kSemitonesAtRange50)), 0, 99);
-  v.rate = std::clamp(static_cast<int>(std::lround(120 + (t.words_per_minute - 135) * 1.02)), 80, 260);
+  v.rate =
+      std::clamp(static_cast<int>(std::lround(120 + (t.words_per_minute - 135) * 1.02)), 80, 260);
   return v;
 }
 

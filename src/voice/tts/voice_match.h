@@ -16,8 +16,8 @@
 namespace startales::voice {
 
 struct SpeakerTraits {
-  double pitch_median_hz = 0;        // median F0 over voiced frames
-  double pitch_p10_hz = 0;           // 10th / 90th percentile of F0
+  double pitch_median_hz = 0;  // median F0 over voiced frames
+  double pitch_p10_hz = 0;     // 10th / 90th percentile of F0
   double pitch_p90_hz = 0;
   double pitch_range_semitones = 0;  // 12 * log2(p90 / p10)
   double syllables_per_s = 0;        // energy-envelope peaks per second of speech

@@ -171,8 +171,8 @@ TEST(EspeakTtsTest, CancelKillsTheRunningSentence) {
   });
   auto start = Steady::now();
   int chunks = 0;
-  auto info = tts->synthesize(kThreeSentences, VoiceSpec{}, 1.0,
-                              [&](const SpeechChunk&) { ++chunks; }, cancel);
+  auto info = tts->synthesize(
+      kThreeSentences, VoiceSpec{}, 1.0, [&](const SpeechChunk&) { ++chunks; }, cancel);
   auto elapsed = Steady::now() - start;
   canceller.join();
   ASSERT_FALSE(info.ok());

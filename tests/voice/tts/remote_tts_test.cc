@@ -75,9 +75,9 @@ TEST(CoquiTtsTest, GetsOneWavPerSentenceInOrder) {
   VoiceSpec voice;
   voice.remote_voice = "p225";
   std::vector<size_t> sizes;
-  auto info = tts->synthesize("Hello commander. Fleet & crew ready?", voice, 1.0,
-                              [&](const SpeechChunk& c) { sizes.push_back(c.audio.samples.size()); },
-                              CancelToken{});
+  auto info = tts->synthesize(
+      "Hello commander. Fleet & crew ready?", voice, 1.0,
+      [&](const SpeechChunk& c) { sizes.push_back(c.audio.samples.size()); }, CancelToken{});
   ASSERT_TRUE(info.ok()) << info.error().message;
   EXPECT_EQ(sizes, (std::vector<size_t>{11025, 5512}));
   EXPECT_EQ(info->sample_rate, 22050);

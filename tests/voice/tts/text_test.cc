@@ -53,9 +53,7 @@ TEST(TextTest, EmptyTooLongAndUnspeakableAreInvalidText) {
   EXPECT_NE(r.error().message.find("limit"), std::string::npos);
 }
 
-TEST(TextTest, EscapeXml) {
-  EXPECT_EQ(escapeXml("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
-}
+TEST(TextTest, EscapeXml) { EXPECT_EQ(escapeXml("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;"); }
 
 }  // namespace
 }  // namespace startales::voice

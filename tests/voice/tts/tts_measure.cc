@@ -36,11 +36,12 @@ int calibrate(EspeakTts& tts) {
         auto t = estimateTraits(*a);
         if (!t) continue;
         auto m = matchVoice(*t);
-        std::printf("%s -p %d -s %d: f0 %.0f Hz [%.0f-%.0f] %.1f st, %.2f syl/s, %d wpm, "
-                    "centroid %.0f Hz -> %s p%d range%d rate%d\n",
-                    var, p, r, t->pitch_median_hz, t->pitch_p10_hz, t->pitch_p90_hz,
-                    t->pitch_range_semitones, t->syllables_per_s, t->words_per_minute,
-                    t->centroid_hz, m.variant.c_str(), m.pitch, m.range, m.rate);
+        std::printf(
+            "%s -p %d -s %d: f0 %.0f Hz [%.0f-%.0f] %.1f st, %.2f syl/s, %d wpm, "
+            "centroid %.0f Hz -> %s p%d range%d rate%d\n",
+            var, p, r, t->pitch_median_hz, t->pitch_p10_hz, t->pitch_p90_hz,
+            t->pitch_range_semitones, t->syllables_per_s, t->words_per_minute, t->centroid_hz,
+            m.variant.c_str(), m.pitch, m.range, m.rate);
       }
     }
   }
@@ -78,8 +79,8 @@ int main(int argc, char** argv) {
     if (a) audio_s += durationSeconds(*a);
   }
   double wall_s = msSince(start) / 1000;
-  std::printf("reply: %.1f s of audio in %.2f s -> RTF %.4f (%.0fx real time)\n", audio_s,
-              wall_s, wall_s / audio_s, audio_s / wall_s);
+  std::printf("reply: %.1f s of audio in %.2f s -> RTF %.4f (%.0fx real time)\n", audio_s, wall_s,
+              wall_s / audio_s, audio_s / wall_s);
 
   // Parallel calls: throughput and first-audio latency with N threads for ~3 s each.
   for (int threads : {1, 2, 4, 8, 16, 32}) {
@@ -107,10 +108,11 @@ int main(int argc, char** argv) {
     for (auto& t : pool) t.join();
     double wall = msSince(begin) / 1000;
     std::sort(lat.begin(), lat.end());
-    std::printf("%2d parallel: %.1f calls/s, %.0f s of audio per s (%.0f real-time streams), "
-                "first audio median %.0f ms p90 %.0f ms\n",
-                threads, calls / wall, audio / wall, audio / wall, lat[lat.size() / 2],
-                lat[lat.size() * 9 / 10]);
+    std::printf(
+        "%2d parallel: %.1f calls/s, %.0f s of audio per s (%.0f real-time streams), "
+        "first audio median %.0f ms p90 %.0f ms\n",
+        threads, calls / wall, audio / wall, audio / wall, lat[lat.size() / 2],
+        lat[lat.size() * 9 / 10]);
   }
   return 0;
 }

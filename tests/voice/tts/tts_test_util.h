@@ -50,8 +50,7 @@ inline std::string shell(const std::string& command) {
 
 // A wrapper that sleeps `seconds` before exec'ing espeak-ng with the same arguments.
 inline std::string slowEspeak(const TempDir& dir, const std::string& seconds) {
-  return dir.file("slow-espeak", "#!/bin/sh\nsleep " + seconds + "\nexec espeak-ng \"$@\"\n",
-                  true);
+  return dir.file("slow-espeak", "#!/bin/sh\nsleep " + seconds + "\nexec espeak-ng \"$@\"\n", true);
 }
 
 }  // namespace startales::voice::testing

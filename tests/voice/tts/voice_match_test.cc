@@ -23,8 +23,8 @@ constexpr const char* kText =
 Audio speak(const std::string& variant, int pitch, int rate) {
   TempDir dir;
   std::string path = dir.file("ref.wav");
-  shell("espeak-ng -w " + path + " -v en-us+" + variant + " -p " + std::to_string(pitch) +
-        " -s " + std::to_string(rate) + " \"" + kText + "\"");
+  shell("espeak-ng -w " + path + " -v en-us+" + variant + " -p " + std::to_string(pitch) + " -s " +
+        std::to_string(rate) + " \"" + kText + "\"");
   std::ifstream in(path, std::ios::binary);
   std::stringstream bytes;
   bytes << in.rdbuf();
