@@ -1,0 +1,151 @@
+#include "voice/stt/decoder_pool.h"
+
+#include <pocketsphinx.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "voice/stt/pronouncing_dictionary.h"
+
+namespace startales::voice {
+
+// ---- Decoder ----------------------------------------------------------------------------
+
+Result<std::unique_ptr<Decoder>> Decoder::create(const DecoderConfig& config) {
+  const std::string hmm = config.model_dir + "/en-us";
+  const std::string dict = config.model_dir + "/cmudict-en-us.dict";
+  const std::string lm = config.model_dir + "/en-us.lm.bin";
+  for (const auto& path : {hmm, dict}) {
+    if (!std::filesystem::exists(path)) {
+      return makeError("stt_unavailable", "pocketsphinx model file missing: " + path);
+    }
+  }
+  if (config.dictation && !std::filesystem::exists(lm)) {
+    return makeError("stt_unavailable", "pocketsphinx language model missing: " + lm);
+  }
+  std::unique_ptr<Decoder> d(new Decoder());
+  d->grammars_per_decoder_ = std::max(1, config.grammars_per_decoder);
+  // -logfn: pocketsphinx logs every utterance to stderr otherwise.
+  d->config_ = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-dict", dict.c_str(),
+                           "-logfn", "/dev/null", "-beam", config.beam.c_str(), "-pbeam",
+                           config.beam.c_str(), "-wbeam", config.word_beam.c_str(), nullptr);
+  if (d->config_ != nullptr && config.dictation) {
+    cmd_ln_set_str_r(d->config_, "-lm", lm.c_str());
+  }
+  if (d->config_ == nullptr) return makeError("stt_unavailable", "pocketsphinx rejected its configuration");
+  d->ps_ = ps_init(d->config_);
+  if (d->ps_ == nullptr) return makeError("stt_unavailable", "pocketsphinx failed to load " + hmm);
+  d->has_dictation_ = config.dictation;
+  if (d->has_dictation_) {
+    const char* search = ps_get_search(d->ps_);  // the language model's search ("_default")
+    d->dictation_search_ = search != nullptr ? search : "_default";
+    d->active_ = d->dictation_search_;
+  }
+  const auto extra = extraPronunciations();
+  for (size_t i = 0; i < extra.size(); ++i) {
+    ps_add_word(d->ps_, extra[i].word, extra[i].phones, i + 1 == extra.size() ? TRUE : FALSE);
+  }
+  return d;
+}
+
+Decoder::~Decoder() {
+  if (ps_ != nullptr) ps_free(ps_);
+  if (config_ != nullptr) cmd_ln_free_r(config_);
+}
+
+Result<void> Decoder::useGrammar(const std::string& key, const std::string& jsgf) {
+  if (active_ == key) return {};
+  if (std::find(grammars_.begin(), grammars_.end(), key) == grammars_.end()) {
+    if (ps_set_jsgf_string(ps_, key.c_str(), jsgf.c_str()) != 0) {
+      return makeError("stt_unavailable", "pocketsphinx could not compile the command grammar");
+    }
+    grammars_.push_back(key);
+  }
+  if (ps_set_search(ps_, key.c_str()) != 0) {
+    return makeError("stt_unavailable", "pocketsphinx could not switch to the command grammar");
+  }
+  active_ = key;
+  while (static_cast<int>(grammars_.size()) > grammars_per_decoder_) {
+    // Drop the oldest grammar that is not the active one.
+    auto it = std::find_if(grammars_.begin(), grammars_.end(),
+                           [&](const std::string& g) { return g != active_; });
+    if (it == grammars_.end()) break;
+    ps_unset_search(ps_, it->c_str());
+    grammars_.erase(it);
+  }
+  return {};
+}
+
+Result<void> Decoder::useDictation() {
+  if (!has_dictation_) {
+    return makeError("invalid_argument", "dictation mode is not enabled on this server");
+  }
+  if (ps_set_search(ps_, dictation_search_.c_str()) != 0) {
+    return makeError("stt_unavailable", "pocketsphinx could not switch to dictation");
+  }
+  active_ = dictation_search_;
+  return {};
+}
+
+Result<Decoded> Decoder::decode(std::span<const int16_t> pcm) {
+  if (ps_start_utt(ps_) < 0) return makeError("stt_unavailable", "pocketsphinx could not start");
+  ps_process_raw(ps_, pcm.data(), pcm.size(), FALSE, TRUE);
+  ps_end_utt(ps_);
+  Decoded out;
+  int32 score = 0;
+  if (const char* hyp = ps_get_hyp(ps_, &score)) out.text = hyp;
+  if (!out.text.empty()) {
+    out.posterior = logmath_exp(ps_get_logmath(ps_), ps_get_prob(ps_));
+  }
+  out.frames = ps_get_n_frames(ps_);
+  return out;
+}
+
+// ---- DecoderPool ------------------------------------------------------------------------
+
+DecoderPool::Lease::Lease(Lease&& other) noexcept : pool_(other.pool_), decoder_(other.decoder_) {
+  other.pool_ = nullptr;
+  other.decoder_ = nullptr;
+}
+
+DecoderPool::Lease::~Lease() {
+  if (pool_ != nullptr && decoder_ != nullptr) pool_->release(decoder_);
+}
+
+Result<std::unique_ptr<DecoderPool>> DecoderPool::create(const DecoderConfig& config, int size) {
+  std::unique_ptr<DecoderPool> pool(new DecoderPool());
+  for (int i = 0; i < std::max(1, size); ++i) {
+    auto d = Decoder::create(config);
+    if (!d) return d.error();
+    pool->free_.push_back(d->get());
+    pool->decoders_.push_back(std::move(*d));
+  }
+  return pool;
+}
+
+Result<DecoderPool::Lease> DecoderPool::acquire(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  if (!cv_.wait_for(lock, timeout, [this] { return !free_.empty(); })) {
+    Error e = makeError("overloaded", "every speech decoder is busy; try again shortly");
+    e.retry_after_s = 1;
+    return e;
+  }
+  Decoder* d = free_.back();
+  free_.pop_back();
+  return Lease(this, d);
+}
+
+int DecoderPool::available() const {
+  std::lock_guard lock(mu_);
+  return static_cast<int>(free_.size());
+}
+
+void DecoderPool::release(Decoder* decoder) {
+  {
+    std::lock_guard lock(mu_);
+    free_.push_back(decoder);
+  }
+  cv_.notify_one();
+}
+
+}  // namespace startales::voice

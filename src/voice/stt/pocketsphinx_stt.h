@@ -1,0 +1,72 @@
+#pragma once
+
+// The embedded speech recogniser (CMU pocketsphinx, en-us model).
+//
+// Grammar mode decodes against a JSGF grammar built from the request's Vocabulary (see
+// command_grammar.h). Speech that reaches no end of the grammar, or whose text parses to no
+// command, or whose posterior is below min_confidence, comes back rejected. Confidence is
+// the hypothesis' lattice posterior; in grammar mode pocketsphinx reports ~1.0 for nearly
+// every hypothesis, so it rejects little. Measured accuracy: see tests/voice/stt.
+//
+// Dictation mode decodes with the open en-us language model. Its accuracy is LOW: expect
+// many wrong words even on clean speech. It is a fallback for free questions when no
+// Whisper server is configured, not a substitute for one.
+//
+// Threading: transcribe() is safe from many threads; it blocks for the decode (tens of ms
+// per second of audio in grammar mode), so call it from a worker pool. Concurrency is
+// bounded by the decoder pool.
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "voice/stt/command_grammar.h"
+#include "voice/stt/decoder_pool.h"
+#include "voice/stt/pronouncing_dictionary.h"
+#include "voice/stt/stt.h"
+
+namespace startales::voice {
+
+struct PocketsphinxConfig {
+  DecoderConfig decoder;  // model paths; dictation on/off
+  int decoders = 2;       // decoders in the pool = concurrent decodes (default 2)
+  // How long a request waits for a free decoder before "overloaded" (default 250 ms).
+  std::chrono::milliseconds acquire_timeout{250};
+  double min_confidence = 0.5;  // 0..1; grammar-mode commands below it are rejected
+  size_t grammar_cache = 64;    // compiled grammars kept (by vocabulary hash)
+  // Adds the filler loop to the grammar (see command_grammar.h). Off by default: measured
+  // with espeak-ng speech it swallowed nearly every real command too.
+  bool filler_loop = false;
+};
+
+class PocketsphinxStt final : public SpeechToText {
+ public:
+  // Loads the dictionary and creates the decoders (slow: about a second with dictation).
+  // Error "stt_unavailable" when the model is missing.
+  static Result<std::unique_ptr<PocketsphinxStt>> create(const PocketsphinxConfig& config);
+
+  Result<Transcript> transcribe(const Audio& audio, const TranscribeOptions& opts) override;
+  [[nodiscard]] std::string_view name() const override { return "pocketsphinx"; }
+
+  // The compiled grammar of `vocabulary` (built once per distinct hash, then cached).
+  std::shared_ptr<const CompiledGrammar> grammarFor(const Vocabulary& vocabulary);
+  [[nodiscard]] const PronouncingDictionary& dictionary() const { return *dict_; }
+  [[nodiscard]] DecoderPool& pool() { return *pool_; }
+
+ private:
+  PocketsphinxStt() = default;
+
+  // const after create()
+  PocketsphinxConfig config_;
+  std::shared_ptr<const PronouncingDictionary> dict_;
+  std::unique_ptr<DecoderPool> pool_;
+
+  std::mutex cache_mu_;
+  std::map<uint64_t, std::shared_ptr<const CompiledGrammar>> cache_;  // guarded by cache_mu_
+  std::deque<uint64_t> cache_order_;  // insertion order, oldest first; guarded by cache_mu_
+};
+
+}  // namespace startales::voice
