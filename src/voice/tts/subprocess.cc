@@ -19,13 +19,14 @@ namespace {
 using Steady = std::chrono::steady_clock;
 constexpr int kPollSliceMs = 5;  // how often a running child checks the cancel flag
 
-// Owns a pid until it is reaped: kills and reaps on destruction.
+// Owns a pid (leader of its own process group) until it is reaped: kills the whole group
+// (a wrapper script and what it started) and reaps on destruction.
 class Child {
  public:
   explicit Child(pid_t pid) : pid_(pid) {}
   ~Child() {
     if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
+      ::kill(-pid_, SIGKILL);
       int status = 0;
       while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
       }
@@ -81,7 +82,9 @@ Result<std::string> runProcess(const std::vector<std::string>& argv, const Proce
   sigset_t none;
   sigemptyset(&none);
   posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  posix_spawnattr_setpgroup(&attr, 0);  // its own group, so a kill reaches its children too
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
 
   std::vector<char*> args;
   args.reserve(argv.size() + 1);

@@ -1,9 +1,10 @@
 #pragma once
 
 // Runs a short-lived child process (posix_spawn, no shell) and collects its stdout, with a
-// deadline and a cancel check. stdin and stderr are /dev/null. The child is killed (SIGKILL)
-// and reaped on timeout, cancellation or oversized output, so no zombie or stray process is
-// left behind. Blocks the calling thread; thread-safe (no shared state).
+// deadline and a cancel check. stdin and stderr are /dev/null. The child runs in its own
+// process group; on timeout, cancellation or oversized output the whole group is killed
+// (SIGKILL) and the child reaped, so no zombie or stray process is left behind. Blocks the
+// calling thread; thread-safe (no shared state).
 
 #include <chrono>
 #include <string>
