@@ -4,9 +4,14 @@
 
 namespace startales::voice {
 
+namespace {
+constexpr std::array<std::string_view, 12> kVariants = {"m1", "m2", "m3", "m4", "m5", "m6",
+                                                        "m7", "f1", "f2", "f3", "f4", "f5"};
+}  // namespace
+
+std::span<const std::string_view> embeddedVariants() { return kVariants; }
+
 Result<void> validateVoice(const VoiceSpec& voice) {
-  static constexpr std::array<std::string_view, 12> kVariants = {
-      "m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5"};
   bool known = false;
   for (auto v : kVariants) known = known || voice.variant == v;
   if (!known) {

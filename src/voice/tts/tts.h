@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -49,6 +50,9 @@ struct VoiceSpec {
 
 // Checks the embedded fields. Error: invalid_voice.
 Result<void> validateVoice(const VoiceSpec& voice);
+
+// The embedded engine's variants, in order: "m1".."m7", "f1".."f5" (for GET /voices).
+std::span<const std::string_view> embeddedVariants();
 
 // What one synthesize() call produced. Sample counts are at `sample_rate` (Hz).
 struct SynthesisInfo {

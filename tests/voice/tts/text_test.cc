@@ -1,5 +1,7 @@
 #include "voice/tts/text.h"
 
+#include "voice/tts/tts.h"
+
 #include <gtest/gtest.h>
 
 namespace startales::voice {
@@ -54,6 +56,13 @@ TEST(TextTest, EmptyTooLongAndUnspeakableAreInvalidText) {
 }
 
 TEST(TextTest, EscapeXml) { EXPECT_EQ(escapeXml("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;"); }
+
+TEST(TextTest, EveryEmbeddedVariantIsAValidVoice) {
+  ASSERT_EQ(embeddedVariants().size(), 12u);
+  for (auto variant : embeddedVariants()) {
+    EXPECT_TRUE(validateVoice(VoiceSpec{std::string(variant), 50, 50, 175}).ok()) << variant;
+  }
+}
 
 }  // namespace
 }  // namespace startales::voice
