@@ -37,23 +37,27 @@ constexpr milliseconds kSlice{10};  // the caller's thread re-checks cancel/dead
 
 enum class Failure { kNone, kConnect, kClosed, kTimeout, kProtocol, kCancelled };
 
-struct Attempt {
-  // Owned here (not in the coroutine frame) so the caller's thread can cancel them between
-  // io_context slices; touched only on the caller's thread.
-  explicit Attempt(asio::io_context& ioc) : resolver(ioc), stream(ioc) {}
-  tcp::resolver resolver;
-  beast::tcp_stream stream;
-  bool done = false;
+struct Outcome {
   Failure failure = Failure::kNone;
   std::string detail;
   HttpResponse response;
 };
 
+struct Attempt {
+  // Owned here (not in the coroutine frame) so the caller's thread can cancel them between
+  // io_context slices; touched only on the caller's thread. Must die before its io_context.
+  explicit Attempt(asio::io_context& ioc) : resolver(ioc), stream(ioc) {}
+  tcp::resolver resolver;
+  beast::tcp_stream stream;
+  bool done = false;
+  Outcome outcome;
+};
+
 asio::awaitable<void> run(Attempt& a, const HttpEndpoint& ep, const HttpRequest& req,
                           const HttpPolicy& policy, Steady::time_point deadline) {
   auto fail = [&a](Failure f, const std::string& detail) {
-    a.failure = f;
-    a.detail = detail;
+    a.outcome.failure = f;
+    a.outcome.detail = detail;
   };
   auto [rec, results] = co_await a.resolver.async_resolve(ep.host, ep.port, kTuple);
   if (rec) {
@@ -99,12 +103,12 @@ asio::awaitable<void> run(Attempt& a, const HttpEndpoint& ep, const HttpRequest&
     fail(Failure::kProtocol, "unreadable reply: " + ec.message());
   } else {
     auto& res = parser.get();
-    a.response.status = static_cast<int>(res.result_int());
-    a.response.content_type = std::string(res[http::field::content_type]);
-    a.response.body = std::move(res.body());
+    HttpResponse& out = a.outcome.response;
+    out.status = static_cast<int>(res.result_int());
+    out.content_type = std::string(res[http::field::content_type]);
+    out.body = std::move(res.body());
     auto retry_after = res[http::field::retry_after];
-    if (!retry_after.empty())
-      a.response.retry_after_s = std::atoi(std::string(retry_after).c_str());
+    if (!retry_after.empty()) out.retry_after_s = std::atoi(std::string(retry_after).c_str());
   }
   beast::error_code ignored;
   a.stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -112,15 +116,15 @@ asio::awaitable<void> run(Attempt& a, const HttpEndpoint& ep, const HttpRequest&
 
 // One attempt on a private io_context, driven from this thread in short slices so a cancel or
 // the hard deadline (which also covers name resolution) can stop it.
-Attempt runAttempt(const HttpEndpoint& ep, const HttpRequest& req, const HttpPolicy& policy,
+Outcome runAttempt(const HttpEndpoint& ep, const HttpRequest& req, const HttpPolicy& policy,
                    const CancelToken& cancel) {
   asio::io_context ioc;
   Attempt a(ioc);
   const auto deadline = Steady::now() + milliseconds(policy.total_timeout_ms);
   asio::co_spawn(ioc, run(a, ep, req, policy, deadline), [&a](const std::exception_ptr& e) {
-    if (e && a.failure == Failure::kNone) {
-      a.failure = Failure::kProtocol;
-      a.detail = "internal error";
+    if (e && a.outcome.failure == Failure::kNone) {
+      a.outcome.failure = Failure::kProtocol;
+      a.outcome.detail = "internal error";
     }
     a.done = true;
   });
@@ -138,10 +142,10 @@ Attempt runAttempt(const HttpEndpoint& ep, const HttpRequest& req, const HttpPol
     }
   }
   if (forced != Failure::kNone) {
-    a.failure = forced;
-    a.detail = forced == Failure::kCancelled ? "cancelled" : "no complete reply in time";
+    a.outcome.failure = forced;
+    a.outcome.detail = forced == Failure::kCancelled ? "cancelled" : "no complete reply in time";
   }
-  return a;
+  return std::move(a.outcome);
 }
 
 // Sleeps `ms` in slices; false when cancelled.
@@ -189,7 +193,7 @@ Result<HttpResponse> httpCall(const HttpEndpoint& endpoint, const HttpRequest& r
   int delay_ms = policy.backoff_ms;
   for (int attempt = 0;; ++attempt) {  // bounded by max_retries
     if (cancel.cancelled()) return makeError("cancelled", "The synthesis was cancelled.");
-    Attempt a = runAttempt(endpoint, request, policy, cancel);
+    Outcome a = runAttempt(endpoint, request, policy, cancel);
     a.response.attempts = attempt + 1;
     const bool last = attempt >= policy.max_retries;
     const std::string where = "The TTS server at " + endpoint.host + ":" + endpoint.port;
