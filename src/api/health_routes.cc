@@ -12,25 +12,31 @@ using net::Response;
 void addHealthRoutes(net::Router& router, const HealthDeps& deps) {
   auto started = std::chrono::steady_clock::now();
 
-  router.add(http::verb::get, "/api/health",
+  router.add(http::verb::get, deps.prefix + "/health",
              [deps, started](Request&) -> asio::awaitable<Response> {
                int64_t uptime = std::chrono::duration_cast<std::chrono::seconds>(
                                     std::chrono::steady_clock::now() - started)
                                     .count();
                co_return net::jsonResponse(
                    http::status::ok,
-                   {{"status", "ok"}, {"version", deps.version}, {"uptime_s", uptime}});
+                   {{"status", "ok"}, {"service", deps.service}, {"version", deps.version},
+                    {"uptime_s", uptime}});
              });
 
-  router.add(http::verb::get, "/api/ready", [deps](Request&) -> asio::awaitable<Response> {
-    auto ping = co_await deps.workers.run([&] { return deps.db.ping(); });
+  router.add(http::verb::get, deps.prefix + "/ready", [deps](Request&) -> asio::awaitable<Response> {
+    boost::json::object checks;
+    if (deps.db == nullptr) {
+      co_return net::jsonResponse(http::status::ok,
+                                  {{"status", "ready"}, {"checks", std::move(checks)}});
+    }
+    auto ping = co_await deps.workers.run([&] { return deps.db->ping(); });
     if (!ping) {
       Response res = net::errorResponse(http::status::service_unavailable, "not_ready",
                                         "The database is not reachable: " + ping.error().message);
       res.set(http::field::retry_after, "5");
       co_return res;
     }
-    boost::json::object checks{{"database", std::string(deps.db.backend())}};
+    checks["database"] = std::string(deps.db->backend());
     if (deps.llm != nullptr) {
       checks["llm"] = {{"engine", deps.llm->name()},
                        {"circuit", deps.llm->isOpen() ? "open (answering with builtin)" : "closed"}};

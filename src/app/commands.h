@@ -13,6 +13,10 @@ namespace startales::app {
 enum class Role { kServe, kApi };
 
 int runServer(const Config& config, Role role);
+
+// `startales stt` / `startales tts`: one speech service with /health, /ready, /metrics.
+enum class SpeechRole { kStt, kTts };
+int runSpeechService(const Config& config, SpeechRole role);
 int runMigrate(const Config& config);
 
 // `startales sim`: a headless campaign of AI empires.

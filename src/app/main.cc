@@ -23,13 +23,17 @@ int run(int argc, char** argv) {
   auto* serve = cli.add_subcommand("serve", "Run everything in one process (the default setup)");
   auto* api = cli.add_subcommand("api", "Run the API role only (distributed deployments)");
   auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
+  auto* stt = cli.add_subcommand(
+      "stt", "Run the speech-to-text service alone (POST /transcribe, /v1/audio/transcriptions)");
+  auto* tts = cli.add_subcommand(
+      "tts", "Run the text-to-speech service alone (POST /synthesize, /clone-voice, /v1/audio/speech)");
   ReplayOptions replay_options;
   auto* replay = cli.add_subcommand(
       "replay", "Rebuild a campaign from its command log alone and compare with its snapshot");
   replay->add_option("--campaign", replay_options.campaign, "Campaign id")->required();
   replay->add_option("--tick", replay_options.tick,
                      "Replay up to this tick (default: the latest snapshot's)");
-  for (auto* sub : {serve, api, migrate, replay}) sub->fallthrough();
+  for (auto* sub : {serve, api, migrate, replay, stt, tts}) sub->fallthrough();
   SimOptions sim_options;
   auto* sim = cli.add_subcommand("sim", "Run a headless campaign of AI empires and print a summary");
   sim->add_option("--seed", sim_options.seed, "Galaxy and campaign seed")->capture_default_str();
@@ -65,6 +69,8 @@ int run(int argc, char** argv) {
   }
   if (*migrate) return runMigrate(config);
   if (*replay) return runReplay(config, replay_options);
+  if (*stt) return runSpeechService(config, SpeechRole::kStt);
+  if (*tts) return runSpeechService(config, SpeechRole::kTts);
   return runServer(config, *api ? Role::kApi : Role::kServe);
 }
 

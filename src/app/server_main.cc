@@ -1,7 +1,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <filesystem>
@@ -18,11 +17,15 @@
 #include "ai/remote_embedder.h"
 #include "api/campaign_routes.h"
 #include "api/character_routes.h"
+#include "api/stt_routes.h"
+#include "api/tts_routes.h"
 #include "api/ws_gateway.h"
 #include "campaign/campaign_store.h"
 #include "campaign/service.h"
 #include "api/health_routes.h"
 #include "app/commands.h"
+#include "app/serve_loop.h"
+#include "app/speech.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/worker_pool.h"
@@ -171,6 +174,10 @@ int runServer(const Config& config, Role role) {
                                      {"model", llm_backend ? config.llm.model : "builtin"},
                                      {"embedding_dimension", embedder->dimension()}});
 
+  // The embedded speech engines (pocketsphinx's model loads here, about a second).
+  auto speech = createSpeechEngines(true, true);
+  if (!speech) return cannotStart(speech.error());
+
   auto resumed = campaigns.restoreAll();
   if (!resumed) return cannotStart(resumed.error());
   logging::info("campaigns resumed", {{"count", *resumed}});
@@ -180,10 +187,17 @@ int runServer(const Config& config, Role role) {
 
   net::Router router;
   const api::AuthDeps auth{**accounts, per_address, per_account, workers};
-  api::addHealthRoutes(router, {**db, workers, metrics, STARTALES_VERSION, llm_backend.get()});
+  api::addHealthRoutes(router, {db->get(), workers, metrics, STARTALES_VERSION, llm_backend.get()});
   api::addAuthRoutes(router, auth);
   api::addCampaignRoutes(router, auth, campaigns);
   api::addCharacterRoutes(router, auth, dialogue);
+  // The speech services, embedded: the same routes as `startales stt` / `startales tts`.
+  const voice::AudioLimits audio_limits;
+  api::VoiceRegistry voices;
+  const api::SttDeps stt_deps{*speech->stt, workers, audio_limits, &auth, &campaigns};
+  const api::TtsDeps tts_deps{*speech->tts, workers, voices, audio_limits};
+  api::addSttRoutes(router, "/api/stt", stt_deps);
+  api::addTtsRoutes(router, "/api/tts", tts_deps);
   api::addWsGateway(router, auth, campaigns, &dialogue);
   metrics.addGaugeCallback("campaigns_live", "Campaigns simulated by this server.",
                            [&] { return static_cast<double>(campaigns.liveCount()); });
@@ -209,30 +223,13 @@ int runServer(const Config& config, Role role) {
                               {"threads", config.threads},
                               {"version", STARTALES_VERSION}});
 
-  // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then stop the threads.
-  asio::signal_set signals(io, SIGTERM, SIGINT);
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    logging::info("shutting down", {{"signal", signal}});
-    asio::co_spawn(
-        io,
-        [&]() -> asio::awaitable<void> {
-          auto drain = (*server)->drain(std::chrono::milliseconds(config.shutdown_timeout_ms));
-          size_t cut = co_await std::move(drain);
-          logging::info("drained", {{"connections_cut", cut}});
-          // Every campaign flushes its commands and writes a snapshot before we exit.
-          auto stop_campaigns = campaigns.stopAll();
-          co_await std::move(stop_campaigns);
-          logging::info("campaigns saved", {{"count", static_cast<int64_t>(campaigns.liveCount())}});
-          io.stop();
-        },
-        asio::detached);
+  // SIGTERM/SIGINT: stop accepting, let in-flight requests finish; then every campaign
+  // flushes its commands and writes a snapshot before we exit.
+  serveUntilSignal(io, **server, config, [&]() -> asio::awaitable<void> {
+    auto stop_campaigns = campaigns.stopAll();
+    co_await std::move(stop_campaigns);
+    logging::info("campaigns saved", {{"count", static_cast<int64_t>(campaigns.liveCount())}});
   });
-
-  std::vector<std::thread> threads;
-  for (int i = 1; i < config.threads; ++i) threads.emplace_back([&] { io.run(); });
-  io.run();
-  for (auto& t : threads) t.join();
 
   // Stop in reverse dependency order: no new work reaches the pool, finish what is queued.
   stop_sim();

@@ -90,6 +90,12 @@ http::status statusFor(const Error& error) {
     return http::status::unprocessable_entity;
   }
   if (code == "stopped") return http::status::service_unavailable;
+  // Audio and speech engines (voice/).
+  if (code == "audio_too_large") return http::status::payload_too_large;
+  if (code == "audio_too_long") return http::status::bad_request;
+  if (code == "no_speech") return http::status::unprocessable_entity;
+  if (endsWith(code, "_unavailable")) return http::status::service_unavailable;
+  if (endsWith(code, "_timeout")) return http::status::gateway_timeout;
   if (startsWith(code, "invalid_") || endsWith(code, "_required") || startsWith(code, "bad_") ||
       code == "weak_password") {
     return http::status::bad_request;

@@ -26,6 +26,11 @@ TEST(HttpTest, StatusForMapsErrorCodes) {
   EXPECT_EQ(statusFor({"rate_limited", ""}), http::status::too_many_requests);
   EXPECT_EQ(statusFor({"overloaded", ""}), http::status::service_unavailable);
   EXPECT_EQ(statusFor({"db_error", ""}), http::status::internal_server_error);
+  EXPECT_EQ(statusFor({"audio_too_large", ""}), http::status::payload_too_large);
+  EXPECT_EQ(statusFor({"audio_too_long", ""}), http::status::bad_request);
+  EXPECT_EQ(statusFor({"no_speech", ""}), http::status::unprocessable_entity);
+  EXPECT_EQ(statusFor({"stt_unavailable", ""}), http::status::service_unavailable);
+  EXPECT_EQ(statusFor({"tts_timeout", ""}), http::status::gateway_timeout);
 }
 
 TEST(HttpTest, InternalErrorsAreNotEchoed) {

@@ -1,0 +1,42 @@
+#pragma once
+
+// The speech-to-text service (issue 6), mounted at a prefix: "" for `startales stt`,
+// "/api/stt" inside `startales serve`.
+//   POST {prefix}/transcribe                 multipart field "audio" or a raw audio/wav body;
+//                                            ?mode=grammar|dictation&campaign=ID
+//   POST {prefix}/v1/audio/transcriptions    OpenAI-compatible (multipart "file", "model",
+//                                            "response_format" json|text|verbose_json)
+//   GET  {prefix}/models                     the engine and its modes
+// Decoding runs on the blocking pool; a saturated engine answers 503 + Retry-After.
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/auth_routes.h"
+#include "campaign/service.h"
+#include "common/worker_pool.h"
+#include "net/router.h"
+#include "voice/audio/audio.h"
+#include "voice/stt/stt.h"
+
+namespace startales::api {
+
+struct SttDeps {
+  voice::SpeechToText& stt;
+  WorkerPool& workers;
+  voice::AudioLimits limits;
+  // Grammar mode from a campaign's live vocabulary (`serve` only; null in `startales stt`,
+  // where ?campaign is refused): the caller's civilization's names and their cabinet's.
+  const AuthDeps* auth = nullptr;
+  campaign::CampaignService* campaigns = nullptr;
+};
+
+void addSttRoutes(net::Router& router, const std::string& prefix, const SttDeps& deps);
+
+// The caller's vocabulary in a running campaign (their view's names; character names given).
+boost::asio::awaitable<Result<std::shared_ptr<const voice::Vocabulary>>> campaignVocabulary(
+    campaign::CampaignService& campaigns, const account::User& user, int64_t campaign,
+    std::vector<std::string> character_names);
+
+}  // namespace startales::api

@@ -1,0 +1,98 @@
+// `startales stt` and `startales tts`: the speech services on their own (distributed
+// deployments), each with /health, /ready and /metrics. `serve` mounts the same routes under
+// /api/stt and /api/tts with the same embedded engines (see mountSpeech in server_main.cc).
+
+#include <boost/asio/io_context.hpp>
+#include <algorithm>
+
+#include "api/health_routes.h"
+#include "api/stt_routes.h"
+#include "api/tts_routes.h"
+#include "app/commands.h"
+#include "app/serve_loop.h"
+#include "app/speech.h"
+#include "common/log.h"
+#include "common/worker_pool.h"
+#include "metrics/metrics.h"
+#include "net/http_metrics.h"
+#include "net/router.h"
+#include "net/server.h"
+
+#ifndef STARTALES_VERSION
+#define STARTALES_VERSION "0.0.0"
+#endif
+
+namespace startales::app {
+
+Result<SpeechEngines> createSpeechEngines(bool stt, bool tts) {
+  SpeechEngines engines;
+  if (stt) {
+    voice::PocketsphinxConfig config;
+    auto made = voice::PocketsphinxStt::create(config);
+    if (!made) return made.error();
+    engines.stt = std::move(*made);
+  }
+  if (tts) {
+    auto made = voice::EspeakTts::create(voice::EspeakConfig{});
+    if (!made) return made.error();
+    engines.tts = std::move(*made);
+  }
+  return engines;
+}
+
+int runSpeechService(const Config& config, SpeechRole role) {
+  logging::Level level = logging::Level::kInfo;
+  (void)logging::parseLevel(config.log_level, level);
+  logging::init(level);
+  const bool is_stt = role == SpeechRole::kStt;
+  const char* name = is_stt ? "stt" : "tts";
+
+  auto engines = createSpeechEngines(is_stt, !is_stt);
+  if (!engines) {
+    logging::error("cannot start", {{"error", engines.error().code}, {"reason", engines.error().message}});
+    logging::flush();
+    return 1;
+  }
+  metrics::Metrics metrics;
+  net::HttpMetrics http_metrics(metrics.registry());
+  WorkerPool workers(name, config.workers, config.max_pending_work);
+  net::Router router;
+  api::addHealthRoutes(router, {nullptr, workers, metrics, STARTALES_VERSION, nullptr, "", name});
+  const voice::AudioLimits limits;
+  api::VoiceRegistry voices;
+  std::optional<api::SttDeps> stt_deps;
+  std::optional<api::TtsDeps> tts_deps;
+  if (is_stt) {
+    stt_deps.emplace(api::SttDeps{*engines->stt, workers, limits});
+    api::addSttRoutes(router, "", *stt_deps);
+  } else {
+    tts_deps.emplace(api::TtsDeps{*engines->tts, workers, voices, limits});
+    api::addTtsRoutes(router, "", *tts_deps);
+  }
+
+  // Audio uploads: bodies up to the audio limit (25 MiB, what OpenAI's API takes), whatever
+  // the smaller general default says.
+  net::ServerConfig server_config = config.server;
+  server_config.max_body_bytes = std::max(server_config.max_body_bytes, limits.max_bytes + 4096);
+  boost::asio::io_context io(config.threads);
+  auto server = net::Server::create(io, server_config, router, http_metrics);
+  if (!server) {
+    logging::error("cannot start", {{"error", server.error().code}, {"reason", server.error().message}});
+    logging::flush();
+    return 1;
+  }
+  (*server)->start();
+  logging::info("listening", {{"role", name},
+                              {"host", config.server.host},
+                              {"port", (*server)->port()},
+                              {"threads", config.threads},
+                              {"version", STARTALES_VERSION}});
+  serveUntilSignal(io, **server, config, {});
+  workers.stop();
+  server->reset();
+  logging::info("stopped");
+  logging::flush();
+  return 0;
+}
+
+}  // namespace startales::app

@@ -1,0 +1,194 @@
+// The speech services on the real binary: `startales tts` and `startales stt` on their own,
+// and the same routes inside `startales serve` under /api/tts and /api/stt. Speech comes
+// from the real espeak-ng; WAV files are checked with soxi; bad audio gets a clear 4xx and
+// the service keeps serving.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "support/game_client.h"
+#include "support/http_client.h"
+#include "support/server_process.h"
+
+namespace startales::testing {
+namespace {
+
+namespace json = boost::json;
+
+std::string tempPath(const std::string& name) {
+  return ::testing::TempDir() + "startales-speech-" + std::to_string(::getpid()) + "-" + name;
+}
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Output of a shell command (bounded: these are short tools).
+std::string shell(const std::string& command) {
+  std::string out;
+  FILE* p = ::popen(command.c_str(), "r");
+  if (p == nullptr) return out;
+  char buf[4096];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0 && out.size() < (1u << 20)) out.append(buf, n);
+  ::pclose(p);
+  return out;
+}
+
+// espeak-ng speech of `text` as WAV bytes.
+std::string speak(const std::string& text, const std::string& voice = "en-us+m3") {
+  const std::string path = tempPath("say.wav");
+  shell("espeak-ng -v " + voice + " -s 160 -w " + path + " '" + text + "' 2>&1");
+  std::string wav = readFile(path);
+  std::filesystem::remove(path);
+  return wav;
+}
+
+// A PCM16 mono WAV header for `data_bytes` of samples at `rate`, with format code `format`.
+std::string wavHeader(uint32_t data_bytes, uint32_t rate, uint16_t format = 1, uint16_t bits = 16) {
+  auto u32 = [](uint32_t v) { return std::string{char(v), char(v >> 8), char(v >> 16), char(v >> 24)}; };
+  auto u16 = [](uint16_t v) { return std::string{char(v), char(v >> 8)}; };
+  return "RIFF" + u32(36 + data_bytes) + "WAVE" + "fmt " + u32(16) + u16(format) + u16(1) +
+         u32(rate) + u32(rate * bits / 8) + u16(bits / 8) + u16(bits) + "data" + u32(data_bytes);
+}
+
+std::string multipart(const std::vector<std::pair<std::string, std::string>>& fields,
+                      const std::string& file_field, const std::string& file) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    body += "--B0undary\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+  }
+  body += "--B0undary\r\nContent-Disposition: form-data; name=\"" + file_field +
+          "\"; filename=\"speech.wav\"\r\nContent-Type: audio/wav\r\n\r\n" + file + "\r\n--B0undary--\r\n";
+  return body;
+}
+const std::vector<std::pair<std::string, std::string>> kMultipart = {
+    {"Content-Type", "multipart/form-data; boundary=B0undary"}};
+const std::vector<std::pair<std::string, std::string>> kWav = {{"Content-Type", "audio/wav"}};
+
+std::string soxi(const std::string& wav) {
+  const std::string path = tempPath("check.wav");
+  std::ofstream(path, std::ios::binary) << wav;
+  std::string out = shell("soxi " + path + " 2>&1");
+  std::filesystem::remove(path);
+  return out;
+}
+
+void expectError(const HttpResult& r, int status, const std::string& code) {
+  EXPECT_EQ(r.status, status) << r.body;
+  auto j = r.json();
+  ASSERT_TRUE(j.is_object()) << r.body;
+  EXPECT_EQ(j.at("error").at("code").as_string(), code) << r.body;
+  EXPECT_GT(j.at("error").at("message").as_string().size(), 15u) << r.body;
+}
+
+TEST(SpeechServiceTest, TtsSynthesizesWavsSoxiReadsAndMatchesVoices) {
+  ServerProcess tts({}, {}, "tts");
+  ASSERT_TRUE(tts.waitReady(std::chrono::seconds(60))) << tts.log();
+  HttpClient http(tts.port());
+  EXPECT_EQ(http.get("/health").json().at("service").as_string(), "tts");
+  EXPECT_EQ(http.get("/ready").status, 200);
+  auto voices = http.get("/voices");
+  ASSERT_EQ(voices.status, 200);
+  EXPECT_GE(voices.json().at("voices").as_array().size(), 12u);
+
+  auto r = http.postJson("/synthesize",
+                         R"({"text":"Your fleet has arrived at Vega. Awaiting orders.","voice":"f2","speed":1.2})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("content-type"), "audio/wav");
+  const std::string info = soxi(r.body);
+  EXPECT_NE(info.find("Channels       : 1"), std::string::npos) << info;
+  EXPECT_NE(info.find("Sample Encoding: 16-bit Signed Integer PCM"), std::string::npos) << info;
+  EXPECT_NE(info.find("Duration"), std::string::npos) << info;
+
+  auto pcm = http.postJson("/synthesize", R"({"text":"Hello.","voice":{"variant":"m7","pitch":30,"range":40,"rate":150},"format":"pcm"})");
+  ASSERT_EQ(pcm.status, 200) << pcm.body;
+  EXPECT_EQ(pcm.header("content-type"), "audio/pcm");
+  EXPECT_GT(pcm.body.size(), 1000u);
+
+  // What an OpenAI client sends.
+  auto openai = http.postJson("/v1/audio/speech",
+                              R"({"model":"tts-1","input":"Taxes are at twenty percent.","voice":"alloy","response_format":"wav"})");
+  ASSERT_EQ(openai.status, 200) << openai.body;
+  EXPECT_NE(soxi(openai.body).find("Channels       : 1"), std::string::npos);
+
+  expectError(http.postJson("/synthesize", R"({"text":""})"), 400, "invalid_text");
+  expectError(http.postJson("/synthesize", R"({"text":"hi","voice":"nobody"})"), 400, "invalid_voice");
+  expectError(http.postJson("/synthesize", R"({"text":"hi","voice":{"variant":"m1","pitch":500}})"), 400,
+              "invalid_voice");
+  expectError(http.postJson("/v1/audio/speech", R"({"input":"hi","response_format":"mp3"})"), 400,
+              "invalid_format");
+  expectError(http.postJson("/synthesize", R"({"text":)"), 400, "invalid_json");
+
+  // Voice matching from a reference recording: a female espeak-ng voice gives an f* voice.
+  const std::string reference = speak("The treasury is full and the people are happy today.", "en-us+f3");
+  ASSERT_GT(reference.size(), 1000u);
+  auto matched = http.request("POST", "/clone-voice",
+                              multipart({{"name", "Ada"}}, "audio", reference), kMultipart);
+  ASSERT_EQ(matched.status, 201) << matched.body;
+  auto m = matched.json();
+  EXPECT_EQ(m.at("method").as_string(), "voice matching");
+  EXPECT_EQ(m.at("name").as_string(), "Ada");
+  EXPECT_EQ(std::string(m.at("voice").at("variant").as_string()).substr(0, 1), "f") << matched.body;
+  const std::string id(m.at("id").as_string());
+  auto again = http.postJson("/synthesize", R"({"text":"I sound like Ada.","voice":")" + id + "\"}");
+  EXPECT_EQ(again.status, 200) << again.body;
+  expectError(http.request("POST", "/clone-voice", "not a wav", kWav), 400, "invalid_audio");
+  EXPECT_EQ(http.get("/health").status, 200);  // still serving
+  auto metrics = http.get("/metrics");
+  EXPECT_NE(metrics.body.find("http_requests_total"), std::string::npos);
+}
+
+TEST(SpeechServiceTest, SttTranscribesWavsAndRefusesBadAudioClearly) {
+  ServerProcess stt({}, {}, "stt");
+  ASSERT_TRUE(stt.waitReady(std::chrono::seconds(90))) << stt.log();
+  HttpClient http(stt.port());
+  EXPECT_EQ(http.get("/health").json().at("service").as_string(), "stt");
+  EXPECT_EQ(http.get("/models").json().at("engine").as_string(), "pocketsphinx");
+
+  const std::string speech = speak("what is the weather like today");
+  ASSERT_GT(speech.size(), 1000u);
+  // A raw WAV body, dictation (the standalone service has no campaign for grammar mode).
+  auto raw = http.request("POST", "/transcribe", speech, kWav);
+  ASSERT_EQ(raw.status, 200) << raw.body;
+  auto t = raw.json();
+  EXPECT_EQ(t.at("mode").as_string(), "dictation");
+  EXPECT_FALSE(t.at("text").as_string().empty()) << raw.body;
+  EXPECT_GT(t.at("timings").at("audio_ms").as_double(), 1000);
+
+  // What an OpenAI client sends: multipart with file and model.
+  auto openai = http.request("POST", "/v1/audio/transcriptions",
+                             multipart({{"model", "whisper-1"}}, "file", speech), kMultipart);
+  ASSERT_EQ(openai.status, 200) << openai.body;
+  EXPECT_TRUE(openai.json().at("text").is_string());
+  auto text = http.request("POST", "/v1/audio/transcriptions",
+                           multipart({{"model", "whisper-1"}, {"response_format", "text"}}, "file", speech),
+                           kMultipart);
+  EXPECT_EQ(text.status, 200);
+  EXPECT_EQ(text.header("content-type"), "text/plain; charset=utf-8");
+
+  // Bad input: each a 4xx with a sentence; the service keeps going.
+  expectError(http.request("POST", "/transcribe", "this is not audio at all", kWav), 400, "invalid_audio");
+  expectError(http.request("POST", "/transcribe", speech.substr(0, 30), kWav), 400, "invalid_audio");
+  expectError(http.request("POST", "/transcribe", "", kWav), 400, "invalid_audio");
+  expectError(http.request("POST", "/transcribe", wavHeader(64, 16000, 2) + std::string(64, '\0'), kWav),
+              400, "invalid_audio");  // ADPCM: an unsupported encoding
+  const uint32_t ten_minutes = 600 * 8000 * 2;  // 8 kHz PCM16: 9.6 MB, under the 25 MiB limit
+  expectError(http.request("POST", "/transcribe",
+                           wavHeader(ten_minutes, 8000) + std::string(ten_minutes, '\0'), kWav),
+              400, "audio_too_long");
+  expectError(http.request("POST", "/transcribe?mode=grammar", speech, kWav), 400, "invalid_argument");
+  expectError(http.request("POST", "/transcribe?mode=loud", speech, kWav), 400, "invalid_mode");
+  expectError(http.request("POST", "/v1/audio/transcriptions", multipart({}, "audio", speech), kMultipart),
+              400, "invalid_audio");  // OpenAI clients name the field "file"
+  EXPECT_EQ(http.request("POST", "/transcribe", speech, kWav).status, 200);  // still serving
+}
+
+}  // namespace
+}  // namespace startales::testing
