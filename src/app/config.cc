@@ -5,6 +5,10 @@
 
 #include "common/log.h"
 
+#ifndef STARTALES_DEFAULT_WEB_DIR
+#define STARTALES_DEFAULT_WEB_DIR "web/dist"
+#endif
+
 namespace startales::app {
 
 struct RawConfig {
@@ -24,6 +28,7 @@ struct RawConfig {
   std::string llm = "builtin", llm_model = "llama3.2:3b", llm_embed_model, llm_api_key;
   std::string llm_max_concurrent = "8", llm_first_token_ms = "30000", llm_total_timeout_ms = "120000";
   std::string llm_quota_burst = "10", llm_quota_per_min = "20";
+  std::string web_dir = STARTALES_DEFAULT_WEB_DIR;
 };
 
 namespace {
@@ -42,6 +47,8 @@ const Option kOptions[] = {
     {"--db", "STARTALES_DB", &RawConfig::db,
      "Database URL: sqlite://<path> or postgres://user:pass@host:5432/db "
      "[default: sqlite://<data-dir>/startales.db]"},
+    {"--web-dir", "STARTALES_WEB_DIR", &RawConfig::web_dir,
+     "Directory of the built web client, served at / by `serve` (empty = none)"},
     {"--db-pool-size", "STARTALES_DB_POOL_SIZE", &RawConfig::db_pool_size,
      "Database connections kept open"},
     {"--log-level", "STARTALES_LOG_LEVEL", &RawConfig::log_level, "debug | info | warn | error"},
@@ -200,6 +207,7 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
   check.integer<uint16_t>("--port", r.port, 0, 65535, c.server.port);
   if (r.data_dir.empty()) check.fail("--data-dir", "a directory is required");
   c.data_dir = r.data_dir;
+  c.web_dir = r.web_dir;
   c.database.url = r.db.empty() ? "sqlite://" + r.data_dir + "/startales.db" : r.db;
   if (!c.database.url.starts_with("sqlite:") && !c.database.url.starts_with("postgres://") &&
       !c.database.url.starts_with("postgresql://")) {

@@ -25,6 +25,7 @@ struct Config {
   int snapshot_every = 60;             // ticks between campaign snapshots
   int suspend_after_s = 300;           // seconds a watched-by-nobody paused campaign stays loaded
   int shutdown_timeout_ms = 10'000;    // SIGTERM: how long in-flight requests may take
+  std::string web_dir;                 // browser client served at / by `serve`; empty = none
   net::ServerConfig server;
   store::DatabaseConfig database;
   account::AccountConfig account;

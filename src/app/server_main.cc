@@ -34,6 +34,7 @@
 #include "net/http_metrics.h"
 #include "net/router.h"
 #include "net/server.h"
+#include "net/static_files.h"
 #include "store/database.h"
 
 #ifndef STARTALES_VERSION
@@ -199,6 +200,14 @@ int runServer(const Config& config, Role role) {
   api::addSttRoutes(router, "/api/stt", stt_deps);
   api::addTtsRoutes(router, "/api/tts", tts_deps);
   api::addWsGateway(router, auth, campaigns, &dialogue);
+  if (role == Role::kServe && !config.web_dir.empty()) {  // the web client at /, after the API
+    if (auto web = net::StaticFiles::load(config.web_dir); web) {
+      logging::info("web client", {{"dir", config.web_dir}, {"files", (*web)->fileCount()}});
+      net::addStaticRoutes(router, std::shared_ptr<const net::StaticFiles>(std::move(*web)));
+    } else {
+      logging::warn("no web client", {{"reason", web.error().message}});
+    }
+  }
   metrics.addGaugeCallback("campaigns_live", "Campaigns simulated by this server.",
                            [&] { return static_cast<double>(campaigns.liveCount()); });
 
