@@ -5,20 +5,30 @@ JOBS ?= $(shell nproc)
 PRESET_TEST ?= dev
 CTEST_ARGS ?=
 
-.PHONY: run test bench bootstrap build release asan format lint clean
+.PHONY: run test bench bootstrap build release asan format lint clean web screenshots
 
 bootstrap:
 	@bash scripts/bootstrap.sh
+
+# The web client (web/, served at / by `startales serve`): npm ci when the lock file changed,
+# npm run build when a source changed; a no-op when web/dist is up to date.
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/build.mjs
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json | bootstrap
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
+web: web/dist/index.html
 
 release: bootstrap
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS) --target startales
 
 # Starts the all-in-one server on http://localhost:4000 with data under ./data.
-run: release
+run: release web
 	STARTALES_DATA_DIR=$${STARTALES_DATA_DIR:-./data} ./build/release/src/app/startales serve
 
-build: bootstrap
+build: bootstrap web
 	@cmake --preset $(PRESET_TEST) >/dev/null
 	@cmake --build --preset $(PRESET_TEST) -j $(JOBS)
 
@@ -26,6 +36,10 @@ build: bootstrap
 # integration tests against the real binary).
 test: build
 	@ctest --preset $(PRESET_TEST) -j $(JOBS) $(CTEST_ARGS)
+
+# Screenshots of the main screens into docs/screenshots/ (the e2e flow, with a camera).
+screenshots: build
+	STARTALES_BINARY=build/$(PRESET_TEST)/src/app/startales node tests/e2e/run.mjs --screenshots docs/screenshots
 
 asan:
 	@$(MAKE) test PRESET_TEST=asan

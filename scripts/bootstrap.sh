@@ -22,7 +22,13 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql redis-server wrk procps
+  # the web client's end-to-end tests: headless Chromium driven by playwright-core
+  chromium
 )
+# The web client is built with node and npm: Debian's (node 18), unless a node is already
+# installed (e.g. from another repository, which ships its own npm).
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

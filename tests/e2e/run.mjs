@@ -1,0 +1,279 @@
+// End-to-end test of the web client: the real `startales serve` binary (free port, fresh data
+// dir) serving web/dist, driven in Debian's headless Chromium by playwright-core.
+//
+// Flow: register → create a campaign (fast days) → a second player joins and gets ready →
+// start → queue a building and see it finish → ask the treasury and watch the answer stream
+// in → approve its proposal and see the tax change → the two browsers see each other's chat
+// and trades. Any console error or page error fails the run. Every wait is bounded, and the
+// whole run is killed after RUN_LIMIT_MS.
+//
+// Usage: node tests/e2e/run.mjs [--screenshots DIR]
+// Environment: STARTALES_BINARY (the startales executable), STARTALES_WEB_DIST (web/dist),
+// CHROMIUM (default /usr/bin/chromium). Exit 77 = skipped (prerequisites missing, outside CI).
+
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const webDist = process.env.STARTALES_WEB_DIST || path.join(repo, 'web', 'dist');
+const binary = process.env.STARTALES_BINARY || path.join(repo, 'build', 'dev', 'src', 'app', 'startales');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const shotsArg = process.argv.indexOf('--screenshots');
+const shotsDir = shotsArg > 0 ? path.resolve(process.argv[shotsArg + 1]) : null;
+const RUN_LIMIT_MS = 170_000;
+const WAIT = 20_000;  // the longest single wait for something on screen
+
+const started = Date.now();
+const log = (...a) => console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
+
+function skipOrFail(why) {
+  if (process.env.CI) { console.error(`e2e: FAIL: ${why}`); process.exit(1); }
+  console.error(`e2e: skipped: ${why} (run \`make test\`, which builds the web client)`);
+  process.exit(77);
+}
+if (!existsSync(path.join(webDist, 'index.html'))) skipOrFail(`${webDist}/index.html is missing`);
+if (!existsSync(binary)) skipOrFail(`the startales binary ${binary} is missing`);
+if (!existsSync(chromiumPath)) skipOrFail(`${chromiumPath} is missing (scripts/bootstrap.sh installs chromium)`);
+let chromium;
+try {
+  ({ chromium } = createRequire(path.join(repo, 'web', 'package.json'))('playwright-core'));
+} catch {
+  skipOrFail('playwright-core is not installed in web/node_modules');
+}
+
+// ---------------------------------------------------------------- the server
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'startales-e2e-'));
+let server = null, browser = null, serverLog = '';
+
+async function startServer() {
+  server = spawn(binary, ['serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir,
+    '--web-dir', webDist, '--password-mem-kib', '64', '--password-ops', '1',
+    '--auth-rate-address-burst', '1000', '--auth-rate-address-per-min', '1000',
+    '--threads', '2', '--sim-threads', '1', '--access-log', 'false'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the server did not start in 20 s')), 20_000);
+    const onData = (chunk) => {
+      serverLog += chunk.toString();
+      if (serverLog.length > 200_000) serverLog = serverLog.slice(-100_000);
+      const m = serverLog.match(/"msg":"listening".*?"port":(\d+)/);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    };
+    server.stdout.on('data', onData);
+    server.stderr.on('data', onData);
+    server.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the server exited (${code})`)); });
+  });
+}
+
+async function cleanup() {
+  if (browser) await browser.close().catch(() => {});
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    await new Promise((r) => { const t = setTimeout(() => { server.kill('SIGKILL'); r(); }, 5000); server.on('exit', () => { clearTimeout(t); r(); }); });
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const watchdog = setTimeout(async () => {
+  console.error(`e2e: FAIL: the run took longer than ${RUN_LIMIT_MS / 1000} s`);
+  await cleanup();
+  process.exit(1);
+}, RUN_LIMIT_MS);
+
+// ---------------------------------------------------------------- helpers
+const consoleErrors = [];
+async function newPlayer(name, viewport = { width: 1366, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT);
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${name}: console: ${m.text()}`); });
+  page.on('pageerror', (e) => consoleErrors.push(`${name}: page error: ${e.message}`));
+  return { name, context, page };
+}
+
+async function shot(page, file) {
+  if (!shotsDir) return;
+  await page.waitForTimeout(400);  // let charts and the map paint
+  await page.screenshot({ path: path.join(shotsDir, file) });
+  log('screenshot', file);
+}
+
+async function register(p, username) {
+  const { page } = p;
+  await page.goto(`${base}/`);
+  await page.waitForURL('**/login');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill('a long secret');
+  if (p.name === 'vega') await shot(page, 'login.png');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL('**/lobby');
+  await page.getByText(`Signed in as ${username}`).waitFor();
+}
+
+async function expectText(locator, pattern, what) {
+  try {
+    await locator.filter({ hasText: pattern }).first().waitFor({ timeout: WAIT });
+  } catch {
+    const seen = await locator.allInnerTexts().catch(() => []);
+    throw new Error(`${what}: never saw ${pattern}; saw ${JSON.stringify(seen).slice(0, 600)}`);
+  }
+}
+
+// ---------------------------------------------------------------- the flow
+let base = '';
+let failed = null;
+try {
+  const port = await startServer();
+  base = `http://127.0.0.1:${port}`;
+  log('server on', base);
+  if (shotsDir) mkdirSync(shotsDir, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+
+  const suffix = Math.random().toString(36).slice(2, 7);
+  const vega = await newPlayer('vega');
+  const altair = await newPlayer('altair');
+  await register(vega, `vega_${suffix}`);
+  await register(altair, `altair_${suffix}`);
+  log('registered two players');
+
+  // vega creates a campaign with fast days; altair joins and gets ready.
+  const vp = vega.page, ap = altair.page;
+  await vp.getByLabel('Name', { exact: true }).fill('Orion Reach');
+  await vp.getByLabel('Star systems').fill('20');
+  await vp.getByLabel('Players at most').fill('2');
+  await vp.getByLabel('AI empires').fill('1');
+  await vp.getByLabel('Milliseconds per day').fill('200');
+  await vp.getByLabel('Seed').fill('7');
+  await vp.getByRole('button', { name: 'Create campaign' }).click();
+  await vp.getByRole('heading', { name: 'Orion Reach' }).waitFor();
+  log('campaign created');
+
+  await ap.getByRole('button', { name: 'Refresh' }).click();
+  await ap.getByRole('button', { name: 'Open Orion Reach' }).click();
+  await ap.getByLabel('Civilization name').fill('Altair League');
+  await ap.getByRole('button', { name: 'Join', exact: true }).click();
+  await ap.getByRole('button', { name: 'Ready', exact: true }).click();
+  await ap.getByRole('button', { name: 'Not ready' }).waitFor();
+  log('altair joined and is ready');
+
+  await vp.locator('.members').getByText('ready').first().waitFor();
+  await shot(vp, 'lobby.png');
+  await vp.getByRole('button', { name: 'Start' }).click();
+  await vp.getByRole('button', { name: 'Play' }).click();
+  await vp.waitForURL(/\/play\/\d+/);
+  await vp.locator('.status.live').waitFor();
+  const campaignUrl = vp.url().replace(/\/play\/(\d+).*/, '/play/$1');
+  await ap.goto(campaignUrl.replace(/^http:\/\/[^/]+/, base));
+  await ap.locator('.status.live').waitFor();
+  log('both players are in the running campaign', campaignUrl);
+
+  // Queue a mine on the capital and watch it finish (the capital starts with one mine).
+  await vp.locator('.panel').getByRole('button', { name: /\(capital\)/ }).click();
+  await vp.locator('.panel.planet').waitFor();
+  await vp.getByText('1 × mine').waitFor();
+  await vp.getByLabel('Building', { exact: true }).selectOption('mine');
+  await vp.getByRole('button', { name: 'Queue building' }).click();
+  await vp.locator('ol.queue li[data-item="mine"]').first().waitFor();
+  log('mine queued; waiting for construction');
+  await shot(vp, 'planet.png');
+  await vp.getByText('2 × mine').waitFor({ timeout: 60_000 });
+  log('mine built');
+
+  // Map screenshot with the planet's system selected.
+  await vp.getByRole('button', { name: 'Back to system' }).click();
+  await shot(vp, 'galaxy.png');
+
+  // Cabinet: ask the treasury, watch the streamed answer.
+  await vp.getByRole('tab', { name: 'Cabinet' }).click();
+  await vp.locator('ul.people button[data-role="treasury"][aria-pressed="true"]').waitFor();
+  await vp.evaluate(() => {
+    window.__textChanges = 0;
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === 'characterData' || (r.type === 'childList' && r.target.closest && r.target.closest('.msg.character'))) window.__textChanges++;
+      }
+    }).observe(document.querySelector('ol.log'), { subtree: true, childList: true, characterData: true });
+  });
+  await vp.getByLabel('Message to the character').fill('How are our finances?');
+  await vp.getByRole('button', { name: 'Ask', exact: true }).click();
+  const reply = vp.locator('ol.log .msg.character').last();
+  await expectText(reply, /treasury holds [\d,.]+ credits/i, 'the treasury answer');
+  await vp.locator('ol.log .msg.character.streaming').waitFor({ state: 'detached' });
+  const changes = await vp.evaluate(() => window.__textChanges);
+  if (changes < 2) throw new Error(`the answer did not stream in (${changes} text changes)`);
+  log(`treasury answered, streamed in ${changes} steps`);
+
+  // Approve the treasury's proposal (a tax raise while the treasury loses money).
+  const proposal = reply.locator('li.proposal').first();
+  await proposal.waitFor();
+  const proposed = await proposal.locator('strong').innerText();
+  log('proposal:', proposed);
+  await shot(vp, 'cabinet.png');
+  await proposal.getByRole('button', { name: 'Approve' }).click();
+  await expectText(proposal.locator('.state'), /approved/, 'the approved proposal');
+  const taxMatch = proposed.match(/tax rate (\d+)/);
+  await vp.getByRole('tab', { name: 'Empire' }).click();
+  if (taxMatch) {
+    await expectText(vp.locator('.policy strong.tax'), new RegExp(`^${taxMatch[1]}%$`), 'the new tax rate');
+    log(`tax rate is now ${taxMatch[1]}%`);
+  }
+
+  // Two browsers, one galaxy: chat both ways, and a trade moves vega's minerals.
+  await ap.getByLabel('Chat message').fill('Hail, Vega.');
+  await ap.getByRole('button', { name: 'Send', exact: true }).click();
+  await expectText(vp.locator('ol.feed li.chat'), /Hail, Vega\./, 'vega seeing altair\'s chat');
+  await vp.getByLabel('Chat message').fill('Well met, Altair.');
+  await vp.getByRole('button', { name: 'Send', exact: true }).click();
+  await expectText(ap.locator('ol.feed li.chat'), /Well met, Altair\./, 'altair seeing vega\'s chat');
+  log('chat crossed both ways');
+
+  await ap.getByRole('tab', { name: 'Empire' }).click();
+  const bought = await vp.getByLabel('Amount').inputValue();
+  await vp.getByLabel('Good', { exact: true }).selectOption('minerals');
+  await vp.getByRole('button', { name: 'Buy' }).click();
+  await vp.getByText('Bought.').waitFor();
+  log(`vega bought ${bought} minerals`);
+  const boughtRows = ap.locator('table.market tr[data-good="minerals"] td').nth(3);
+  await expectText(boughtRows, /[1-9]/, 'altair seeing minerals bought on the shared market');
+  log('altair sees the purchase on the shared market');
+  await vp.waitForTimeout(1200);  // a few points on the charts
+  await shot(vp, 'empire.png');
+
+  if (shotsDir) {
+    await vp.getByRole('tab', { name: 'Research' }).click();
+    await shot(vp, 'research.png');
+    const phone = await newPlayer('phone', { width: 390, height: 844 });
+    await phone.page.goto(`${base}/login`);
+    await phone.page.evaluate(([t, u]) => { localStorage.setItem('startales.token', t); localStorage.setItem('startales.user', u); },
+      await vp.evaluate(() => [localStorage.getItem('startales.token'), localStorage.getItem('startales.user')]));
+    await phone.page.goto(`${campaignUrl.replace(/^http:\/\/[^/]+/, base)}/map`);
+    await phone.page.locator('.status.live').waitFor();
+    await shot(phone.page, 'phone-galaxy.png');
+  }
+
+  // Log out returns to the login screen.
+  await ap.getByRole('button', { name: 'Log out' }).click();
+  await ap.waitForURL('**/login');
+
+  if (consoleErrors.length) throw new Error(`console errors:\n  ${consoleErrors.join('\n  ')}`);
+  log('PASS');
+} catch (e) {
+  failed = e;
+}
+clearTimeout(watchdog);
+await cleanup();
+if (failed) {
+  console.error(`e2e: FAIL: ${failed.stack || failed}`);
+  if (consoleErrors.length) console.error(`console errors:\n  ${consoleErrors.join('\n  ')}`);
+  console.error(`server log (tail):\n${serverLog.split('\n').slice(-30).join('\n')}`);
+  process.exit(1);
+}
+console.log(`e2e: 1 passed, 0 failed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
