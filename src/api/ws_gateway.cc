@@ -30,8 +30,9 @@ class Session : public net::WsHandler,
                 public campaign::Subscriber,
                 public std::enable_shared_from_this<Session> {
  public:
-  Session(account::User user, campaign::CampaignService& campaigns, ai::DialogueService* dialogue)
-      : user_(std::move(user)), campaigns_(campaigns), dialogue_(dialogue) {}
+  Session(account::User user, campaign::CampaignService& campaigns, ai::DialogueService* dialogue,
+          const VoiceDeps* voice)
+      : user_(std::move(user)), campaigns_(campaigns), dialogue_(dialogue), voice_(voice) {}
 
   asio::awaitable<void> onOpen(std::shared_ptr<net::WsConnection> conn) override {
     conn_ = conn;
@@ -75,18 +76,34 @@ class Session : public net::WsHandler,
     } else if (t == "talk.cancel" && dialogue_) {
       if (talking_) talk_cancel_.cancel();
       send({{"type", "ack"}, {"id", id}, {"cancelled", talking_}});
+    } else if (t == "voice.start" && voice_) {
+      voiceStart(id, msg);
+    } else if (t == "voice.end" && voice_) {
+      voiceEnd(id);
+    } else if (t == "voice.cancel" && voice_) {
+      const bool active = voice_turn_ != nullptr || voice_running_ != nullptr;
+      if (voice_turn_) voice_turn_->cancel();
+      if (voice_running_) voice_running_->cancel();
+      voice_turn_.reset();
+      send({{"type", "ack"}, {"id", id}, {"cancelled", active}});
     } else if (t == "recap" && dialogue_) {
       auto op = recap(id, msg);
       co_await std::move(op);
     } else {
       error(id, "unknown_type", "Unknown message type \"" + std::string(t) +
                                     "\"; expected join, leave, command, chat, talk, "
-                                    "talk.cancel, recap or ping.");
+                                    "talk.cancel, voice.start, voice.end, voice.cancel, recap or "
+                                    "ping.");
     }
   }
 
-  asio::awaitable<void> onBinary(std::string) override {
-    error(nullptr, "unsupported", "Binary messages are for voice, which this connection has not started.");
+  asio::awaitable<void> onBinary(std::string data) override {
+    if (!voice_turn_) {
+      error(nullptr, "voice_not_started",
+            "Binary messages carry voice: send voice.start first, then the audio, then voice.end.");
+      co_return;
+    }
+    if (!voice_turn_->append(data)) voice_turn_.reset();
     co_return;
   }
 
@@ -256,6 +273,55 @@ class Session : public net::WsHandler,
     asio::co_spawn(conn_executor_, std::move(run), asio::detached);
   }
 
+  // voice.start {character?}: the following binary frames are one utterance.
+  void voiceStart(const json::value& id, const json::object& msg) {
+    if (!runtime_) {
+      error(id, "not_joined", "Join a campaign before speaking to it.");
+      return;
+    }
+    if (voice_turn_) {
+      error(id, "voice_in_progress", "An utterance is already open; send voice.end or voice.cancel.");
+      return;
+    }
+    int64_t character = 0;
+    if (const json::value* c = msg.if_contains("character"); c && !c->is_null()) {
+      if (!c->is_int64()) {
+        error(id, "invalid_message", "\"character\" must be a character id.");
+        return;
+      }
+      character = c->as_int64();
+    }
+    std::weak_ptr<Session> weak = shared_from_this();
+    VoiceOutput out{[weak](json::object o) {
+                      if (auto s = weak.lock()) s->send(std::move(o));
+                    },
+                    [weak](std::string bytes) {
+                      if (auto s = weak.lock()) {
+                        if (auto conn = s->conn_.lock()) conn->sendBinary(std::move(bytes));
+                      }
+                    }};
+    voice_turn_ = std::make_shared<VoiceTurn>(*voice_, campaigns_, dialogue_, std::move(out), user_,
+                                              campaign_, id, character);
+    send({{"type", "ack"}, {"id", id}});
+  }
+
+  // voice.end: recognise and answer, beside the connection's other messages (so voice.cancel
+  // can interrupt it).
+  void voiceEnd(const json::value& id) {
+    if (!voice_turn_) {
+      error(id, "voice_not_started", "voice.end without voice.start.");
+      return;
+    }
+    voice_running_ = std::move(voice_turn_);
+    auto self = shared_from_this();
+    auto run = [self, turn = voice_running_, id]() -> asio::awaitable<void> {
+      auto op = turn->finish(id);
+      co_await std::move(op);
+      if (self->voice_running_ == turn) self->voice_running_.reset();
+    };
+    asio::co_spawn(conn_executor_, std::move(run), asio::detached);
+  }
+
   asio::awaitable<void> recap(const json::value& id, const json::object& msg) {
     if (!runtime_) {
       error(id, "not_joined", "Join a campaign before asking for a recap.");
@@ -281,6 +347,7 @@ class Session : public net::WsHandler,
   const account::User user_;
   campaign::CampaignService& campaigns_;
   ai::DialogueService* dialogue_;  // nullable: no characters on this server
+  const VoiceDeps* voice_;         // nullable: no voice on this server
 
   // Connection strand only.
   std::weak_ptr<net::WsConnection> conn_;  // deliver() reads it from campaign strands: the
@@ -293,14 +360,16 @@ class Session : public net::WsHandler,
   asio::any_io_executor conn_executor_;  // the connection's strand (set in onOpen)
   bool talking_ = false;                 // a talk() is in flight
   llm::CancelToken talk_cancel_;         // cancels it (copies share the state)
+  std::shared_ptr<VoiceTurn> voice_turn_;     // receiving audio (voice.start .. voice.end)
+  std::shared_ptr<VoiceTurn> voice_running_;  // recognising and answering
 };
 
 }  // namespace
 
 void addWsGateway(net::Router& router, const AuthDeps& auth, campaign::CampaignService& campaigns,
-                  ai::DialogueService* dialogue) {
+                  ai::DialogueService* dialogue, const VoiceDeps* voice) {
   auto* service = &campaigns;
-  router.websocket("/ws", [auth, service, dialogue](net::Request& req)
+  router.websocket("/ws", [auth, service, dialogue, voice](net::Request& req)
                               -> asio::awaitable<Result<std::shared_ptr<net::WsHandler>>> {
     // Browsers cannot set headers on a WebSocket: accept ?token= too.
     if (req.bearerToken().empty()) {
@@ -310,7 +379,7 @@ void addWsGateway(net::Router& router, const AuthDeps& auth, campaign::CampaignS
     auto user_op = requireUser(req, auth);
     auto user = co_await std::move(user_op);
     if (!user) co_return user.error();
-    std::shared_ptr<net::WsHandler> session = std::make_shared<Session>(*user, *service, dialogue);
+    std::shared_ptr<net::WsHandler> session = std::make_shared<Session>(*user, *service, dialogue, voice);
     co_return session;
   });
 }

@@ -199,7 +199,8 @@ int runServer(const Config& config, Role role) {
   const api::TtsDeps tts_deps{*speech->tts, workers, voices, audio_limits};
   api::addSttRoutes(router, "/api/stt", stt_deps);
   api::addTtsRoutes(router, "/api/tts", tts_deps);
-  api::addWsGateway(router, auth, campaigns, &dialogue);
+  const api::VoiceDeps voice_deps{*speech->stt, *speech->tts, workers};
+  api::addWsGateway(router, auth, campaigns, &dialogue, &voice_deps);
   if (role == Role::kServe && !config.web_dir.empty()) {  // the web client at /, after the API
     if (auto web = net::StaticFiles::load(config.web_dir); web) {
       logging::info("web client", {{"dir", config.web_dir}, {"files", (*web)->fileCount()}});

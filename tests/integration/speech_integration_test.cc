@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "support/game_client.h"
 #include "support/http_client.h"
@@ -188,6 +189,104 @@ TEST(SpeechServiceTest, SttTranscribesWavsAndRefusesBadAudioClearly) {
   expectError(http.request("POST", "/v1/audio/transcriptions", multipart({}, "audio", speech), kMultipart),
               400, "invalid_audio");  // OpenAI clients name the field "file"
   EXPECT_EQ(http.request("POST", "/transcribe", speech, kWav).status, 200);  // still serving
+}
+
+// Messages up to and including the first of type `last` (or an error) for request `id`;
+// binary frames are counted in `audio_frames`.
+std::vector<json::object> until(Gamer& gamer, const std::string& last, int64_t id, int& audio_frames) {
+  std::vector<json::object> out;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto m = gamer.raw().receive(std::chrono::milliseconds(5000));
+    if (!m) break;
+    if (m->binary) {
+      audio_frames++;
+      continue;
+    }
+    auto o = json::parse(m->data).as_object();
+    const bool mine = o.contains("id") && o.at("id").is_int64() && o.at("id").as_int64() == id;
+    if (mine) out.push_back(o);
+    if (mine && (o.at("type").as_string() == last || o.at("type").as_string() == "error")) break;
+  }
+  return out;
+}
+
+// Sends audio as binary frames of at most 32 KiB (the socket's frame limit is 64 KiB).
+bool sendAudio(Gamer& gamer, const std::string& audio) {
+  for (size_t at = 0; at < audio.size(); at += 32768) {
+    if (!gamer.raw().sendBinary(audio.substr(at, 32768))) return false;
+  }
+  return true;
+}
+
+const json::object* find(const std::vector<json::object>& messages, const std::string& type) {
+  for (const auto& m : messages) {
+    if (m.at("type").as_string() == type) return &m;
+  }
+  return nullptr;
+}
+
+TEST(SpeechServiceTest, VoiceOverTheGameSocket) {
+  std::vector<std::string> env = kFastAuth;
+  ServerProcess server({}, env);
+  ASSERT_TRUE(server.waitReady(std::chrono::seconds(90))) << server.log();
+  HttpClient http(server.port());
+  auto alice = signUp(http, "alice");
+  auto c = post(http, "/api/campaigns",
+                R"({"name":"Voice","systems":40,"ai_empires":1,"max_players":1,"tick_ms":200})", alice, 201);
+  const int64_t id = c.at("id").as_int64();
+  post(http, "/api/campaigns/" + std::to_string(id) + "/start", "", alice);
+  auto cast = http.get("/api/campaigns/" + std::to_string(id) + "/characters", alice.token).json();
+  int64_t treasury = 0;
+  for (const auto& ch : cast.at("characters").as_array()) {
+    if (ch.at("role").as_string() == "treasury") treasury = ch.at("id").as_int64();
+  }
+  Gamer gamer(server.port(), alice);
+  gamer.join(id);
+
+  // A spoken command: recognised from the campaign's grammar, applied, confirmed aloud.
+  gamer.send({{"type", "voice.start"}, {"id", 10}});
+  int frames = 0;
+  auto started = until(gamer, "ack", 10, frames);
+  ASSERT_FALSE(started.empty());
+  EXPECT_EQ(started.back().at("type").as_string(), "ack");
+  ASSERT_TRUE(sendAudio(gamer, speak("set taxes to thirty percent")));
+  gamer.send({{"type", "voice.end"}, {"id", 11}});
+  auto answer = until(gamer, "ack", 11, frames);
+  const auto* result = find(answer, "voice.result");
+  ASSERT_NE(result, nullptr) << (answer.empty() ? "nothing" : json::serialize(answer.back()));
+  EXPECT_EQ(result->at("kind").as_string(), "command") << json::serialize(*result);
+  EXPECT_EQ(result->at("command").at("type").as_string(), "set_policy") << json::serialize(*result);
+  EXPECT_EQ(result->at("command").at("tax_rate").as_int64(), 30) << json::serialize(*result);
+  const auto* applied = find(answer, "voice.command");
+  ASSERT_NE(applied, nullptr);
+  EXPECT_GT(applied->at("tick").as_int64(), 0);
+  ASSERT_NE(find(answer, "voice.audio"), nullptr);
+  EXPECT_GE(frames, 1);  // the spoken confirmation
+  const auto* done = find(answer, "voice.done");
+  ASSERT_NE(done, nullptr);
+  std::cerr << "voice command: recognition " << done->at("recognition_ms").as_double()
+            << " ms, first audio " << done->at("first_audio_ms").as_double() << " ms\n";
+  // The state really changed.
+  auto state = http.get("/api/campaigns/" + std::to_string(id) + "/state", alice.token);
+  for (int i = 0; i < 50 && state.json().at("self").at("policies").at("tax_rate").as_int64() != 30; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    state = http.get("/api/campaigns/" + std::to_string(id) + "/state", alice.token);
+  }
+  EXPECT_EQ(state.json().at("self").at("policies").at("tax_rate").as_int64(), 30);
+
+  // Barge-in: voice.cancel drops the utterance in progress; nothing more answers it.
+  gamer.send({{"type", "voice.start"}, {"id", 30}, {"character", treasury}});
+  until(gamer, "ack", 30, frames);
+  ASSERT_TRUE(gamer.raw().sendBinary(std::string(3200, '\0')));
+  gamer.send({{"type", "voice.cancel"}, {"id", 31}});
+  auto cancelled = until(gamer, "ack", 31, frames);
+  ASSERT_FALSE(cancelled.empty());
+  EXPECT_TRUE(cancelled.back().at("cancelled").as_bool());
+  gamer.send({{"type", "voice.end"}, {"id", 32}});
+  auto after = until(gamer, "error", 32, frames);
+  ASSERT_FALSE(after.empty());
+  EXPECT_EQ(after.back().at("code").as_string(), "voice_not_started");
 }
 
 }  // namespace
