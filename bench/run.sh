@@ -35,6 +35,10 @@ echo "== AI benchmarks ($build/bench/ai_bench)"
 echo "== dialogue stream ($build/bench/dialogue_stream_bench)"
 STARTALES_BINARY="$build/src/app/startales" "$build/bench/dialogue_stream_bench"
 
+# Voice over /ws: end of speech → recognised → first audio of the spoken reply; 1-8 sessions.
+echo "== voice ($build/bench/voice_bench)"
+STARTALES_BINARY="$build/src/app/startales" "$build/bench/voice_bench"
+
 data=$(mktemp -d /tmp/startales-bench-XXXXXX)
 log="$data/server.log"
 server_pid=""
