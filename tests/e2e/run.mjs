@@ -88,6 +88,22 @@ const watchdog = setTimeout(async () => {
 const consoleErrors = [];
 async function newPlayer(name, viewport = { width: 1366, height: 900 }) {
   const context = await browser.newContext({ viewport });
+  // Watches the game socket (which the client does not expose): what it sent and received.
+  await context.addInitScript(() => {
+    const Native = window.WebSocket;
+    const ws = { sockets: [], sent: [], received: [] };
+    window.__ws = ws;
+    window.WebSocket = class extends Native {
+      constructor(...args) {
+        super(...args);
+        ws.sockets.push(this);
+        this.addEventListener('message', (e) => {
+          try { ws.received.push(JSON.parse(e.data).type); } catch { /* binary */ }
+        });
+      }
+      send(data) { ws.sent.push(data); super.send(data); }
+    };
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT);
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${name}: console: ${m.text()}`); });
@@ -97,6 +113,7 @@ async function newPlayer(name, viewport = { width: 1366, height: 900 }) {
 
 async function shot(page, file) {
   if (!shotsDir) return;
+  await page.evaluate(() => document.getElementById('toasts').replaceChildren());
   await page.waitForTimeout(400);  // let charts and the map paint
   await page.screenshot({ path: path.join(shotsDir, file) });
   log('screenshot', file);
@@ -235,15 +252,19 @@ try {
   await expectText(ap.locator('ol.feed li.chat'), /Well met, Altair\./, 'altair seeing vega\'s chat');
   log('chat crossed both ways');
 
+  // vega buys minerals; altair's client sees that day's purchase on the shared market.
   await ap.getByRole('tab', { name: 'Empire' }).click();
-  const bought = await vp.getByLabel('Amount').inputValue();
   await vp.getByLabel('Good', { exact: true }).selectOption('minerals');
+  await vp.getByLabel('Amount').fill('100');
   await vp.getByRole('button', { name: 'Buy' }).click();
-  await vp.getByText('Bought.').waitFor();
-  log(`vega bought ${bought} minerals`);
-  const boughtRows = ap.locator('table.market tr[data-good="minerals"] td').nth(3);
-  await expectText(boughtRows, /[1-9]/, 'altair seeing minerals bought on the shared market');
-  log('altair sees the purchase on the shared market');
+  const toastText = await vp.locator('.toast.ok').filter({ hasText: /Buying 100 minerals on day \d+/ }).first().innerText();
+  const tradeDay = Number(toastText.match(/day (\d+)/)[1]);
+  log(`vega buys 100 minerals on day ${tradeDay}`);
+  const seen = ap.locator(`ul.trades li[data-good="minerals"][data-tick="${tradeDay}"]`);
+  await expectText(seen, /bought [\d,]+/, 'altair seeing the purchase on the shared market');
+  const units = Number((await seen.first().innerText()).match(/bought ([\d,]+)/)[1].replace(/,/g, ''));
+  if (units < 100) throw new Error(`altair saw only ${units} minerals bought on day ${tradeDay}`);
+  log(`altair sees ${units} minerals bought on day ${tradeDay}`);
   await vp.waitForTimeout(1200);  // a few points on the charts
   await shot(vp, 'empire.png');
 
@@ -258,6 +279,23 @@ try {
     await phone.page.locator('.status.live').waitFor();
     await shot(phone.page, 'phone-galaxy.png');
   }
+
+  // Reconnect: the socket drops, the client joins again with last_tick and gets the missed
+  // deltas, not a new snapshot.
+  const before = await vp.evaluate(() => ({ sockets: __ws.sockets.length, received: __ws.received.length }));
+  await vp.evaluate(() => __ws.sockets[__ws.sockets.length - 1].close(4999, 'test drop'));
+  await vp.waitForFunction((n) => __ws.sockets.length > n && __ws.received.slice(-1)[0] === 'delta', before.sockets, { timeout: WAIT });
+  await vp.locator('.status.live').waitFor();
+  const rejoin = await vp.evaluate((r) => ({
+    join: JSON.parse(__ws.sent.filter((m) => m.includes('"join"')).pop()),
+    after: __ws.received.slice(r),
+  }), before.received);
+  if (typeof rejoin.join.last_tick !== 'number') throw new Error(`the rejoin had no last_tick: ${JSON.stringify(rejoin.join)}`);
+  const afterJoin = rejoin.after.slice(rejoin.after.indexOf('joined'));
+  if (afterJoin[1] !== 'delta' || afterJoin.includes('snapshot')) {
+    throw new Error(`resume after a reconnect did not continue with deltas: ${afterJoin.slice(0, 8).join(', ')}`);
+  }
+  log(`reconnected and resumed after day ${rejoin.join.last_tick} with deltas`);
 
   // Log out returns to the login screen.
   await ap.getByRole('button', { name: 'Log out' }).click();

@@ -69,7 +69,7 @@ export async function act(button, fn, success) {
   if (button) button.disabled = true;
   try {
     const out = await fn();
-    if (success) toast(success, 'ok');
+    if (success) toast(typeof success === 'function' ? success(out) : success, 'ok');
     return out;
   } catch (e) {
     toast(e.message || String(e));

@@ -41,6 +41,7 @@ export class Game extends EventTarget {
     this.role = null;
     this.civ = null;
     this.history = [];
+    this.marketLog = [];  // [{tick, good, bought, sold}], newest last: trades the galaxy made
     this.status = 'connecting';
     this.nextId = 1;
     this.pending = new Map();
@@ -143,7 +144,7 @@ export class Game extends EventTarget {
       case 'snapshot':
         this.view = msg.view;
         this.lastTick = msg.tick;
-        this.record();
+        this.record(true);
         this.emit('view', { snapshot: true });
         break;
       case 'delta':
@@ -151,7 +152,7 @@ export class Game extends EventTarget {
         if (msg.delta) applyDelta(this.view, msg.delta);
         else if (msg.public) this.view.public = msg.public;
         this.lastTick = msg.tick;
-        this.record();
+        this.record(Boolean(msg.delta && msg.delta.market));
         this.emit('view', { snapshot: false });
         break;
       case 'event':
@@ -169,13 +170,20 @@ export class Game extends EventTarget {
   }
 
   // One point of the dashboard's time series per applied tick.
-  record() {
+  record(marketChanged) {
     const v = this.view;
     if (!v || !v.self || !v.self.stock) return;
     const point = { tick: v.tick, population: 0, score: v.self.score ? v.self.score.total : 0 };
     for (const r of RESOURCES) point[r] = v.self.stock[r] || 0;
     for (const p of v.planets || []) point.population += p.population || 0;
     for (const g of GOODS) point['price_' + g] = v.market && v.market[g] ? v.market[g].price : null;
+    for (const g of marketChanged ? GOODS : []) {
+      const m = v.market && v.market[g];
+      if (m && (m.bought > 0 || m.sold > 0) && !this.marketLog.some((e) => e.tick === v.tick && e.good === g)) {
+        this.marketLog.push({ tick: v.tick, good: g, bought: m.bought, sold: m.sold });
+      }
+    }
+    if (this.marketLog.length > 40) this.marketLog.splice(0, this.marketLog.length - 40);
     const last = this.history[this.history.length - 1];
     if (last && last.tick >= point.tick) this.history.length = 0;  // a fresh snapshot went back
     this.history.push(point);

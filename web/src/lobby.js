@@ -17,7 +17,7 @@ export function renderLobby(root, { navigate, logout }) {
         h('thead', h('tr', ['Name', 'Status', 'Players', 'Mode', ''].map((t) => h('th', t)))),
         h('tbody', campaigns.map((c) => h('tr', { class: c.id === selected ? 'selected' : '' },
           h('td', c.name), h('td', h('span.badge.' + c.status, c.status)),
-          h('td', `${c.players}/${c.max_players}`), h('td', `${c.mode}, ${c.visibility}`),
+          h('td', c.players !== undefined ? `${c.players}/${c.max_players}` : `up to ${c.max_players}`), h('td', `${c.mode}, ${c.visibility}`),
           h('td', h('button', { onclick: () => show(c.id), 'aria-label': `Open ${c.name}` },
             'Open'))))))
         : h('p.muted', 'No campaigns yet: create one.'));

@@ -213,8 +213,12 @@ export function economyForms(v, ctx) {
   const budget = ['industry', 'research', 'military', 'welfare'].map((k) => [k, num('budget-' + k, pol.budget[k], 0, 100)]);
   const good = ctx.keep('trade-good', select('resource', GOODS, 'minerals'));
   const amount = ctx.keep('trade-amount', h('input', { type: 'number', name: 'amount', min: 1, max: 1000000, value: 100 }));
-  const trade = (b, sign) => ctx.cmd(b, { type: 'trade', resource: good.value, amount: sign * Math.abs(Number(amount.value) || 0) },
-    sign > 0 ? 'Bought.' : 'Sold.');
+  const trade = (b, sign) => {
+    const units = Math.abs(Number(amount.value) || 0), what = good.value;
+    ctx.cmd(b, { type: 'trade', resource: what, amount: sign * units },
+      (ack) => `${sign > 0 ? 'Buying' : 'Selling'} ${units} ${what} on day ${ack.tick}.`);
+  };
+  const recent = ctx.game.marketLog.slice(-8).reverse();
   const score = v.self.score || {};
   return h('div.panel.economy',
     h('section', h('h2', 'Policy'),
@@ -231,7 +235,11 @@ export function economyForms(v, ctx) {
           return h('tr', { 'data-good': g }, h('td', g), h('td.price', fmt(m.price, 3)), h('td', fmt(m.base, 2)), h('td', fmt(m.bought)), h('td', fmt(m.sold)));
         }))),
       h('div.row.wrap', field('Good', good), field('Amount', amount),
-        btn('Buy', (b) => trade(b, 1), { class: 'primary', 'data-key': 'buy' }), btn('Sell', (b) => trade(b, -1), { 'data-key': 'sell' }))),
+        btn('Buy', (b) => trade(b, 1), { class: 'primary', 'data-key': 'buy' }), btn('Sell', (b) => trade(b, -1), { 'data-key': 'sell' })),
+      h('h3', 'Recent trading in the galaxy'),
+      recent.length ? h('ul.plain.trades', recent.map((e) => h('li', { 'data-good': e.good, 'data-tick': e.tick },
+        `day ${e.tick}: ${e.good} bought ${fmt(e.bought)}, sold ${fmt(e.sold)}`)))
+        : h('p.muted', 'No trades seen yet.')),
     h('section', h('h2', 'Score'),
       h('p', ['empire', 'discovery', 'story', 'social'].map((k) => `${k} ${fmt(score[k], 1)}`).join(' · '), ` · total ${fmt(score.total, 1)}`)));
 }

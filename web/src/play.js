@@ -27,7 +27,7 @@ export function renderPlay(root, campaignId, initialTab, { navigate, logout }) {
   const ptt = h('button.ptt', {
     type: 'button', disabled: true, title: 'voice arrives with the voice services',
     'aria-label': 'Push to talk (voice arrives with the voice services)',
-  }, '🎙 Push to talk');
+  }, 'Push to talk');
   // PUSH-TO-TALK: wire the microphone (AudioWorklet → PCM16 16 kHz over /ws) here once the
   // voice services land; the button stays disabled until then.
 
@@ -49,7 +49,8 @@ export function renderPlay(root, campaignId, initialTab, { navigate, logout }) {
   root.append(
     h('header.top',
       h('a.brand', { href: '/lobby', onclick: (e) => { e.preventDefault(); navigate('/lobby'); } }, 'StarTales'),
-      title, day, status, h('span.grow'), ptt,
+      title, day, status, h('span.grow'),
+      h('span.ptt-wrap', { title: 'voice arrives with the voice services' }, ptt),
       h('button', { onclick: logout }, 'Log out')),
     resources,
     tabBar,
