@@ -150,7 +150,7 @@ export class Game extends EventTarget {
       case 'delta':
         if (!this.view || this.lastTick === null || msg.tick <= this.lastTick) break;
         if (msg.delta) applyDelta(this.view, msg.delta);
-        else if (msg.public) this.view.public = msg.public;
+        else if (msg.public) this.view = msg.public;  // observers follow the public view
         this.lastTick = msg.tick;
         this.record(Boolean(msg.delta && msg.delta.market));
         this.emit('view', { snapshot: false });

@@ -81,7 +81,7 @@ export class GalaxyMap {
   }
 
   fit() {
-    const systems = this.view ? this.view.systems : [];
+    const systems = (this.view && this.view.systems) || [];
     if (!systems.length || !this.w) return;
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     for (const s of systems) {

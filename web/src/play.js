@@ -14,6 +14,17 @@ const TABS = [
   ['diplomacy', 'Diplomacy'], ['events', 'Events'], ['cabinet', 'Cabinet'],
 ];
 
+function observerPanel(v) {
+  return h('div.panel',
+    h('h2', `Watching — day ${v.tick}`),
+    h('p.muted', 'Observers see the civilizations and the market, not the map.'),
+    h('table', h('thead', h('tr', ['Civilization', 'Planets', 'Score', ''].map((t) => h('th', t)))),
+      h('tbody', (v.civs || []).map((c) => h('tr', h('td', c.name), h('td', fmt(c.planets)),
+        h('td', fmt(c.score, 1)), h('td', c.alive ? '' : 'destroyed'))))),
+    h('h3', 'Market'),
+    h('ul.plain', Object.entries(v.market || {}).map(([g, m]) => h('li', `${g}: ${fmt(m.price, 3)} credits`))));
+}
+
 export function renderPlay(root, campaignId, initialTab, { navigate, logout }) {
   const game = new Game(campaignId, session.token);
   const store = new Map();  // form values by data-key, kept across re-renders
@@ -149,6 +160,10 @@ export function renderPlay(root, campaignId, initialTab, { navigate, logout }) {
     if (inside && active.tagName === 'INPUT' && active.type !== 'button') return;  // typing
     const key = inside ? active.dataset.key : null;
     let body;
+    if (!v.self) {  // an observer: the public view only
+      clear(live, observerPanel(v));
+      return;
+    }
     switch (ui.tab) {
       case 'map':
         body = ui.planet !== null ? planetPanel(v, ui.planet, ctx) : systemPanel(v, ui.system, ctx);
