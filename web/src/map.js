@@ -15,6 +15,8 @@ export class GalaxyMap {
     this.selected = null;
     this.drag = null;
     this.frame = 0;
+    this.tickMs = 1000;       // the campaign's day length, for smooth fleet motion
+    this.viewAt = performance.now();
     this.bind();
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(canvas);
@@ -23,6 +25,7 @@ export class GalaxyMap {
   destroy() {
     this.resizeObserver.disconnect();
     cancelAnimationFrame(this.frame);
+    clearTimeout(this.anim);
   }
 
   bind() {
@@ -96,6 +99,7 @@ export class GalaxyMap {
 
   setView(view) {
     this.view = view;
+    this.viewAt = performance.now();
     if (!this.fitted) this.fit();
     this.draw();
   }
@@ -187,13 +191,17 @@ export class GalaxyMap {
     ctx.globalAlpha = 1;
     // Fleets: ours (self colour, triangle) and foreign ones in sensor range (their colour).
     const civColor = new Map((v.civs || []).map((c) => [c.id, c.color]));
+    let moving = false;
     const fleet = (f, color, own) => {
       const a = byId.get(f.at);
       if (!a) return;
       let [x, y] = this.screen(a);
       const b = f.next !== null && f.next !== undefined ? byId.get(f.next) : null;
       if (b) {
-        const t = own && f.travel ? Math.min(1, f.progress / f.travel) : 0.15;
+        // Our fleets glide: progress is whole days, so add the part of today already gone.
+        const today = Math.min(1, (performance.now() - this.viewAt) / this.tickMs);
+        const t = own && f.travel ? Math.min(1, (f.progress + today) / f.travel) : 0.15;
+        if (own) moving = true;
         const [bx, by] = this.screen(b);
         ctx.strokeStyle = color; ctx.setLineDash([4, 4]);
         ctx.beginPath(); ctx.moveTo(x, y); ctx.lineTo(bx, by); ctx.stroke(); ctx.setLineDash([]);
@@ -206,5 +214,7 @@ export class GalaxyMap {
     };
     for (const f of v.foreign_fleets || []) fleet(f, f.owner === 'pirates' ? '#ff5252' : civColor.get(f.owner) || '#bbb', false);
     for (const f of v.fleets || []) fleet(f, v.self.color, true);
+    clearTimeout(this.anim);  // ~15 frames a second while our fleets travel; none when still
+    if (moving) this.anim = setTimeout(() => this.draw(), 66);
   }
 }

@@ -71,6 +71,8 @@ export function renderPlay(root, campaignId, initialTab, { navigate, logout }) {
   api.campaign(campaignId).then((c) => {
     campaign = c;
     title.textContent = c.name;
+    ctx.tickMs = c.tick_ms;
+    if (map) map.tickMs = c.tick_ms;
     document.title = `${c.name} — StarTales`;
   }).catch((e) => toast(e.message));
 
@@ -116,6 +118,7 @@ export function renderPlay(root, campaignId, initialTab, { navigate, logout }) {
       content.append(h('div.mapwrap', h('div.mapbox', canvas, h('div.mapctl', zoomIn, zoomOut, fit)), live));
       map = new GalaxyMap(canvas, { onSelect: (id) => { ui.system = id; ui.planet = null; map.select(id); renderLive(true); } });
       map.selected = ui.system;
+      if (ctx.tickMs) map.tickMs = ctx.tickMs;
       if (game.view) map.setView(game.view);
     } else if (ui.tab === 'empire') {
       const charts = h('div.charts');
