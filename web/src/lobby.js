@@ -10,7 +10,9 @@ export function renderLobby(root, { navigate, logout }) {
   let selected = null;
   let stopped = false;
 
-  async function refresh() {
+  // Polls keep the lobby fresh; a re-render of the campaign waits while the player is in one of
+  // its fields, except right after one of its actions (force).
+  async function refresh(force) {
     try {
       const { campaigns } = await api.campaigns();
       clear(list, campaigns.length ? h('table',
@@ -22,7 +24,7 @@ export function renderLobby(root, { navigate, logout }) {
             'Open'))))))
         : h('p.muted', 'No campaigns yet: create one.'));
     } catch (e) { clear(list, h('p.error', e.message)); }
-    if (selected && !detail.contains(document.activeElement)) await show(selected, true);
+    if (selected && (force || !detail.contains(document.activeElement))) await show(selected, true);
   }
 
   async function show(id, quiet) {
@@ -40,7 +42,12 @@ export function renderLobby(root, { navigate, logout }) {
     const code = h('input', { name: 'invite_code', placeholder: 'if private' });
     const button = (label, fn, okText, cls = '') => {
       const b = h('button' + cls, { type: 'button' }, label);
-      b.addEventListener('click', () => act(b, fn, okText).then(() => refresh()));
+      b.addEventListener('click', () => act(b, fn, okText).then(async () => {
+        await refresh(true);
+        // keep the keyboard where it was: on the campaign's first action
+        const again = detail.querySelector('.row button');
+        if (again && !detail.contains(document.activeElement)) again.focus();
+      }));
       return b;
     };
     clear(detail,
