@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "support/game_client.h"
 #include "support/http_client.h"
 #include "support/run_binary.h"
 #include "support/server_process.h"
@@ -21,86 +22,6 @@ namespace {
 
 namespace json = boost::json;
 using std::chrono::milliseconds;
-
-const std::vector<std::string> kFastAuth = {
-    "STARTALES_AUTH_RATE_ADDRESS_BURST=1000", "STARTALES_AUTH_RATE_ADDRESS_PER_MIN=100000",
-    "STARTALES_AUTH_RATE_ACCOUNT_BURST=1000", "STARTALES_AUTH_RATE_ACCOUNT_PER_MIN=100000"};
-
-struct Player {
-  std::string name;
-  std::string token;
-  int64_t id = 0;
-};
-
-Player signUp(HttpClient& http, const std::string& name) {
-  const std::string creds = R"({"username":")" + name + R"(","password":"a long secret"})";
-  EXPECT_EQ(http.postJson("/api/auth/register", creds).status, 201);
-  auto login = http.postJson("/api/auth/login", creds);
-  EXPECT_EQ(login.status, 200) << login.body;
-  auto j = login.json();
-  return {name, std::string(j.at("token").as_string()), j.at("user").at("id").as_int64()};
-}
-
-json::object post(HttpClient& http, const std::string& path, const std::string& body,
-                  const Player& p, int expect = 200) {
-  auto r = http.postJson(path, body, p.token);
-  EXPECT_EQ(r.status, expect) << path << ": " << r.body;
-  auto j = r.json();
-  return j.is_object() ? j.as_object() : json::object{};
-}
-
-// A /ws client that knows the game protocol.
-class Gamer {
- public:
-  Gamer(uint16_t port, const Player& p)
-      : ws_(port, WsClient::Options{"/ws", {{"Authorization", "Bearer " + p.token}}}) {
-    EXPECT_TRUE(ws_.connected()) << ws_.error();
-    auto welcome = next();
-    EXPECT_EQ(welcome.at("type").as_string(), "welcome");
-  }
-
-  json::object next(milliseconds timeout = milliseconds(5000)) {
-    auto m = ws_.receive(timeout);
-    if (!m) return {};
-    return json::parse(m->data).as_object();
-  }
-  void send(const json::object& o) { EXPECT_TRUE(ws_.sendText(json::serialize(o))); }
-
-  // Waits for a message of `type` with the given id (others are collected in seen_).
-  json::object waitFor(const std::string& type, int64_t id = -1, milliseconds timeout = milliseconds(8000)) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto m = next(milliseconds(500));
-      if (m.empty()) continue;
-      seen_.push_back(m);
-      const bool id_ok = id < 0 || (m.contains("id") && m.at("id").is_int64() && m.at("id").as_int64() == id);
-      if (m.at("type").as_string() == type && id_ok) return m;
-      if (m.at("type").as_string() == "error" && id >= 0 && id_ok) return m;
-    }
-    ADD_FAILURE() << "no " << type << " message (id " << id << ")";
-    return {};
-  }
-
-  json::object join(int64_t campaign, std::optional<int64_t> last_tick = std::nullopt) {
-    json::object msg{{"type", "join"}, {"campaign", campaign}, {"id", ++ids_}};
-    if (last_tick) msg["last_tick"] = *last_tick;
-    send(msg);
-    return waitFor("joined", ids_);
-  }
-
-  json::object command(const json::object& cmd) {
-    send({{"type", "command"}, {"id", ++ids_}, {"command", cmd}});
-    return waitFor("ack", ids_);
-  }
-
-  std::vector<json::object>& seen() { return seen_; }
-  WsClient& raw() { return ws_; }
-
- private:
-  WsClient ws_;
-  int64_t ids_ = 0;
-  std::vector<json::object> seen_;
-};
 
 class CampaignIntegrationTest : public ::testing::Test {
  protected:
