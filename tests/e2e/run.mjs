@@ -230,6 +230,26 @@ try {
   await vp.getByRole('button', { name: 'Back to system' }).click();
   await shot(vp, 'galaxy.png');
 
+  // Clicking a star on the canvas opens that system's panel.
+  await vp.getByRole('button', { name: 'Close' }).click();
+  await vp.getByRole('heading', { name: 'Your planets' }).waitFor();
+  const star = await vp.evaluate(() => {
+    const c = document.querySelector('canvas.galaxy');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const ratio = c.width / c.getBoundingClientRect().width;
+    for (let i = 0; i < d.length; i += 4) {  // the fill of a star in sensor range: #ffe9a8
+      if (d[i] === 255 && Math.abs(d[i + 1] - 233) < 3 && Math.abs(d[i + 2] - 168) < 3) {
+        const px = (i / 4) % c.width, py = Math.floor(i / 4 / c.width);
+        return { x: px / ratio, y: py / ratio + 2 };
+      }
+    }
+    return null;
+  });
+  if (!star) throw new Error('no star found on the map canvas');
+  await vp.locator('canvas.galaxy').click({ position: star });
+  await vp.locator('.panel').getByRole('heading', { name: 'Hyperlanes' }).waitFor();
+  log('a click on a star opened', await vp.locator('.panel h2').first().innerText());
+
   // Cabinet: ask the treasury, watch the streamed answer.
   await vp.getByRole('tab', { name: 'Cabinet' }).click();
   await vp.locator('ul.people button[data-role="treasury"][aria-pressed="true"]').waitFor();

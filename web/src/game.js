@@ -62,7 +62,9 @@ export class Game extends EventTarget {
     const ws = new WebSocket(`${proto}//${location.host}/ws?token=${encodeURIComponent(this.token)}`);
     this.ws = ws;
     this.setStatus('connecting');
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       this.backoff = 500;
       const join = { type: 'join', campaign: this.campaignId };
       if (this.lastTick !== null) join.last_tick = this.lastTick;
@@ -80,6 +82,7 @@ export class Game extends EventTarget {
       if (this.closed) return;
       if (e.code === 4401 || e.code === 1008) { this.setStatus('closed'); return; }
       this.setStatus('reconnecting');
+      this.emit('dropped', { opened });  // never opened: maybe the login expired (play.js checks)
       const wait = this.backoff;
       this.backoff = Math.min(this.backoff * 2, 5000);
       this.retryTimer = setTimeout(() => this.connect(), wait);

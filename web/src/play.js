@@ -221,6 +221,9 @@ export function renderPlay(root, campaignId, initialTab, { navigate, logout }) {
     if (dashboard) dashboard.update();
   });
   game.addEventListener('feed', (e) => addFeed(e.detail));
+  // A socket refused before it opened may mean the login expired: /api/me answers 401 then,
+  // and the app goes back to the login screen.
+  game.addEventListener('dropped', (e) => { if (!e.detail.opened) api.me().catch(() => {}); });
   game.addEventListener('failure', (e) => {
     const m = e.detail.message || String(e.detail);
     toast(m);
