@@ -1,6 +1,7 @@
 #include "net/static_files.h"
 
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
