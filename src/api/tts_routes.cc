@@ -32,12 +32,11 @@ int intField(const json::object& o, std::string_view key, int fallback) {
 Result<voice::VoiceSpec> voiceFrom(const json::value* v, const VoiceRegistry& voices) {
   if (v == nullptr || v->is_null()) return voice::VoiceSpec{};
   if (v->is_string()) {
-    auto entry = voices.find(std::string(v->as_string()));
-    if (!entry) {
-      return makeError("invalid_voice", "There is no voice \"" + std::string(v->as_string()) +
-                                            "\"; GET /voices lists them.");
-    }
-    return entry->voice;
+    if (auto entry = voices.find(std::string(v->as_string()))) return entry->voice;
+    if (auto spec = voice::parseVoiceName(v->as_string())) return *spec;
+    return makeError("invalid_voice", "There is no voice \"" + std::string(v->as_string()) +
+                                          "\"; GET /voices lists them, or say "
+                                          "variant:pitch:range:rate (\"f3:64:82:171\").");
   }
   if (!v->is_object()) {
     return makeError("invalid_voice", "voice must be a voice id or {variant, pitch, range, rate}.");
@@ -152,7 +151,11 @@ void addTtsRoutes(net::Router& router, const std::string& prefix, const TtsDeps&
     // OpenAI voice names ("alloy"...) are not ours: they map to the default voice.
     voice::VoiceSpec spec;
     if (const json::value* v = body->if_contains("voice"); v && v->is_string()) {
-      if (auto entry = d->voices.find(std::string(v->as_string()))) spec = entry->voice;
+      if (auto entry = d->voices.find(std::string(v->as_string()))) {
+        spec = entry->voice;
+      } else if (auto named = voice::parseVoiceName(v->as_string())) {
+        spec = *named;  // a character's exact voice, from another StarTales server
+      }
     }
     voice::AudioFormat format = voice::AudioFormat::kWav;
     if (const json::value* f = body->if_contains("response_format"); f && f->is_string()) {

@@ -35,6 +35,7 @@ voice::VoiceSpec voiceOf(const json::object& character) {
     spec.range = number("range", spec.range);
     spec.rate = number("rate", spec.rate);
   }
+  spec.remote_voice = voice::voiceName(spec);  // a remote StarTales TTS speaks it exactly
   return spec;
 }
 

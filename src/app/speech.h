@@ -8,6 +8,7 @@
 #include "common/result.h"
 #include "voice/stt/pocketsphinx_stt.h"
 #include "voice/tts/espeak_tts.h"
+#include "voice/tts/remote_tts.h"
 
 namespace startales::app {
 
@@ -15,7 +16,9 @@ struct SpeechEngines {
   std::unique_ptr<voice::SpeechToText> stt;  // null when not asked for
   std::unique_ptr<voice::TextToSpeech> tts;  // null when not asked for
 };
-// Errors: the engines' ("stt_unavailable", "tts_unavailable", "invalid_config").
-Result<SpeechEngines> createSpeechEngines(bool stt, bool tts);
+// tts_url: a remote OpenAI-compatible TTS base URL ("http://tts:4000/v1"), or "" for
+// espeak-ng in this process. Errors: the engines' ("stt_unavailable", "tts_unavailable",
+// "invalid_config").
+Result<SpeechEngines> createSpeechEngines(bool stt, bool tts, const std::string& tts_url = "");
 
 }  // namespace startales::app

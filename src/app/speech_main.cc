@@ -24,7 +24,7 @@
 
 namespace startales::app {
 
-Result<SpeechEngines> createSpeechEngines(bool stt, bool tts) {
+Result<SpeechEngines> createSpeechEngines(bool stt, bool tts, const std::string& tts_url) {
   SpeechEngines engines;
   if (stt) {
     voice::PocketsphinxConfig config;
@@ -32,7 +32,13 @@ Result<SpeechEngines> createSpeechEngines(bool stt, bool tts) {
     if (!made) return made.error();
     engines.stt = std::move(*made);
   }
-  if (tts) {
+  if (tts && !tts_url.empty()) {
+    voice::RemoteTtsConfig remote;
+    remote.url = tts_url;
+    auto made = voice::OpenAiTts::create(remote);
+    if (!made) return made.error();
+    engines.tts = std::move(*made);
+  } else if (tts) {
     auto made = voice::EspeakTts::create(voice::EspeakConfig{});
     if (!made) return made.error();
     engines.tts = std::move(*made);

@@ -191,6 +191,26 @@ TEST(SpeechServiceTest, SttTranscribesWavsAndRefusesBadAudioClearly) {
   EXPECT_EQ(http.request("POST", "/transcribe", speech, kWav).status, 200);  // still serving
 }
 
+TEST(SpeechServiceTest, ServeSpeaksThroughARemoteTtsServiceWithTheExactVoice) {
+  ServerProcess tts({}, {}, "tts");
+  ASSERT_TRUE(tts.waitReady(std::chrono::seconds(60))) << tts.log();
+  ServerProcess serve({"--tts-url", "http://127.0.0.1:" + std::to_string(tts.port()) + "/v1"},
+                      kFastAuth);
+  ASSERT_TRUE(serve.waitReady(std::chrono::seconds(90))) << serve.log();
+  HttpClient http(serve.port());
+  auto r = http.postJson("/api/tts/synthesize",
+                         R"({"text":"The remote voice speaks.","voice":{"variant":"f3","pitch":64,"range":82,"rate":171}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(soxi(r.body).find("Channels       : 1"), std::string::npos);
+  // The audio came from the tts service's OpenAI-compatible route, asked for that exact voice.
+  HttpClient remote(tts.port());
+  const std::string metrics = remote.get("/metrics").body;
+  EXPECT_NE(metrics.find(R"(route="/v1/audio/speech",status="200")"), std::string::npos) << metrics;
+  // And a voice name nobody knows is still a clear error on the remote route too.
+  auto unknown = remote.postJson("/synthesize", R"({"text":"hi","voice":"f3:64:82"})");
+  expectError(unknown, 400, "invalid_voice");
+}
+
 // Messages up to and including the first of type `last` (or an error) for request `id`;
 // binary frames are counted in `audio_frames`.
 std::vector<json::object> until(Gamer& gamer, const std::string& last, int64_t id, int& audio_frames) {

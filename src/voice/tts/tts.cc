@@ -1,6 +1,7 @@
 #include "voice/tts/tts.h"
 
 #include <array>
+#include <charconv>
 
 namespace startales::voice {
 
@@ -54,6 +55,33 @@ std::string encodeAudio(const Audio& audio, AudioFormat format) {
 
 std::string_view contentType(AudioFormat format) {
   return format == AudioFormat::kWav ? "audio/wav" : "audio/pcm";
+}
+
+std::string voiceName(const VoiceSpec& voice) {
+  return voice.variant + ":" + std::to_string(voice.pitch) + ":" + std::to_string(voice.range) +
+         ":" + std::to_string(voice.rate);
+}
+
+std::optional<VoiceSpec> parseVoiceName(std::string_view name) {
+  VoiceSpec v;
+  const size_t a = name.find(':');
+  if (a == std::string_view::npos) return std::nullopt;
+  v.variant = std::string(name.substr(0, a));
+  int fields[3] = {0, 0, 0};
+  std::string_view rest = name.substr(a + 1);
+  for (int i = 0; i < 3; ++i) {
+    const size_t end = rest.find(':');
+    const std::string_view part = rest.substr(0, end);
+    auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), fields[i]);
+    if (ec != std::errc() || ptr != part.data() + part.size() || part.empty()) return std::nullopt;
+    if ((i < 2) != (end != std::string_view::npos)) return std::nullopt;  // exactly 4 fields
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+  }
+  v.pitch = fields[0];
+  v.range = fields[1];
+  v.rate = fields[2];
+  if (!validateVoice(v)) return std::nullopt;
+  return v;
 }
 
 }  // namespace startales::voice

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -50,6 +51,12 @@ struct VoiceSpec {
 
 // Checks the embedded fields. Error: invalid_voice.
 Result<void> validateVoice(const VoiceSpec& voice);
+
+// The embedded fields as one voice name, "f3:64:82:171" (variant:pitch:range:rate), so that a
+// StarTales TTS service behind an OpenAI-compatible route (which names voices with strings)
+// speaks with a character's exact voice; and back (nullopt unless it is that form and valid).
+std::string voiceName(const VoiceSpec& voice);
+std::optional<VoiceSpec> parseVoiceName(std::string_view name);
 
 // The embedded engine's variants, in order: "m1".."m7", "f1".."f5" (for GET /voices).
 std::span<const std::string_view> embeddedVariants();

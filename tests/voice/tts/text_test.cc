@@ -66,3 +66,28 @@ TEST(TextTest, EveryEmbeddedVariantIsAValidVoice) {
 
 }  // namespace
 }  // namespace startales::voice
+
+namespace startales::voice {
+namespace {
+
+TEST(VoiceNameTest, RoundTripsAndRefusesAnythingElse) {
+  VoiceSpec v;
+  v.variant = "f3";
+  v.pitch = 64;
+  v.range = 82;
+  v.rate = 171;
+  EXPECT_EQ(voiceName(v), "f3:64:82:171");
+  auto back = parseVoiceName("f3:64:82:171");
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->variant, "f3");
+  EXPECT_EQ(back->pitch, 64);
+  EXPECT_EQ(back->range, 82);
+  EXPECT_EQ(back->rate, 171);
+  for (const char* bad : {"alloy", "f3", "f3:64:82", "f3:64:82:171:1", "f3:x:82:171",
+                          "zz:50:50:170", "m1:500:50:170", "m1:50:50:", ""}) {
+    EXPECT_FALSE(parseVoiceName(bad).has_value()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace startales::voice
