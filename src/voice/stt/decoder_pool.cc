@@ -3,11 +3,37 @@
 #include <pocketsphinx.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include "voice/stt/pronouncing_dictionary.h"
 
 namespace startales::voice {
+namespace {
+
+constexpr const char* kVerifySearch = "_verify";
+
+bool isFiller(const char* word) {
+  return word[0] == '<' || word[0] == '[' || word[0] == '+' || std::strcmp(word, "SIL") == 0;
+}
+
+// Total acoustic score of the current hypothesis' segments and its non-filler frames.
+std::pair<int64_t, int32_t> acousticScore(ps_decoder_t* ps) {
+  int64_t total = 0;
+  int32_t speech = 0;
+  for (ps_seg_t* it = ps_seg_iter(ps); it != nullptr; it = ps_seg_next(it)) {
+    int32 ascr = 0, lscr = 0, lback = 0;
+    ps_seg_prob(it, &ascr, &lscr, &lback);
+    total += ascr;
+    int sf = 0, ef = 0;
+    ps_seg_frames(it, &sf, &ef);
+    if (!isFiller(ps_seg_word(it))) speech += ef - sf + 1;
+  }
+  return {total, speech};
+}
+
+}  // namespace
 
 // ---- Decoder ----------------------------------------------------------------------------
 
@@ -28,11 +54,13 @@ Result<std::unique_ptr<Decoder>> Decoder::create(const DecoderConfig& config) {
   // -logfn: pocketsphinx logs every utterance to stderr otherwise.
   d->config_ = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-dict", dict.c_str(),
                            "-logfn", "/dev/null", "-beam", config.beam.c_str(), "-pbeam",
-                           config.beam.c_str(), "-wbeam", config.word_beam.c_str(), nullptr);
+                           config.beam.c_str(), "-wbeam", config.word_beam.c_str(), "-fsgusefiller",
+                           config.fsg_use_filler ? "yes" : "no", "-allphone_ci", "yes", nullptr);
   if (d->config_ != nullptr && config.dictation) {
     cmd_ln_set_str_r(d->config_, "-lm", lm.c_str());
   }
-  if (d->config_ == nullptr) return makeError("stt_unavailable", "pocketsphinx rejected its configuration");
+  if (d->config_ == nullptr)
+    return makeError("stt_unavailable", "pocketsphinx rejected its configuration");
   d->ps_ = ps_init(d->config_);
   if (d->ps_ == nullptr) return makeError("stt_unavailable", "pocketsphinx failed to load " + hmm);
   d->has_dictation_ = config.dictation;
@@ -40,6 +68,12 @@ Result<std::unique_ptr<Decoder>> Decoder::create(const DecoderConfig& config) {
     const char* search = ps_get_search(d->ps_);  // the language model's search ("_default")
     d->dictation_search_ = search != nullptr ? search : "_default";
     d->active_ = d->dictation_search_;
+  }
+  if (config.verify) {
+    if (ps_set_allphone(d->ps_, kVerifySearch, nullptr) != 0) {
+      return makeError("stt_unavailable", "pocketsphinx could not create the phone loop");
+    }
+    d->has_verify_ = true;
   }
   const auto extra = extraPronunciations();
   for (size_t i = 0; i < extra.size(); ++i) {
@@ -87,17 +121,30 @@ Result<void> Decoder::useDictation() {
   return {};
 }
 
-Result<Decoded> Decoder::decode(std::span<const int16_t> pcm) {
+Result<Decoded> Decoder::decode(std::span<const int16_t> pcm, bool verify) {
   if (ps_start_utt(ps_) < 0) return makeError("stt_unavailable", "pocketsphinx could not start");
   ps_process_raw(ps_, pcm.data(), pcm.size(), FALSE, TRUE);
   ps_end_utt(ps_);
   Decoded out;
   int32 score = 0;
   if (const char* hyp = ps_get_hyp(ps_, &score)) out.text = hyp;
-  if (!out.text.empty()) {
-    out.posterior = logmath_exp(ps_get_logmath(ps_), ps_get_prob(ps_));
-  }
   out.frames = ps_get_n_frames(ps_);
+  if (out.text.empty()) return out;
+  out.posterior = logmath_exp(ps_get_logmath(ps_), ps_get_prob(ps_));
+  const auto [grammar_score, speech] = acousticScore(ps_);
+  out.speech_frames = speech;
+  if (!verify || !has_verify_ || active_ == dictation_search_ || speech <= 0) return out;
+  // Second pass: the same audio through the free phone loop, then back to the grammar.
+  if (ps_set_search(ps_, kVerifySearch) != 0 || ps_start_utt(ps_) < 0) {
+    return makeError("stt_unavailable", "pocketsphinx could not start the phone loop");
+  }
+  ps_process_raw(ps_, pcm.data(), pcm.size(), FALSE, TRUE);
+  ps_end_utt(ps_);
+  const auto [loop_score, loop_speech] = acousticScore(ps_);
+  if (ps_set_search(ps_, active_.c_str()) != 0) {
+    return makeError("stt_unavailable", "pocketsphinx could not switch back to the grammar");
+  }
+  out.margin = static_cast<double>(grammar_score - loop_score) / speech;
   return out;
 }
 

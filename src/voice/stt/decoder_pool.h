@@ -12,6 +12,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -26,18 +27,31 @@ namespace startales::voice {
 struct DecoderConfig {
   // Model directory: holds en-us/ (acoustic model), cmudict-en-us.dict and en-us.lm.bin.
   std::string model_dir = "/usr/share/pocketsphinx/model/en-us";
-  bool dictation = true;  // load the open language model (about 30 MB more per decoder)
+  bool dictation = true;         // load the open language model (about 30 MB more per decoder)
   int grammars_per_decoder = 8;  // compiled grammars a decoder keeps before dropping the oldest
-  // Search beams (pocketsphinx -beam/-pbeam and -wbeam). Wider than pocketsphinx's defaults
-  // (1e-48, 7e-29): measured 72% vs 62% exact commands, at about 3x the decode time.
-  std::string beam = "1e-80";
-  std::string word_beam = "1e-60";
+  // Search beams (pocketsphinx -beam/-pbeam and -wbeam), pocketsphinx's defaults. Wider beams
+  // (1e-80/1e-60) gained nothing once the audio is conditioned and cost ~2x the time.
+  std::string beam = "1e-48";
+  std::string word_beam = "7e-29";
+  // Adds a context-independent phone-loop search ("allphone", no phone language model) used
+  // to verify grammar hypotheses (see Decoded::margin). Costs a second pass of about the
+  // grammar pass' time, only when the grammar pass recognised something.
+  bool verify = true;
+  // pocketsphinx -fsgusefiller: silence/filler self-loops at every grammar state, so
+  // pauses before, between and after words are absorbed (default on; see pocketsphinx_stt.h).
+  bool fsg_use_filler = true;
 };
 
 struct Decoded {
-  std::string text;        // best hypothesis, "" when nothing was recognised
-  double posterior = 0;    // 0..1: the hypothesis' posterior probability in the lattice
-  int32_t frames = 0;      // 10 ms frames decoded
+  std::string text;           // best hypothesis, "" when nothing was recognised
+  double posterior = 0;       // 0..1: the hypothesis' posterior probability in the lattice
+  int32_t frames = 0;         // 10 ms frames decoded
+  int32_t speech_frames = 0;  // frames of the hypothesis' words (silence and fillers excluded)
+  // Grammar mode with verification: (acoustic score of the grammar hypothesis - acoustic
+  // score of the free phone loop) / speech_frames, in pocketsphinx's scaled log units. Near
+  // 0 when the speech fits the grammar; strongly negative when the grammar forced it onto a
+  // command. Unset without verification or without a hypothesis.
+  std::optional<double> margin;
 };
 
 // One pocketsphinx decoder. Not thread-safe: used by one lease holder at a time.
@@ -52,8 +66,10 @@ class Decoder {
   Result<void> useGrammar(const std::string& key, const std::string& jsgf);
   // Makes the open language model the active search. Error when loaded without it.
   Result<void> useDictation();
-  // Decodes one whole utterance of 16 kHz mono PCM16 with the active search.
-  Result<Decoded> decode(std::span<const int16_t> pcm);
+  // Decodes one whole utterance of 16 kHz mono PCM16 with the active search; `verify` (grammar
+  // searches only, when the decoder was created with DecoderConfig::verify) also runs the
+  // phone loop over it and fills Decoded::margin.
+  Result<Decoded> decode(std::span<const int16_t> pcm, bool verify = false);
 
  private:
   Decoder() = default;
@@ -61,6 +77,7 @@ class Decoder {
   cmd_ln_s* config_ = nullptr;  // owned
   int grammars_per_decoder_ = 8;
   bool has_dictation_ = false;
+  bool has_verify_ = false;
   std::string dictation_search_;  // name of the language-model search
   std::string active_;
   std::deque<std::string> grammars_;  // loaded grammar searches, oldest first

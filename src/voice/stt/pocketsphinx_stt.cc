@@ -1,7 +1,10 @@
 #include "voice/stt/pocketsphinx_stt.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <random>
 #include <vector>
 
 #include "voice/stt/number_words.h"
@@ -17,6 +20,27 @@ double msSince(std::chrono::steady_clock::time_point start) {
 }
 
 }  // namespace
+
+std::vector<int16_t> conditionForDecoder(std::span<const float> samples, double noise_floor_dbfs,
+                                         int pad_samples) {
+  std::vector<int16_t> pcm;
+  const size_t pad = static_cast<size_t>(std::max(0, pad_samples));
+  pcm.reserve(samples.size() + 2 * pad);
+  // Fixed seed: the same audio always decodes to the same result.
+  std::mt19937 rng(0x5eed);
+  const bool noisy = noise_floor_dbfs < 0;
+  std::normal_distribution<float> noise(
+      0.0f, noisy ? static_cast<float>(std::pow(10.0, noise_floor_dbfs / 20.0)) : 1.0f);
+  auto push = [&](float s) {
+    if (noisy) s += noise(rng);
+    if (!(s == s)) s = 0;  // NaN
+    pcm.push_back(static_cast<int16_t>(std::lround(std::clamp(s, -1.0f, 1.0f) * 32767.0f)));
+  };
+  for (size_t i = 0; i < pad; ++i) push(0);
+  for (float s : samples) push(s);
+  for (size_t i = 0; i < pad; ++i) push(0);
+  return pcm;
+}
 
 std::string_view sttModeName(SttMode mode) {
   return mode == SttMode::kGrammar ? "grammar" : "dictation";
@@ -47,9 +71,8 @@ std::shared_ptr<const CompiledGrammar> PocketsphinxStt::grammarFor(const Vocabul
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;
   }
   // Built outside the lock: two threads may build the same grammar once each; both are equal.
-  auto grammar = std::make_shared<const CompiledGrammar>(
-      buildGrammar(vocabulary, [this](std::string_view w) { return dict_->contains(w); },
-                   config_.filler_loop));
+  auto grammar = std::make_shared<const CompiledGrammar>(buildGrammar(
+      vocabulary, [this](std::string_view w) { return dict_->contains(w); }, config_.filler_loop));
   std::lock_guard lock(cache_mu_);
   if (cache_.emplace(key, grammar).second) {
     cache_order_.push_back(key);
@@ -68,13 +91,8 @@ Result<Transcript> PocketsphinxStt::transcribe(const Audio& audio, const Transcr
   if (audio.samples.empty()) return makeError("invalid_audio", "the audio holds no samples");
   auto at16k = resample(audio, kDecoderRate);
   if (!at16k) return at16k.error();
-  std::vector<int16_t> pcm;
-  pcm.reserve(at16k->samples.size());
-  const std::string bytes = toPcm16(*at16k);
-  for (size_t i = 0; i + 1 < bytes.size(); i += 2) {
-    pcm.push_back(static_cast<int16_t>(static_cast<uint16_t>(
-        static_cast<uint8_t>(bytes[i]) | (static_cast<uint8_t>(bytes[i + 1]) << 8))));
-  }
+  const std::vector<int16_t> pcm = conditionForDecoder(at16k->samples, config_.noise_floor_dbfs,
+                                                       config_.pad_ms * kDecoderRate / 1000);
 
   std::shared_ptr<const CompiledGrammar> grammar;
   if (opts.mode == SttMode::kGrammar) grammar = grammarFor(*opts.vocabulary);
@@ -90,7 +108,7 @@ Result<Transcript> PocketsphinxStt::transcribe(const Audio& audio, const Transcr
   } else if (auto r = (*lease)->useDictation(); !r) {
     return r.error();
   }
-  auto decoded = (*lease)->decode(pcm);
+  auto decoded = (*lease)->decode(pcm, grammar != nullptr);
   if (!decoded) return decoded.error();
 
   Transcript t;
@@ -98,6 +116,10 @@ Result<Transcript> PocketsphinxStt::transcribe(const Audio& audio, const Transcr
   t.timings.audio_ms = durationSeconds(*at16k) * 1000;
   t.text = std::move(decoded->text);
   t.confidence = decoded->posterior;
+  if (decoded->margin) {
+    t.confidence = 1.0 / (1.0 + std::exp(-(*decoded->margin - config_.verify_center) /
+                                         std::max(1e-6, config_.verify_scale)));
+  }
   if (opts.vocabulary) t.command = parseSpokenCommand(*opts.vocabulary, t.text);
   if (t.command) t.command_text = t.text;
   if (opts.mode == SttMode::kGrammar) {

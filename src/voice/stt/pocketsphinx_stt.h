@@ -5,8 +5,10 @@
 // Grammar mode decodes against a JSGF grammar built from the request's Vocabulary (see
 // command_grammar.h). Speech that reaches no end of the grammar, or whose text parses to no
 // command, or whose posterior is below min_confidence, comes back rejected. Confidence is
-// the hypothesis' lattice posterior; in grammar mode pocketsphinx reports ~1.0 for nearly
-// every hypothesis, so it rejects little. Measured accuracy: see tests/voice/stt.
+// calibrated from a second pass: the grammar hypothesis' acoustic score is compared with a
+// free phone loop's over the same audio (speech the grammar forced onto a command scores far
+// below the phone loop). The lattice posterior is useless here: pocketsphinx reports ~1.0 for
+// nearly every grammar hypothesis. Measured accuracy: see tests/voice/stt.
 //
 // Dictation mode decodes with the open en-us language model. Its accuracy is LOW: expect
 // many wrong words even on clean speech. It is a fallback for free questions when no
@@ -22,6 +24,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
+#include <vector>
 
 #include "voice/stt/command_grammar.h"
 #include "voice/stt/decoder_pool.h"
@@ -36,11 +40,31 @@ struct PocketsphinxConfig {
   // How long a request waits for a free decoder before "overloaded" (default 250 ms).
   std::chrono::milliseconds acquire_timeout{250};
   double min_confidence = 0.5;  // 0..1; grammar-mode commands below it are rejected
-  size_t grammar_cache = 64;    // compiled grammars kept (by vocabulary hash)
+  // Grammar-mode confidence = logistic((margin - verify_center) / verify_scale), where margin
+  // is Decoded::margin (grammar vs free phone loop acoustic score per speech frame). The
+  // default center puts confidence 0.5 between in-grammar and out-of-grammar espeak-ng
+  // speech (measured: tests/voice/stt/round_trip_test.cc). Needs decoder.verify.
+  double verify_center = -24;
+  double verify_scale = 3;
+  size_t grammar_cache = 64;  // compiled grammars kept (by vocabulary hash)
   // Adds the filler loop to the grammar (see command_grammar.h). Off by default: measured
   // with espeak-ng speech it swallowed nearly every real command too.
   bool filler_loop = false;
+  // Comfort noise added to every utterance before decoding: RMS level in dBFS (default -50;
+  // 0 = none). The en-us model was trained on recordings that always hold some noise;
+  // digitally silent stretches (synthetic speech, gated microphones) give degenerate
+  // log-energy features the silence model does not match, and the grammar search then
+  // fails to reach its end. At -50 dBFS the noise is far below any real microphone's floor.
+  double noise_floor_dbfs = -50;
+  // Silence (plus comfort noise) added before and after the utterance, in ms (default 0).
+  int pad_ms = 0;
 };
+
+// 16 kHz float samples → the decoder's PCM16: `pad_samples` of silence on each side, then
+// Gaussian comfort noise at `noise_floor_dbfs` RMS (>= 0: none), deterministic. Exposed for
+// tests.
+std::vector<int16_t> conditionForDecoder(std::span<const float> samples, double noise_floor_dbfs,
+                                         int pad_samples);
 
 class PocketsphinxStt final : public SpeechToText {
  public:
