@@ -4,14 +4,16 @@
 // Flow: register → create a campaign (fast days) → a second player joins and gets ready →
 // start → queue a building and see it finish → ask the treasury and watch the answer stream
 // in → approve its proposal and see the tax change → the two browsers see each other's chat
-// and trades. Any console error or page error fails the run. Every wait is bounded, and the
+// and trades → push-to-talk: "set taxes to thirty percent" spoken by espeak-ng into Chromium's
+// fake microphone is recognised, applied (the tax rate shows 30%) and confirmed aloud. Any console error or page error fails the run. Every wait is bounded, and the
 // whole run is killed after RUN_LIMIT_MS.
 //
 // Usage: node tests/e2e/run.mjs [--screenshots DIR]
 // Environment: STARTALES_BINARY (the startales executable), STARTALES_WEB_DIST (web/dist),
 // CHROMIUM (default /usr/bin/chromium). Exit 77 = skipped (prerequisites missing, outside CI).
+// The fake microphone needs espeak-ng and sox (scripts/bootstrap.sh installs both).
 
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
@@ -91,14 +93,15 @@ async function newPlayer(name, viewport = { width: 1366, height: 900 }) {
   // Watches the game socket (which the client does not expose): what it sent and received.
   await context.addInitScript(() => {
     const Native = window.WebSocket;
-    const ws = { sockets: [], sent: [], received: [] };
+    const ws = { sockets: [], sent: [], received: [], binary: 0 };
     window.__ws = ws;
     window.WebSocket = class extends Native {
       constructor(...args) {
         super(...args);
         ws.sockets.push(this);
         this.addEventListener('message', (e) => {
-          try { ws.received.push(JSON.parse(e.data).type); } catch { /* binary */ }
+          if (typeof e.data !== 'string') { ws.binary++; return; }
+          try { ws.received.push(JSON.parse(e.data).type); } catch { /* not JSON */ }
         });
       }
       send(data) { ws.sent.push(data); super.send(data); }
@@ -109,6 +112,21 @@ async function newPlayer(name, viewport = { width: 1366, height: 900 }) {
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${name}: console: ${m.text()}`); });
   page.on('pageerror', (e) => consoleErrors.push(`${name}: page error: ${e.message}`));
   return { name, context, page };
+}
+
+// The fake microphone's recording: espeak-ng's phrase between short silences, as 48 kHz mono
+// (Chromium loops the file, so the test records for about its length).
+const LEAD_S = 0.3, TAIL_S = 0.5;
+function makeSpeech(text) {
+  const raw = path.join(dataDir, 'phrase-raw.wav'), file = path.join(dataDir, 'phrase.wav');
+  try {
+    execFileSync('espeak-ng', ['-v', 'en-us+m3', '-s', '160', '-w', raw, text]);
+    execFileSync('sox', [raw, '-r', '48000', '-c', '1', '-b', '16', file, 'pad', String(LEAD_S), String(TAIL_S)]);
+  } catch (e) {
+    skipOrFail(`espeak-ng and sox are needed for the fake microphone (${e.message.split('\n')[0]})`);
+  }
+  const seconds = Number(execFileSync('soxi', ['-D', file]).toString().trim());
+  return { file, seconds };
 }
 
 async function shot(page, file) {
@@ -156,10 +174,14 @@ try {
   base = `http://127.0.0.1:${port}`;
   log('server on', base);
   if (shotsDir) mkdirSync(shotsDir, { recursive: true });
+  const speech = makeSpeech('set taxes to thirty percent');
+  log(`fake microphone: ${speech.file} (${speech.seconds.toFixed(2)} s)`);
   browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${speech.file}`, '--autoplay-policy=no-user-gesture-required'],
   });
 
   const suffix = Math.random().toString(36).slice(2, 7);
@@ -285,6 +307,40 @@ try {
     log(`tax rate is now ${taxMatch[1]}%`);
   }
 
+  // Push-to-talk: press, the fake microphone says "set taxes to thirty percent", press again.
+  const taxBefore = await vp.locator('.policy strong.tax').first().innerText();
+  const ptt = vp.getByRole('button', { name: 'Push to talk' });
+  const [receivedBefore, binaryBefore] = await vp.evaluate(() => [__ws.received.length, __ws.binary]);
+  await ptt.click();
+  await vp.locator('button.ptt[aria-pressed="true"][data-state="recording"]').waitFor();
+  const recordStart = Date.now();
+  await vp.waitForTimeout(Math.round(speech.seconds * 1000 - LEAD_S * 1000 + 200));
+  await shot(vp, 'push-to-talk.png');
+  await vp.locator('button.ptt').click();
+  log(`recorded ${((Date.now() - recordStart) / 1000).toFixed(2)} s through the fake microphone`);
+  await vp.locator('button.ptt[aria-pressed="false"]').waitFor();
+  const sent = await vp.evaluate(() => __ws.sent.filter((m) => typeof m !== 'string').map((m) => m.byteLength ?? m.size));
+  if (!sent.length || Math.max(...sent) > 32 * 1024) throw new Error(`audio frames sent: ${JSON.stringify(sent)}`);
+  log(`sent ${sent.length} audio frames, ${sent.reduce((a, b) => a + b, 0)} bytes`);
+  await expectText(vp.locator('.voicebar .heard, .voicebar .outcome.error'), /Heard|\./, 'what the server recognised');
+  const heard = await vp.locator('.voicebar .heard').innerText();
+  const outcomeText = await vp.locator('.voicebar .outcome').innerText();
+  log(`voice: ${heard} / ${outcomeText}`);
+  const spoken = await vp.locator('.voicebar .heard').evaluate((el) => ({ kind: el.dataset.kind, command: el.dataset.command && JSON.parse(el.dataset.command) }));
+  if (spoken.kind !== 'command' || !spoken.command || spoken.command.type !== 'set_policy' || spoken.command.tax_rate !== 30) {
+    throw new Error(`the spoken command was not recognised as set_policy tax_rate 30: ${heard} ${JSON.stringify(spoken)} ${outcomeText}`);
+  }
+  await expectText(vp.locator('.voicebar .outcome.ok'), /applied on day \d+/, 'the spoken command applied');
+  await expectText(vp.locator('.policy strong.tax'), /^30%$/, 'the tax rate after the spoken command');
+  await vp.locator('.voice-status').filter({ hasText: 'Press to talk.' }).waitFor({ timeout: 30_000 });  // the reply played
+  const voiceAudio = await vp.evaluate((n) => __ws.received.slice(n).filter((t) => t === 'voice.audio').length, receivedBefore);
+  const voiceDone = await vp.evaluate((n) => __ws.received.slice(n).includes('voice.done'), receivedBefore);
+  const audioFrames = await vp.evaluate((n) => __ws.binary - n, binaryBefore);
+  if (voiceAudio < 1 || audioFrames !== voiceAudio || !voiceDone) {
+    throw new Error(`the spoken confirmation: ${voiceAudio} voice.audio, ${audioFrames} binary frames, voice.done ${voiceDone}`);
+  }
+  log(`tax rate ${taxBefore} → 30% by voice; the confirmation came in ${voiceAudio} audio chunk(s)`);
+
   // Two browsers, one galaxy: chat both ways, and a trade moves vega's minerals.
   await ap.getByLabel('Chat message').fill('Hail, Vega.');
   await ap.getByRole('button', { name: 'Send', exact: true }).click();
@@ -329,7 +385,7 @@ try {
   await vp.waitForFunction((n) => __ws.sockets.length > n && __ws.received.slice(-1)[0] === 'delta', before.sockets, { timeout: WAIT });
   await vp.locator('.status.live').waitFor();
   const rejoin = await vp.evaluate((r) => ({
-    join: JSON.parse(__ws.sent.filter((m) => m.includes('"join"')).pop()),
+    join: JSON.parse(__ws.sent.filter((m) => typeof m === 'string' && m.includes('"join"')).pop()),
     after: __ws.received.slice(r),
   }), before.received);
   if (typeof rejoin.join.last_tick !== 'number') throw new Error(`the rejoin had no last_tick: ${JSON.stringify(rejoin.join)}`);

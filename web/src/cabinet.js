@@ -130,5 +130,29 @@ export function renderCabinet(root, campaignId) {
   }).catch((e) => clear(people, h('li.error', e.message)));
   loadProposals();
 
-  return () => { alive = false; if (controller) controller.abort(); void characters; };
+  const cleanup = () => { alive = false; if (controller) controller.abort(); void characters; };
+  // For push-to-talk (voice.js): the character in focus, and a spoken question streamed in
+  // like a typed one (character.delta … character.done over /ws).
+  cleanup.current = () => (current ? current.id : null);
+  cleanup.question = (text) => {
+    const c = current;
+    if (!c || !alive) return null;
+    bubble('player voice', text, 'You (spoken)');
+    const reply = bubble('character streaming', '', c.name);
+    reply.li.setAttribute('aria-busy', 'true');
+    return {
+      delta: (t) => { reply.body.textContent += t; log.scrollTop = log.scrollHeight; },
+      done: (data) => {
+        if (data.message) reply.body.textContent = data.message.text;
+        if (data.notice) reply.li.append(h('p.notice', data.notice));
+        if (data.proposals && data.proposals.length) reply.li.append(h('ul.plain', data.proposals.map(proposalItem)));
+        for (const r of data.rejected_proposals || []) reply.li.append(h('p.notice', `Could not propose: ${r.reason}`));
+        if (data.error) reply.li.append(h('p.error', data.error.message || 'The answer failed.'));
+        reply.li.classList.remove('streaming');
+        reply.li.setAttribute('aria-busy', 'false');
+        if (data.proposals && data.proposals.length) loadProposals();
+      },
+    };
+  };
+  return cleanup;
 }

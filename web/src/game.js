@@ -70,8 +70,9 @@ export class Game extends EventTarget {
       if (this.lastTick !== null) join.last_tick = this.lastTick;
       this.send(join).catch((e) => this.emit('failure', e));
     };
+    ws.binaryType = 'arraybuffer';
     ws.onmessage = (e) => {
-      if (typeof e.data !== 'string') return;
+      if (typeof e.data !== 'string') { this.emit('binary', e.data); return; }
       let msg;
       try { msg = JSON.parse(e.data); } catch { return; }
       this.receive(msg);
@@ -96,11 +97,11 @@ export class Game extends EventTarget {
     if (this.ws && this.ws.readyState <= 1) this.ws.close(1000);
   }
 
-  // Sends a message with a fresh id; resolves with its ack (or joined/left/pong), rejects with
-  // its error, or after 15 s.
-  send(message) {
+  // Sends a message with a fresh id (the promise's `id`); resolves with its ack (or
+  // joined/left/pong), rejects with its error, or after timeoutMs.
+  send(message, timeoutMs = 15000) {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const promise = new Promise((resolve, reject) => {
       if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
         reject(new Error('Not connected to the game; reconnecting.'));
         return;
@@ -108,13 +109,22 @@ export class Game extends EventTarget {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new Error('The server did not answer in time.'));
-      }, 15000);
+      }, timeoutMs);
       this.pending.set(id, {
         resolve: (m) => { clearTimeout(timer); resolve(m); },
         reject: (err) => { clearTimeout(timer); reject(err); },
       });
       this.ws.send(JSON.stringify({ ...message, id }));
     });
+    promise.id = id;
+    return promise;
+  }
+
+  // One binary frame (voice audio); false when the socket is not open.
+  sendBinary(data) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(data);
+    return true;
   }
 
   command(command) { return this.send({ type: 'command', command }); }
@@ -163,6 +173,14 @@ export class Game extends EventTarget {
       case 'character.remark':
       case 'character.narration':
         this.emit('feed', msg);
+        break;
+      case 'voice.result':
+      case 'voice.command':
+      case 'voice.audio':
+      case 'voice.done':
+      case 'character.delta':
+      case 'character.done':
+        this.emit('voice', msg);  // the answer to a voice.end (or a talk), by its id
         break;
       case 'error':
         if (!this.settle(msg)) this.emit('failure', new Error(msg.message || msg.code));

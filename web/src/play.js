@@ -8,6 +8,7 @@ import { GalaxyMap } from './map.js';
 import { systemPanel, planetPanel, researchTab, fleetsTab, diplomacyTab, eventsTab, economyForms } from './panels.js';
 import { Dashboard } from './charts.js';
 import { renderCabinet } from './cabinet.js';
+import { PushToTalk } from './voice.js';
 
 const TABS = [
   ['map', 'Galaxy'], ['empire', 'Empire'], ['research', 'Research'], ['fleets', 'Fleets'],
@@ -35,12 +36,16 @@ export function renderPlay(root, campaignId, initialTab, { navigate, logout }) {
   const day = h('span.day');
   const resources = h('div.resources', { 'aria-label': 'Stockpiles' });
   const title = h('strong', `Campaign ${campaignId}`);
+  // PUSH-TO-TALK: press to talk, press again to send; pressing while the answer plays
+  // interrupts it (voice.js). Space outside text fields presses it too.
   const ptt = h('button.ptt', {
-    type: 'button', disabled: true, title: 'voice arrives with the voice services',
-    'aria-label': 'Push to talk (voice arrives with the voice services)',
+    type: 'button', 'aria-pressed': 'false', 'aria-keyshortcuts': 'Space',
+    title: 'Press to talk, press again to send (Space). Press while the answer plays to interrupt.',
   }, 'Push to talk');
-  // PUSH-TO-TALK: wire the microphone (AudioWorklet → PCM16 16 kHz over /ws) here once the
-  // voice services land; the button stays disabled until then.
+  const voiceStatus = h('span.voice-status', { role: 'status', 'aria-live': 'polite' }, 'Press to talk.');
+  const heard = h('span.heard', { 'aria-live': 'polite' });
+  const outcome = h('span.outcome', { 'aria-live': 'polite' });
+  const voiceBar = h('div.voicebar', { 'aria-label': 'Voice' }, voiceStatus, heard, outcome);
 
   const tabBar = h('nav.tabs', { role: 'tablist', 'aria-label': 'Game screens' });
   const content = h('section.content', { role: 'tabpanel' });
@@ -61,9 +66,10 @@ export function renderPlay(root, campaignId, initialTab, { navigate, logout }) {
     h('header.top',
       h('a.brand', { href: '/lobby', onclick: (e) => { e.preventDefault(); navigate('/lobby'); } }, 'StarTales'),
       title, day, status, h('span.grow'),
-      h('span.ptt-wrap', { title: 'voice arrives with the voice services' }, ptt),
+      ptt,
       h('button', { onclick: logout }, 'Log out')),
     resources,
+    voiceBar,
     tabBar,
     h('div.play', content, h('aside.side', { 'aria-label': 'News and chat' },
       h('h2', 'News'), feedList, chatForm)));
@@ -230,8 +236,15 @@ export function renderPlay(root, campaignId, initialTab, { navigate, logout }) {
     if (/not running|not a member|forbidden/i.test(m)) status.textContent = m;
   });
 
+  const voice = new PushToTalk(game, {
+    button: ptt, status: voiceStatus, heard, outcome,
+    character: () => (cabinetCleanup && cabinetCleanup.current ? cabinetCleanup.current() : null),
+    chat: () => (cabinetCleanup && cabinetCleanup.question ? cabinetCleanup : null),
+  });
+
   buildTab();
   return () => {
+    voice.destroy();
     clearTimeout(renderTimer);
     if (map) map.destroy();
     if (dashboard) dashboard.destroy();
