@@ -315,7 +315,6 @@ try {
   await vp.locator('button.ptt[aria-pressed="true"][data-state="recording"]').waitFor();
   const recordStart = Date.now();
   await vp.waitForTimeout(Math.round(speech.seconds * 1000 - LEAD_S * 1000 + 200));
-  await shot(vp, 'push-to-talk.png');
   await vp.locator('button.ptt').click();
   log(`recorded ${((Date.now() - recordStart) / 1000).toFixed(2)} s through the fake microphone`);
   await vp.locator('button.ptt[aria-pressed="false"]').waitFor();
@@ -340,6 +339,30 @@ try {
     throw new Error(`the spoken confirmation: ${voiceAudio} voice.audio, ${audioFrames} binary frames, voice.done ${voiceDone}`);
   }
   log(`tax rate ${taxBefore} → 30% by voice; the confirmation came in ${voiceAudio} audio chunk(s)`);
+  await shot(vp, 'push-to-talk.png');
+
+  // Barge-in, with the treasury in focus in the cabinet: speak again, and press while the
+  // spoken confirmation plays: voice.cancel goes out and the playback stops at once.
+  await vp.getByRole('tab', { name: 'Cabinet' }).click();
+  await vp.locator('ul.people button[data-role="treasury"][aria-pressed="true"]').waitFor();
+  await vp.keyboard.press('Escape');
+  await vp.locator('ol.log').click();  // focus out of the message box: Space talks
+  await vp.keyboard.press('Space');
+  await vp.locator('button.ptt[aria-pressed="true"][data-state="recording"]').waitFor();
+  await vp.waitForTimeout(Math.round(speech.seconds * 1000 - LEAD_S * 1000 + 200));
+  await vp.keyboard.press('Space');
+  await vp.locator('button.ptt[data-audio-chunks]').waitFor({ timeout: 30_000 });
+  await vp.getByRole('button', { name: 'Interrupt' }).click();
+  await vp.locator('.voice-status').filter({ hasText: 'Interrupted.' }).waitFor();
+  await vp.getByRole('button', { name: 'Push to talk' }).waitFor();
+  const barge = await vp.evaluate(() => {
+    const msgs = __ws.sent.filter((m) => typeof m === 'string').map((m) => JSON.parse(m));
+    return { start: msgs.filter((m) => m.type === 'voice.start').pop(), cancel: msgs.some((m) => m.type === 'voice.cancel') };
+  });
+  if (!barge.cancel || typeof barge.start.character !== 'number') throw new Error(`barge-in: ${JSON.stringify(barge)}`);
+  await vp.waitForFunction(() => __ws.received.slice(-8).includes('ack'));
+  log(`barge-in: voice.start carried character ${barge.start.character}; voice.cancel stopped the reply`);
+  await vp.getByRole('tab', { name: 'Empire' }).click();
 
   // Two browsers, one galaxy: chat both ways, and a trade moves vega's minerals.
   await ap.getByLabel('Chat message').fill('Hail, Vega.');

@@ -155,6 +155,7 @@ export class PushToTalk {
       const start = { type: 'voice.start' };
       if (character) start.character = character;
       this.chunksSent = 0; this.bytesSent = 0; this.audioChunks = 0;
+      delete this.button.dataset.audioChunks;
       this.sending = true;
       const node = new AudioWorkletNode(ctx, 'pcm16-downsampler', {
         numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit',
