@@ -353,6 +353,9 @@ try {
   await vp.keyboard.press('Space');
   await vp.locator('button.ptt[data-audio-chunks]').waitFor({ timeout: 30_000 });
   await vp.getByRole('button', { name: 'Interrupt' }).click();
+  // At once: no source left playing (the button is no longer busy) before any ack could arrive.
+  const stillBusy = await vp.locator('button.ptt').evaluate((b) => b.classList.contains('busy'));
+  if (stillBusy) throw new Error('the reply kept playing after Interrupt');
   await vp.locator('.voice-status').filter({ hasText: 'Interrupted.' }).waitFor();
   await vp.getByRole('button', { name: 'Push to talk' }).waitFor();
   const barge = await vp.evaluate(() => {
