@@ -295,6 +295,22 @@ TEST(SpeechServiceTest, VoiceOverTheGameSocket) {
   }
   EXPECT_EQ(state.json().at("self").at("policies").at("tax_rate").as_int64(), 30);
 
+  // A spoken question to the treasury: the answer streams as text and as audio.
+  frames = 0;
+  gamer.send({{"type", "voice.start"}, {"id", 20}, {"character", treasury}});
+  until(gamer, "ack", 20, frames);
+  ASSERT_TRUE(sendAudio(gamer, speak("how are our finances")));
+  gamer.send({{"type", "voice.end"}, {"id", 21}});
+  auto spoken = until(gamer, "ack", 21, frames);
+  const auto* q = find(spoken, "voice.result");
+  ASSERT_NE(q, nullptr) << (spoken.empty() ? "nothing" : json::serialize(spoken.back()));
+  EXPECT_EQ(q->at("kind").as_string(), "question") << json::serialize(*q);
+  ASSERT_NE(find(spoken, "character.delta"), nullptr);
+  const auto* reply = find(spoken, "character.done");
+  ASSERT_NE(reply, nullptr);
+  EXPECT_NE(std::string(reply->at("message").at("text").as_string()).find("credits"), std::string::npos);
+  EXPECT_GE(frames, 1);
+
   // Barge-in: voice.cancel drops the utterance in progress; nothing more answers it.
   gamer.send({{"type", "voice.start"}, {"id", 30}, {"character", treasury}});
   until(gamer, "ack", 30, frames);
