@@ -28,7 +28,7 @@ struct RawConfig {
   std::string llm = "builtin", llm_model = "llama3.2:3b", llm_embed_model, llm_api_key;
   std::string llm_max_concurrent = "8", llm_first_token_ms = "30000", llm_total_timeout_ms = "120000";
   std::string llm_quota_burst = "10", llm_quota_per_min = "20";
-  std::string tts_url;
+  std::string tts_url, stt_url;
   std::string web_dir = STARTALES_DEFAULT_WEB_DIR;
 };
 
@@ -132,6 +132,10 @@ const Option kOptions[] = {
      "Model replies a player may get in a burst; beyond, the built-in engine answers"},
     {"--llm-quota-per-min", "STARTALES_LLM_QUOTA_PER_MIN", &RawConfig::llm_quota_per_min,
      "Model replies per player per minute, sustained"},
+    {"--stt-url", "STARTALES_STT_URL", &RawConfig::stt_url,
+     "Speech to text on a remote Whisper server: whisper.cpp:http://HOST:8080 or "
+     "openai:http://HOST/v1 (the text is parsed into game commands) [default: pocketsphinx in "
+     "this process]"},
     {"--tts-url", "STARTALES_TTS_URL", &RawConfig::tts_url,
      "Text to speech on a remote OpenAI-compatible server, e.g. a `startales tts` at "
      "http://tts:4000/v1 [default: espeak-ng in this process]"},
@@ -298,6 +302,12 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
   check.integer("--llm-quota-per-min", r.llm_quota_per_min, 1, 1'000'000, per_min);
   c.llm_quota = {static_cast<double>(burst), static_cast<double>(per_min)};
   c.tts_url = r.tts_url;
+  c.stt_url = r.stt_url;
+  if (!r.stt_url.empty() && !r.stt_url.starts_with("whisper.cpp:http") &&
+      !r.stt_url.starts_with("openai:http")) {
+    check.fail("--stt-url", "\"" + r.stt_url +
+                                "\" is not whisper.cpp:http://HOST:8080 or openai:http://HOST/v1");
+  }
   if (!r.tts_url.empty() && !r.tts_url.starts_with("http://") && !r.tts_url.starts_with("https://")) {
     check.fail("--tts-url", "\"" + r.tts_url + "\" is not a URL like http://tts:4000/v1");
   }

@@ -35,6 +35,7 @@ struct Config {
   llm::LlmConfig llm;                 // model, embed_model (empty: built-in embedder), timeouts
   account::BucketConfig llm_quota{10, 20};  // model replies per player
   std::string tts_url;  // remote OpenAI-compatible TTS base URL; empty: espeak-ng in process
+  std::string stt_url;  // "whisper.cpp:URL" | "openai:URL"; empty: pocketsphinx in process
 };
 
 // The raw text of every option, as given by flag, environment or default.

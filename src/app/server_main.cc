@@ -176,7 +176,7 @@ int runServer(const Config& config, Role role) {
                                      {"embedding_dimension", embedder->dimension()}});
 
   // The embedded speech engines (pocketsphinx's model loads here, about a second).
-  auto speech = createSpeechEngines(true, true, config.tts_url);
+  auto speech = createSpeechEngines(true, true, config.stt_url, config.tts_url);
   if (!speech) return cannotStart(speech.error());
 
   auto resumed = campaigns.restoreAll();

@@ -24,9 +24,24 @@
 
 namespace startales::app {
 
-Result<SpeechEngines> createSpeechEngines(bool stt, bool tts, const std::string& tts_url) {
+Result<SpeechEngines> createSpeechEngines(bool stt, bool tts, const std::string& stt_url,
+                                          const std::string& tts_url) {
   SpeechEngines engines;
-  if (stt) {
+  if (stt && !stt_url.empty()) {
+    const bool openai = stt_url.starts_with("openai:");
+    voice::RemoteSttConfig remote;
+    remote.url = stt_url.substr(stt_url.find(':') + 1);
+    Result<std::unique_ptr<voice::SpeechToText>> made = makeError("invalid_config", "");
+    if (openai) {
+      auto o = voice::OpenAiStt::create(remote);
+      made = o ? Result<std::unique_ptr<voice::SpeechToText>>(std::move(*o)) : o.error();
+    } else {
+      auto w = voice::WhisperCppStt::create(remote);
+      made = w ? Result<std::unique_ptr<voice::SpeechToText>>(std::move(*w)) : w.error();
+    }
+    if (!made) return made.error();
+    engines.stt = std::move(*made);
+  } else if (stt) {
     voice::PocketsphinxConfig config;
     auto made = voice::PocketsphinxStt::create(config);
     if (!made) return made.error();

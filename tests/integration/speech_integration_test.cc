@@ -12,6 +12,7 @@
 #include <iostream>
 #include <thread>
 
+#include "support/fake_llm_server.h"
 #include "support/game_client.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
@@ -209,6 +210,32 @@ TEST(SpeechServiceTest, ServeSpeaksThroughARemoteTtsServiceWithTheExactVoice) {
   // And a voice name nobody knows is still a clear error on the remote route too.
   auto unknown = remote.postJson("/synthesize", R"({"text":"hi","voice":"f3:64:82"})");
   expectError(unknown, 400, "invalid_voice");
+}
+
+TEST(SpeechServiceTest, ServeRecognisesThroughARemoteWhisperServer) {
+  FakeLlmServer whisper;  // replays whisper.cpp's /inference answer
+  whisper.enqueue(FakeReply::full(200, "application/json", R"({"text":" Set taxes to thirty percent."})"));
+  std::vector<std::string> env = kFastAuth;
+  ServerProcess serve({"--stt-url", "whisper.cpp:" + whisper.url()}, env);
+  ASSERT_TRUE(serve.waitReady(std::chrono::seconds(90))) << serve.log();
+  HttpClient http(serve.port());
+  auto alice = signUp(http, "alice");
+  auto c = post(http, "/api/campaigns", R"({"name":"Whisper","systems":40,"ai_empires":1,"max_players":1})",
+                alice, 201);
+  const int64_t id = c.at("id").as_int64();
+  post(http, "/api/campaigns/" + std::to_string(id) + "/start", "", alice);
+  auto r = http.request("POST", "/api/stt/transcribe?campaign=" + std::to_string(id),
+                        speak("set taxes to thirty percent"),
+                        {{"Content-Type", "audio/wav"}, {"Authorization", "Bearer " + alice.token}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto t = r.json();
+  EXPECT_EQ(t.at("engine").as_string(), "whisper.cpp") << r.body;
+  EXPECT_EQ(t.at("command").at("type").as_string(), "set_policy") << r.body;
+  EXPECT_EQ(t.at("command").at("tax_rate").as_int64(), 30) << r.body;
+  const auto requests = whisper.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].target, "/inference");
+  EXPECT_NE(requests[0].headers.at("content-type").find("multipart/form-data"), std::string::npos);
 }
 
 // Messages up to and including the first of type `last` (or an error) for request `id`;
