@@ -137,8 +137,8 @@ const Option kOptions[] = {
      "openai:http://HOST/v1 (the text is parsed into game commands) [default: pocketsphinx in "
      "this process]"},
     {"--tts-url", "STARTALES_TTS_URL", &RawConfig::tts_url,
-     "Text to speech on a remote OpenAI-compatible server, e.g. a `startales tts` at "
-     "http://tts:4000/v1 [default: espeak-ng in this process]"},
+     "Text to speech on a remote server: an OpenAI-compatible one (e.g. a `startales tts`) at "
+     "http://tts:4000/v1, or coqui:http://HOST:5002 [default: espeak-ng in this process]"},
 };
 
 // Collects one sentence per bad value.
@@ -308,8 +308,10 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
     check.fail("--stt-url", "\"" + r.stt_url +
                                 "\" is not whisper.cpp:http://HOST:8080 or openai:http://HOST/v1");
   }
-  if (!r.tts_url.empty() && !r.tts_url.starts_with("http://") && !r.tts_url.starts_with("https://")) {
-    check.fail("--tts-url", "\"" + r.tts_url + "\" is not a URL like http://tts:4000/v1");
+  if (!r.tts_url.empty() && !r.tts_url.starts_with("http") && !r.tts_url.starts_with("openai:http") &&
+      !r.tts_url.starts_with("coqui:http")) {
+    check.fail("--tts-url", "\"" + r.tts_url +
+                                "\" is not a URL like http://tts:4000/v1 or coqui:http://HOST:5002");
   }
   if (r.llm != "builtin") {
     for (const auto& problem : llm::validateConfig(c.llm)) check.fail("--llm", problem);

@@ -34,7 +34,7 @@ struct Config {
   std::string llm_spec = "builtin";   // builtin | ollama:URL | openai:URL (llm/llm.h)
   llm::LlmConfig llm;                 // model, embed_model (empty: built-in embedder), timeouts
   account::BucketConfig llm_quota{10, 20};  // model replies per player
-  std::string tts_url;  // remote OpenAI-compatible TTS base URL; empty: espeak-ng in process
+  std::string tts_url;  // "[openai:]URL" | "coqui:URL"; empty: espeak-ng in process
   std::string stt_url;  // "whisper.cpp:URL" | "openai:URL"; empty: pocketsphinx in process
 };
 

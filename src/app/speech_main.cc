@@ -47,9 +47,15 @@ Result<SpeechEngines> createSpeechEngines(bool stt, bool tts, const std::string&
     if (!made) return made.error();
     engines.stt = std::move(*made);
   }
-  if (tts && !tts_url.empty()) {
+  if (tts && tts_url.starts_with("coqui:")) {
     voice::RemoteTtsConfig remote;
-    remote.url = tts_url;
+    remote.url = tts_url.substr(6);
+    auto made = voice::CoquiTts::create(remote);
+    if (!made) return made.error();
+    engines.tts = std::move(*made);
+  } else if (tts && !tts_url.empty()) {
+    voice::RemoteTtsConfig remote;
+    remote.url = tts_url.starts_with("openai:") ? tts_url.substr(7) : tts_url;
     auto made = voice::OpenAiTts::create(remote);
     if (!made) return made.error();
     engines.tts = std::move(*made);

@@ -212,6 +212,22 @@ TEST(SpeechServiceTest, ServeSpeaksThroughARemoteTtsServiceWithTheExactVoice) {
   expectError(unknown, 400, "invalid_voice");
 }
 
+TEST(SpeechServiceTest, ServeSpeaksThroughACoquiServer) {
+  FakeLlmServer coqui;  // replays Coqui TTS's GET /api/tts answer: a WAV
+  const std::string wav = speak("Coqui speaking.");
+  coqui.enqueue(FakeReply::full(200, "audio/wav", wav));
+  ServerProcess serve({"--tts-url", "coqui:" + coqui.url()}, kFastAuth);
+  ASSERT_TRUE(serve.waitReady(std::chrono::seconds(90))) << serve.log();
+  HttpClient http(serve.port());
+  auto r = http.postJson("/api/tts/synthesize", R"({"text":"Coqui speaking."})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(soxi(r.body).find("Channels       : 1"), std::string::npos);
+  const auto requests = coqui.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].target.rfind("/api/tts?", 0), 0u) << requests[0].target;
+  EXPECT_NE(requests[0].target.find("Coqui"), std::string::npos) << requests[0].target;
+}
+
 TEST(SpeechServiceTest, ServeRecognisesThroughARemoteWhisperServer) {
   FakeLlmServer whisper;  // replays whisper.cpp's /inference answer
   whisper.enqueue(FakeReply::full(200, "application/json", R"({"text":" Set taxes to thirty percent."})"));
