@@ -134,7 +134,7 @@ class Session : public net::WsHandler,
   }
 
   void deliver(std::shared_ptr<const std::string> message) override {
-    if (auto conn = conn_.lock()) conn->sendText(*message);
+    if (auto conn = conn_.lock()) conn->sendText(std::move(message));  // shared, not copied
   }
 
  private:

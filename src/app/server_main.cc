@@ -209,6 +209,7 @@ int runServer(const Config& config, Role role) {
       logging::warn("no web client", {{"reason", web.error().message}});
     }
   }
+  campaigns.registerMetrics(metrics.registry());
   metrics.addGaugeCallback("campaigns_live", "Campaigns simulated by this server.",
                            [&] { return static_cast<double>(campaigns.liveCount()); });
 
