@@ -112,6 +112,8 @@ TEST(CampaignSlowConsumerTest, AClientThatStopsReadingIsClosedWithoutSlowingTheO
     std::this_thread::sleep_for(milliseconds(20));
   }
   EXPECT_EQ(metric(http, "ws_closes_total{reason=\"slow_consumer\"}"), 1);
+  // Every acknowledged command went through the shared command-log writer.
+  EXPECT_GE(metric(http, "command_log_commit_records_sum"), 40);
 
   // And he can come back: a new socket joins and gets a snapshot.
   Gamer bob_again(server.port(), bob);
