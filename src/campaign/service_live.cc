@@ -1,0 +1,257 @@
+// CampaignService, live campaigns: restoring and suspending them, stopping them all, and
+// what players do in a running one (its view, commands, the command log). The lobby is in
+// service.cc.
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include "campaign/command_codec.h"
+#include "campaign/service.h"
+#include "campaign/service_helpers.h"
+#include "common/log.h"
+#include "common/time_format.h"
+#include "game/game.h"
+
+namespace startales::campaign {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+using detail::findMember;
+using detail::forbidden;
+using detail::notFound;
+using detail::playersOf;
+using detail::wrongState;
+
+Result<int> CampaignService::restoreAll() {
+  auto active = store_.active();
+  if (!active) return active.error();
+  int resumed = 0;
+  for (const auto& record : *active) {
+    auto members = store_.members(record.id);
+    if (!members) return members.error();
+    auto state = CampaignRuntime::restore(store_, record, playersOf(*members));
+    if (!state) {
+      // One broken campaign must not keep the others down; it stays in the database.
+      logging::error("campaign restore failed", {{"campaign", record.id},
+                                                 {"error", state.error().message}});
+      continue;
+    }
+    auto entry = std::make_shared<Live>();
+    entry->record = record;
+    entry->members = std::move(*members);
+    const int32_t tick = state->tick;
+    entry->runtime = CampaignRuntime::create(sim_io_, record, std::move(*state), store_, workers_,
+                                             *log_writer_, clock_, runtime_config_);
+    entry->runtime->setCommentator(commentator_);
+    entry->runtime->start(record.status == "paused");
+    {
+      std::lock_guard lock(mu_);
+      live_[record.id] = entry;
+    }
+    logging::info("campaign resumed", {{"campaign", record.id}, {"tick", tick}});
+    resumed++;
+  }
+  return resumed;
+}
+
+asio::awaitable<Result<std::shared_ptr<CampaignService::Live>>> CampaignService::load(
+    const CampaignRecord& record, bool paused) {
+  std::vector<Member> members;
+  std::optional<game::GameState> state;
+  auto restore = [&]() -> Result<void> {
+    auto list = store_.members(record.id);
+    if (!list) return list.error();
+    members = std::move(*list);
+    auto restored = CampaignRuntime::restore(store_, record, playersOf(members));
+    if (!restored) return restored.error();
+    state = std::move(*restored);
+    return {};
+  };
+  auto op = workers_.run(restore);
+  auto done = co_await std::move(op);
+  if (!done) co_return done.error();
+  auto entry = std::make_shared<Live>();
+  entry->record = record;
+  entry->members = std::move(members);
+  entry->runtime = CampaignRuntime::create(sim_io_, record, std::move(*state), store_, workers_,
+                                           *log_writer_, clock_, runtime_config_);
+  entry->paused_at_ms = paused ? clock_.nowMs() : 0;
+  entry->runtime->setCommentator(commentator_);
+  entry->runtime->start(paused);
+  co_return entry;
+}
+
+void CampaignService::startSuspender(std::chrono::milliseconds period,
+                                     std::chrono::milliseconds idle) {
+  auto loop = [this, period, idle]() -> asio::awaitable<void> {
+    asio::steady_timer timer(lobby_);
+    while (!stopping_) {
+      timer.expires_after(period);
+      boost::system::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (stopping_) break;
+      auto op = suspendIdle(idle);
+      co_await std::move(op);
+    }
+  };
+  asio::co_spawn(lobby_, std::move(loop), asio::detached);
+}
+
+asio::awaitable<int> CampaignService::suspendIdle(std::chrono::milliseconds idle) {
+  std::vector<std::shared_ptr<Live>> candidates;
+  const int64_t now = clock_.nowMs();
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, entry] : live_) {
+      if (entry->paused_at_ms > 0 && now - entry->paused_at_ms >= idle.count()) {
+        candidates.push_back(entry);
+      }
+    }
+  }
+  int suspended = 0;
+  for (auto& entry : candidates) {
+    auto status_op = entry->runtime->status();
+    const auto status = co_await std::move(status_op);
+    if (status.subscribers > 0 || !status.paused) continue;
+    {
+      std::lock_guard lock(mu_);
+      live_.erase(entry->record.id);  // new requests now see it as stored
+    }
+    auto stop_op = entry->runtime->stop();
+    auto stopped = co_await std::move(stop_op);
+    if (!stopped) {
+      logging::error("campaign suspend failed",
+                     {{"campaign", entry->record.id}, {"error", stopped.error().message}});
+      std::lock_guard lock(mu_);
+      live_[entry->record.id] = entry;  // keep it in memory rather than lose state
+      continue;
+    }
+    logging::info("campaign suspended", {{"campaign", entry->record.id}, {"tick", status.tick}});
+    suspended++;
+  }
+  co_return suspended;
+}
+
+asio::awaitable<void> CampaignService::stopAll() {
+  stopping_ = true;
+  std::vector<std::shared_ptr<Live>> all;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, entry] : live_) all.push_back(entry);
+  }
+  for (auto& entry : all) {
+    auto op = entry->runtime->stop();
+    auto stopped = co_await std::move(op);
+    if (!stopped) {
+      logging::error("campaign snapshot on shutdown failed",
+                     {{"campaign", entry->record.id}, {"error", stopped.error().message}});
+    }
+  }
+}
+
+std::vector<int64_t> CampaignService::usersAt(int64_t id, game::CivId civ) const {
+  auto entry = live(id);
+  std::vector<int64_t> out;
+  if (!entry) return out;
+  std::lock_guard lock(mu_);
+  for (const auto& m : entry->members) {
+    if (m.role == "player" && m.civ == civ) out.push_back(m.user_id);
+  }
+  return out;
+}
+
+size_t CampaignService::liveCount() const {
+  std::lock_guard lock(mu_);
+  return live_.size();
+}
+
+std::shared_ptr<CampaignService::Live> CampaignService::live(int64_t id) const {
+  std::lock_guard lock(mu_);
+  auto it = live_.find(id);
+  return it == live_.end() ? nullptr : it->second;
+}
+
+
+Result<CampaignService::Access> CampaignService::access(const User& user, int64_t id) {
+  auto entry = live(id);
+  if (!entry) {
+    return wrongState("Campaign " + std::to_string(id) +
+                      " is not running: it has not started, or it is paused and stored until "
+                      "its host resumes it.");
+  }
+  std::lock_guard lock(mu_);
+  const Member* me = findMember(entry->members, user.id);
+  if (!me) return forbidden("You have not joined this campaign.");
+  Access a;
+  a.runtime = entry->runtime;
+  a.observer = me->role != "player";
+  a.seat = Seat{user.id, a.observer ? game::kNone : me->civ};
+  return a;
+}
+
+asio::awaitable<Result<std::string>> CampaignService::state(const User& user, int64_t id) {
+  auto a = access(user, id);
+  if (!a) {
+    if (a.error().code == "invalid_state" && !live(id)) {
+      auto fetch = [&]() { return findVisible(id, user.id, nullptr); };
+      auto fetch_op = workers_.run(fetch);
+      auto record = co_await std::move(fetch_op);
+      if (!record) co_return record.error();
+      if (record->status == "paused") {
+        co_return wrongState("The campaign is paused and stored; its host can resume it.");
+      }
+      co_return wrongState("The campaign has not started yet.");
+    }
+    co_return a.error();
+  }
+  auto op = a->runtime->viewJson(a->seat.civ);
+  co_return co_await std::move(op);
+}
+
+asio::awaitable<Result<CampaignService::Json>> CampaignService::command(const User& user, int64_t id,
+                                                                        const json::value& command) {
+  auto a = access(user, id);
+  if (!a) co_return a.error();
+  if (a->observer) co_return forbidden("Observers cannot give commands.");
+  auto action = parseAction(command);
+  if (!action) co_return action.error();
+  const std::string type(game::actionName(*action));
+  auto op = a->runtime->command(user.id, a->seat.civ, std::move(*action));
+  auto ack = co_await std::move(op);
+  if (!ack) {
+    // Reaching into another civilization's planets or fleets is a permission problem.
+    if (ack.error().code == game::reject::kNotOwner) co_return forbidden(ack.error().message + ".");
+    co_return ack.error();
+  }
+  co_return Json{{"seq", ack->seq}, {"tick", ack->tick}, {"command", type}};
+}
+
+asio::awaitable<Result<json::array>> CampaignService::commandLog(const User& user, int64_t id,
+                                                                 int64_t after, int limit) {
+  std::vector<Member> members;
+  auto fetch = [&]() -> Result<std::vector<LoggedCommand>> {
+    auto record = findVisible(id, user.id, &members);
+    if (!record) return record.error();
+    if (!findMember(members, user.id)) return forbidden("You have not joined this campaign.");
+    return store_.commandsAfter(id, after, user.id, limit);
+  };
+  auto op = workers_.run(fetch);
+  auto commands = co_await std::move(op);
+  if (!commands) co_return commands.error();
+  json::array out;
+  for (const auto& c : *commands) {
+    out.push_back({{"seq", c.seq},
+                   {"tick", c.tick},
+                   {"civ", c.civ},
+                   {"command", json::parse(c.command)},
+                   {"created_at", isoTime(c.created_at_ms)}});
+  }
+  co_return out;
+}
+
+}  // namespace startales::campaign
