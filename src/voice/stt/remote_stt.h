@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "voice/stt/stt.h"
-#include "voice/stt/stt_http.h"
+#include "voice/remote/http_call.h"
 
 namespace startales::voice {
 
@@ -33,7 +33,7 @@ struct RemoteSttConfig {
   std::string model = "whisper-1";  // OpenAI: model field (default whisper-1)
   std::string api_key;              // OpenAI: bearer token, empty = no header
   std::string language;             // ISO 639-1 hint sent as "language" (empty = auto)
-  stt_http::HttpPolicy http;        // timeouts (connect 2 s, total 30 s), retries (2)
+  HttpPolicy http;        // timeouts (connect 2 s, total 30 s), retries (2)
 };
 
 // One line per problem, empty when valid.
@@ -44,14 +44,14 @@ class RemoteStt : public SpeechToText {
   Result<Transcript> transcribe(const Audio& audio, const TranscribeOptions& opts) override;
 
  protected:
-  RemoteStt(RemoteSttConfig config, stt_http::HttpEndpoint endpoint)
+  RemoteStt(RemoteSttConfig config, HttpEndpoint endpoint)
       : config_(std::move(config)), endpoint_(std::move(endpoint)) {}
   // The request for one 16 kHz mono WAV.
-  [[nodiscard]] virtual stt_http::HttpRequest request(const std::string& wav) const = 0;
+  [[nodiscard]] virtual HttpRequest request(const std::string& wav) const = 0;
 
   // const after construction
   RemoteSttConfig config_;
-  stt_http::HttpEndpoint endpoint_;
+  HttpEndpoint endpoint_;
 };
 
 class WhisperCppStt final : public RemoteStt {
@@ -61,7 +61,7 @@ class WhisperCppStt final : public RemoteStt {
 
  private:
   using RemoteStt::RemoteStt;
-  [[nodiscard]] stt_http::HttpRequest request(const std::string& wav) const override;
+  [[nodiscard]] HttpRequest request(const std::string& wav) const override;
 };
 
 class OpenAiStt final : public RemoteStt {
@@ -71,7 +71,7 @@ class OpenAiStt final : public RemoteStt {
 
  private:
   using RemoteStt::RemoteStt;
-  [[nodiscard]] stt_http::HttpRequest request(const std::string& wav) const override;
+  [[nodiscard]] HttpRequest request(const std::string& wav) const override;
 };
 
 // multipart/form-data body of `fields` (name, value) and one file part; `boundary` must not

@@ -150,7 +150,7 @@ Result<Audio> CoquiTts::synthesizeSentence(const std::string& sentence, const Vo
       req.target = path + "?" + form;
     }
   }
-  auto reply = httpCall(endpoint_, req, config_.http, cancel);
+  auto reply = httpCall(endpoint_, req, config_.http, kTtsService, cancel);
   if (!reply) return reply.error();
   return audioFromReply(*reply, 0, config_.max_sentence_seconds);
 }
@@ -180,7 +180,7 @@ Result<Audio> OpenAiTts::synthesizeSentence(const std::string& sentence, const V
   req.body = json::serialize(body);
   if (!config_.api_key.empty())
     req.headers.emplace_back("Authorization", "Bearer " + config_.api_key);
-  auto reply = httpCall(endpoint_, req, config_.http, cancel);
+  auto reply = httpCall(endpoint_, req, config_.http, kTtsService, cancel);
   if (!reply) return reply.error();
   bool pcm = config_.response_format == "pcm";
   return audioFromReply(*reply, pcm ? kOpenAiPcmRate : 0, config_.max_sentence_seconds);

@@ -19,7 +19,7 @@
 #include <memory>
 #include <string>
 
-#include "voice/tts/http_call.h"
+#include "voice/remote/http_call.h"
 #include "voice/tts/sentence_tts.h"
 
 namespace startales::voice {

@@ -31,6 +31,7 @@
 
 #include "common/result.h"
 #include "voice/audio/audio.h"
+#include "voice/remote/cancel_token.h"
 
 namespace startales::voice {
 
@@ -78,18 +79,6 @@ struct SpeechChunk {
 };
 // Runs on the synthesizing thread; keep it short (queue the chunk, do not block on a socket).
 using ChunkFn = std::function<void(const SpeechChunk& chunk)>;
-
-// Cancels a synthesis from any thread (barge-in). Copies share the flag. Engines check it
-// between sentences and, where they can, during one (espeak-ng: the process is killed).
-class CancelToken {
- public:
-  CancelToken() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
-  void cancel() const { flag_->store(true); }
-  [[nodiscard]] bool cancelled() const { return flag_->load(); }
-
- private:
-  std::shared_ptr<std::atomic<bool>> flag_;
-};
 
 struct TtsCapabilities {
   std::string engine;                   // "espeak-ng", "coqui", "openai"

@@ -1,4 +1,4 @@
-#include "voice/tts/http_call.h"
+#include "voice/remote/http_call.h"
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
@@ -189,14 +189,21 @@ std::vector<std::string> validatePolicy(const HttpPolicy& p) {
 }
 
 Result<HttpResponse> httpCall(const HttpEndpoint& endpoint, const HttpRequest& request,
-                              const HttpPolicy& policy, const CancelToken& cancel) {
+                              const HttpPolicy& policy, const RemoteService& service,
+                              const CancelToken& cancel) {
+  const std::string code(service.code);
+  auto cancelled = [&] {
+    return makeError("cancelled", "The call to the " + std::string(service.name) +
+                                      " server was cancelled.");
+  };
   int delay_ms = policy.backoff_ms;
   for (int attempt = 0;; ++attempt) {  // bounded by max_retries
-    if (cancel.cancelled()) return makeError("cancelled", "The synthesis was cancelled.");
+    if (cancel.cancelled()) return cancelled();
     Outcome a = runAttempt(endpoint, request, policy, cancel);
     a.response.attempts = attempt + 1;
     const bool last = attempt >= policy.max_retries;
-    const std::string where = "The TTS server at " + endpoint.host + ":" + endpoint.port;
+    const std::string where =
+        "The " + std::string(service.name) + " server at " + endpoint.host + ":" + endpoint.port;
     switch (a.failure) {
       case Failure::kNone:
         if (a.response.status != 503 || last) return std::move(a.response);
@@ -204,22 +211,20 @@ Result<HttpResponse> httpCall(const HttpEndpoint& endpoint, const HttpRequest& r
       case Failure::kConnect:
       case Failure::kClosed:
         if (last) {
-          Error e = makeError("tts_unavailable", where + " is unavailable: " + a.detail + ".");
+          Error e = makeError(code + "_unavailable", where + " is unavailable: " + a.detail + ".");
           e.retry_after_s = 1;
           return e;
         }
         break;
       case Failure::kTimeout:
-        return makeError("tts_timeout", where + " timed out: " + a.detail + ".");
+        return makeError(code + "_timeout", where + " timed out: " + a.detail + ".");
       case Failure::kProtocol:
-        return makeError("tts_protocol", where + " sent an " + a.detail + ".");
+        return makeError(code + "_protocol", where + " sent an " + a.detail + ".");
       case Failure::kCancelled:
-        return makeError("cancelled", "The synthesis was cancelled.");
+        return cancelled();
     }
     int wait = std::min(policy.max_backoff_ms, std::max(delay_ms, a.response.retry_after_s * 1000));
-    if (!sleepCancellable(wait, cancel)) {
-      return makeError("cancelled", "The synthesis was cancelled.");
-    }
+    if (!sleepCancellable(wait, cancel)) return cancelled();
     delay_ms = std::min(policy.max_backoff_ms, delay_ms * 2);
   }
 }
