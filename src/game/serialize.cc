@@ -2,7 +2,7 @@
 // of what a snapshot holds, used both to write and to read: adding a member to a struct in
 // state.h (or command.h) means adding one `io(x.member);` line to that struct's fields(), in
 // declaration order, and bumping kSnapshotVersion. A new enum also needs an enumCount()
-// overload; a new id member belongs in checkIds(). serialize_test.cc counts the members of
+// overload; a new id member belongs in checkIds() (state_check.cc). serialize_test.cc counts the members of
 // every struct and fails when a struct gains one, as a reminder.
 
 #include "game/serialize.h"
@@ -18,6 +18,7 @@
 #include <variant>
 
 #include "game/game.h"
+#include "game/state_check.h"
 
 namespace startales::game {
 namespace {
@@ -451,131 +452,6 @@ class Reader {
   std::string error_;
 };
 
-// ---- validation of a decoded state -----------------------------------------------------
-
-// Every id that indexes a vector must be in range, so no code downstream can read out of
-// bounds from a hostile snapshot. Returns an empty string when the state is consistent.
-std::string checkIds(const GameState& s) {
-  const auto systems = static_cast<int64_t>(s.systems.size());
-  const auto planets = static_cast<int64_t>(s.planets.size());
-  const auto civs = static_cast<int64_t>(s.civs.size());
-  auto system = [&](int64_t id) { return id >= 0 && id < systems; };
-  auto planet = [&](int64_t id) { return id >= 0 && id < planets; };
-  auto civ = [&](int64_t id) { return id >= 0 && id < civs; };
-  auto bad = [](const std::string& what, int64_t id, const std::string& field, int64_t v) {
-    return "invalid snapshot: " + what + " " + std::to_string(id) + " has " + field + " " +
-           std::to_string(v);
-  };
-  // Ids must ascend and stay below the next id to hand out.
-  auto unordered = [](const std::string& what, int64_t id, const std::string& next) {
-    return "invalid snapshot: " + what + " " + std::to_string(id) +
-           " is out of order or not below " + next;
-  };
-
-  if (s.config.systems != systems || s.config.civs != civs) {
-    return "invalid snapshot: config says " + std::to_string(s.config.systems) + " systems and " +
-           std::to_string(s.config.civs) + " civs, the state holds " + std::to_string(systems) +
-           " and " + std::to_string(civs);
-  }
-  for (int64_t i = 0; i < systems; ++i) {
-    const StarSystem& sys = s.systems[i];
-    if (sys.id != i) return bad("system", i, "id", sys.id);
-    for (PlanetId p : sys.planets) {
-      if (!planet(p)) return bad("system", i, "planet", p);
-    }
-    for (const Lane& lane : sys.lanes) {
-      if (!system(lane.to)) return bad("system", i, "a lane to", lane.to);
-    }
-  }
-  for (int64_t i = 0; i < planets; ++i) {
-    const Planet& p = s.planets[i];
-    if (p.id != i) return bad("planet", i, "id", p.id);
-    if (!system(p.system)) return bad("planet", i, "system", p.system);
-    if (p.owner != kNone && !civ(p.owner)) return bad("planet", i, "owner", p.owner);
-    for (const QueueItem& q : p.queue) {
-      if (q.type >= (q.is_ship ? kShipClassCount : kBuildingCount)) {
-        return bad("planet", i, "a queue item of type", q.type);
-      }
-    }
-  }
-  for (int64_t i = 0; i < civs; ++i) {
-    const Civ& c = s.civs[i];
-    if (c.id != i) return bad("civ", i, "id", c.id);
-    if (c.destroyed_by != kNone && c.destroyed_by != kPirates && !civ(c.destroyed_by)) {
-      return bad("civ", i, "destroyed_by", c.destroyed_by);
-    }
-    if (c.capital != kNone && !planet(c.capital)) return bad("civ", i, "capital", c.capital);
-    if (c.researching != kNone && (c.researching < 0 || c.researching >= kTechCount)) {
-      return bad("civ", i, "researching", c.researching);
-    }
-    if (std::ssize(c.techs) != kTechCount) return bad("civ", i, "tech flags:", std::ssize(c.techs));
-    if (std::ssize(c.explored) != systems) {
-      return bad("civ", i, "explored flags:", std::ssize(c.explored));
-    }
-  }
-  int64_t last = -1;
-  for (const Fleet& f : s.fleets) {
-    if (f.id <= last || f.id >= s.next_fleet) return unordered("fleet", f.id, "next_fleet");
-    last = f.id;
-    if (f.owner != kPirates && !civ(f.owner)) return bad("fleet", f.id, "owner", f.owner);
-    if (!system(f.at)) return bad("fleet", f.id, "position", f.at);
-    if (f.next != kNone && !system(f.next)) return bad("fleet", f.id, "destination", f.next);
-    for (SystemId r : f.route) {
-      if (!system(r)) return bad("fleet", f.id, "a route through", r);
-    }
-  }
-  if (static_cast<int64_t>(s.relations.size()) != civs * civs) {
-    return "invalid snapshot: " + std::to_string(s.relations.size()) + " relations for " +
-           std::to_string(civs) + " civs";
-  }
-  for (SystemId b : s.battles) {
-    if (!system(b)) return "invalid snapshot: a battle in system " + std::to_string(b);
-  }
-  last = -1;
-  for (const Proposal& p : s.proposals) {
-    if (p.id <= last || p.id >= s.next_proposal)
-      return unordered("proposal", p.id, "next_proposal");
-    last = p.id;
-    if (!civ(p.from)) return bad("proposal", p.id, "sender", p.from);
-    if (!civ(p.to)) return bad("proposal", p.id, "recipient", p.to);
-  }
-  last = -1;
-  for (const PendingEvent& e : s.events) {
-    if (e.id <= last || e.id >= s.next_event) return unordered("event", e.id, "next_event");
-    last = e.id;
-    if (!civ(e.civ)) return bad("event", e.id, "civ", e.civ);
-    if (e.planet != kNone && !planet(e.planet)) return bad("event", e.id, "planet", e.planet);
-  }
-  last = -1;
-  for (const QueuedCommand& q : s.pending) {
-    if (q.seq <= last || q.seq >= s.next_seq) return unordered("command", q.seq, "next_seq");
-    last = q.seq;
-    if (!civ(q.command.civ)) return bad("command", q.seq, "civ", q.command.civ);
-  }
-  return {};
-}
-
-// ---- xxHash64 --------------------------------------------------------------------------
-
-constexpr uint64_t kPrime1 = 0x9E3779B185EBCA87ULL;
-constexpr uint64_t kPrime2 = 0xC2B2AE3D27D4EB4FULL;
-constexpr uint64_t kPrime3 = 0x165667B19E3779F9ULL;
-constexpr uint64_t kPrime4 = 0x85EBCA77C2B2AE63ULL;
-constexpr uint64_t kPrime5 = 0x27D4EB2F165667C5ULL;
-
-uint64_t readLe(const unsigned char* p, int bytes) {
-  uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v |= static_cast<uint64_t>(p[i]) << (8 * i);
-  return v;
-}
-uint64_t hashRound(uint64_t acc, uint64_t input) {
-  acc += input * kPrime2;
-  return std::rotl(acc, 31) * kPrime1;
-}
-uint64_t hashMerge(uint64_t acc, uint64_t v) {
-  acc ^= hashRound(0, v);
-  return acc * kPrime1 + kPrime4;
-}
 
 constexpr char kMagic[4] = {'S', 'T', 'G', 'S'};
 
@@ -631,39 +507,6 @@ bool deserialize(std::string_view bytes, GameState& out, std::string& error) {
   return true;
 }
 
-uint64_t hashBytes(std::string_view bytes, uint64_t seed) {
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  const unsigned char* const end = p + bytes.size();
-  uint64_t h = 0;
-  if (bytes.size() >= 32) {
-    uint64_t v1 = seed + kPrime1 + kPrime2, v2 = seed + kPrime2, v3 = seed, v4 = seed - kPrime1;
-    for (; end - p >= 32; p += 32) {
-      v1 = hashRound(v1, readLe(p, 8));
-      v2 = hashRound(v2, readLe(p + 8, 8));
-      v3 = hashRound(v3, readLe(p + 16, 8));
-      v4 = hashRound(v4, readLe(p + 24, 8));
-    }
-    h = std::rotl(v1, 1) + std::rotl(v2, 7) + std::rotl(v3, 12) + std::rotl(v4, 18);
-    h = hashMerge(hashMerge(hashMerge(hashMerge(h, v1), v2), v3), v4);
-  } else {
-    h = seed + kPrime5;
-  }
-  h += bytes.size();
-  for (; end - p >= 8; p += 8)
-    h = std::rotl(h ^ hashRound(0, readLe(p, 8)), 27) * kPrime1 + kPrime4;
-  if (end - p >= 4) {
-    h = std::rotl(h ^ (readLe(p, 4) * kPrime1), 23) * kPrime2 + kPrime3;
-    p += 4;
-  }
-  for (; p < end; ++p) h = std::rotl(h ^ (*p * kPrime5), 11) * kPrime1;
-  // Final avalanche.
-  h ^= h >> 33;
-  h *= kPrime2;
-  h ^= h >> 29;
-  h *= kPrime3;
-  h ^= h >> 32;
-  return h;
-}
 
 uint64_t stateHash(const GameState& state) { return hashBytes(serialize(state)); }
 
