@@ -87,6 +87,19 @@ awk -v from="$(echo "$end - $duration_s - 1" | bc)" -v hz="$hz" '
   END { if (t1 > t0) printf "loadgen cpu (cores) over the window: %.2f\n", (c1 - c0) / hz / (t1 - t0) }
 ' "$data/cpu-loadgen" >&2
 grep -E 'VmHWM|Threads' "/proc/$server_pid/status" >&2
+# The server's own view of the same run (its whole life, setup included): the bucket that
+# holds each quantile of the command path's histograms (command_log_metrics.h).
+curl -s "http://127.0.0.1:$port/metrics" >"$data/metrics" || true
+for h in campaign_command_seconds command_log_commit_seconds; do
+  awk -v h="$h" '
+    index($0, h "_bucket{") == 1 { n++; le[n] = $0; sub(/.*le="/, "", le[n]); sub(/".*/, "", le[n]); c[n] = $NF }
+    END {
+      if (!n) exit
+      total = c[n]; split("0.5 0.95 0.99", q, " "); out = ""
+      for (i = 1; i <= 3; i++) for (j = 1; j <= n; j++) if (c[j] >= q[i] * total) { out = out sprintf(" p%g<=%ss", q[i] * 100, le[j]); break }
+      printf "server %s (%d samples):%s\n", h, total, out
+    }' "$data/metrics" >&2
+done
 echo "run took $(echo "$end - $start" | bc) s" >&2
 echo "errors logged by the server: $(grep -c '"level":"error"' "$log" || true)" >&2
 grep '"level":"error"' "$log" | head -3 >&2 || true

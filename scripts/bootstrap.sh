@@ -11,6 +11,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpq-dev libsqlite3-dev libhiredis-dev prometheus-cpp-dev
   libsodium-dev libcli11-dev
+  # the server's allocator (many threads, many small short-lived allocations per message)
+  libjemalloc-dev
   # AI memory: approximate nearest-neighbour search (header-only)
   libhnswlib-dev
   # speech: recognition (pocketsphinx 0.8 with its en-us model and pronouncing dictionary,

@@ -27,6 +27,14 @@ CommandLogMetrics::CommandLogMetrics(prometheus::Registry& registry)
                      .Name("command_log_rejected_total")
                      .Help("Command batches refused because the command-log writer was full.")
                      .Register(registry)
-                     .Add({})) {}
+                     .Add({})),
+      command_seconds_(&prometheus::BuildHistogram()
+                            .Name("campaign_command_seconds")
+                            .Help("Time from a command reaching its campaign to its answer "
+                                  "(validation, the durable log write, applying it).")
+                            .Register(registry)
+                            .Add({}, prometheus::Histogram::BucketBoundaries{
+                                         0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2,
+                                         0.5, 1, 5})) {}
 
 }  // namespace startales::campaign

@@ -6,6 +6,9 @@
 //   command_log_commit_seconds            (histogram) time to commit one transaction
 //   command_log_commit_failures_total     transactions that failed (each batch is retried alone)
 //   command_log_rejected_total            batches refused with "overloaded" (writer queue full)
+//   campaign_command_seconds              (histogram) from a command reaching its campaign
+//                                         service to its answer: the hop to the campaign's
+//                                         strand, validation, the durable write, applying it
 // Thread-safe; no lock on any path.
 
 #include <prometheus/counter.h>
@@ -29,12 +32,14 @@ class CommandLogMetrics {
   }
   void failed() { failures_->Increment(); }
   void rejected() { rejected_->Increment(); }
+  void answered(double seconds) { command_seconds_->Observe(seconds); }
 
  private:
   prometheus::Histogram* records_;
   prometheus::Histogram* seconds_;
   prometheus::Counter* failures_;
   prometheus::Counter* rejected_;
+  prometheus::Histogram* command_seconds_;
 };
 
 }  // namespace startales::campaign

@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
+#include <chrono>
 
 #include "campaign/command_codec.h"
 #include "campaign/service.h"
@@ -221,8 +222,13 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::command(const Us
   auto action = parseAction(command);
   if (!action) co_return action.error();
   const std::string type(game::actionName(*action));
+  const auto started = std::chrono::steady_clock::now();
   auto op = a->runtime->command(user.id, a->seat.civ, std::move(*action));
   auto ack = co_await std::move(op);
+  if (log_metrics_) {
+    log_metrics_->answered(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
   if (!ack) {
     // Reaching into another civilization's planets or fleets is a permission problem.
     if (ack.error().code == game::reject::kNotOwner) co_return forbidden(ack.error().message + ".");

@@ -84,6 +84,7 @@ class Player : public std::enable_shared_from_this<Player> {
   asio::awaitable<bool> send(std::string text);
   void onMessage(std::string_view text);
   void onAnswer(int64_t id, bool ok, std::string_view code);
+  void onDelta(int64_t tick, Clock::time_point now, bool in_window);
   void onReadEnd(const boost::system::error_code& ec);
   std::string nextCommand(int64_t id);
   void trace(const char* direction, std::string_view text);
