@@ -5,7 +5,9 @@
 #
 #   bench/campaign_load.sh PLAYERS PER_CAMPAIGN INTERVAL_MS DURATION_S [SYSTEMS] [-- server args]
 #
-# BENCH_BUILD picks the build tree (default build/release). Bounded: the loadgen runs for
+# BENCH_BUILD picks the build tree (default build/release); BENCH_LOADGEN_THREADS the load
+# generator's threads (default 2, its own default: with one, its thread fell behind reading
+# 15,000 messages a second and its measured latencies included its own backlog). Bounded: the loadgen runs for
 # its setup plus DURATION_S plus its drain timeout; the server is killed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,7 +52,7 @@ done
 hz=$(getconf CLK_TCK)
 (
   while kill -0 "$server_pid" 2>/dev/null; do
-    echo "$(date +%s.%N) $(awk '{print $14 + $15}' "/proc/$server_pid/stat")"
+    echo "$(date +%s.%N) $(awk '{print $14 + $15}' "/proc/$server_pid/stat") $(awk '/^cpu /{print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)"
     sleep 1
   done
 ) >"$data/cpu" 2>/dev/null &
@@ -64,7 +66,7 @@ fi
 start=$(date +%s.%N)
 "$build/tools/loadgen/startales-loadgen" --url "http://127.0.0.1:$port" --players "$players" \
   --per-campaign "$per_campaign" --systems "$systems" --command-interval-ms "$interval_ms" \
-  --duration-s "$duration_s" --threads 1 --json --quiet >"$data/out.json" &
+  --duration-s "$duration_s" --threads "${BENCH_LOADGEN_THREADS:-2}" --json --quiet >"$data/out.json" &
 loadgen_pid=$!
 (
   while kill -0 "$loadgen_pid" 2>/dev/null; do
@@ -81,6 +83,11 @@ cat "$data/out.json"
 awk -v from="$(echo "$end - $duration_s - 1" | bc)" -v hz="$hz" '
   $1 >= from { if (!seen) { t0 = $1; c0 = $2; seen = 1 } t1 = $1; c1 = $2 }
   END { if (t1 > t0) printf "server cpu (cores) over the window: %.2f\n", (c1 - c0) / hz / (t1 - t0) }
+' "$data/cpu" >&2
+# Time the hypervisor gave the machine's vCPUs to someone else (steal), over the same window.
+awk -v from="$(echo "$end - $duration_s - 1" | bc)" '
+  $1 >= from { if (!seen) { s0 = $3; a0 = $4; seen = 1 } s1 = $3; a1 = $4 }
+  END { if (a1 > a0) printf "machine steal over the window: %.1f %%\n", 100 * (s1 - s0) / (a1 - a0) }
 ' "$data/cpu" >&2
 awk -v from="$(echo "$end - $duration_s - 1" | bc)" -v hz="$hz" '
   $1 >= from { if (!seen) { t0 = $1; c0 = $2; seen = 1 } t1 = $1; c1 = $2 }

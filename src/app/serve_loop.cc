@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace startales::app {
 
@@ -31,7 +32,13 @@ void serveUntilSignal(asio::io_context& io, net::Server& server, const Config& c
     asio::co_spawn(io, std::move(shutdown), asio::detached);
   });
   std::vector<std::thread> threads;
-  for (int i = 1; i < config.threads; ++i) threads.emplace_back([&] { io.run(); });
+  for (int i = 1; i < config.threads; ++i) {
+    threads.emplace_back([&io, i] {
+      setThreadName("net-" + std::to_string(i));
+      io.run();
+    });
+  }
+  setThreadName("net-0");
   io.run();
   for (auto& t : threads) t.join();
 }

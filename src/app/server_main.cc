@@ -28,6 +28,7 @@
 #include "app/speech.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "common/worker_pool.h"
 #include "llm/llm_metrics.h"
 #include "metrics/metrics.h"
@@ -125,7 +126,12 @@ int runServer(const Config& config, Role role) {
   asio::io_context sim_io(sim_threads);
   auto sim_work = asio::make_work_guard(sim_io);
   std::vector<std::thread> sim_pool;
-  for (int i = 0; i < sim_threads; ++i) sim_pool.emplace_back([&] { sim_io.run(); });
+  for (int i = 0; i < sim_threads; ++i) {
+    sim_pool.emplace_back([&sim_io, i] {
+      setThreadName("sim-" + std::to_string(i));
+      sim_io.run();
+    });
+  }
   auto stop_sim = [&] {
     sim_work.reset();
     sim_io.stop();

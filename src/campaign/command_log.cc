@@ -4,12 +4,16 @@
 #include <chrono>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace startales::campaign {
 
 CommandLogWriter::CommandLogWriter(CampaignStore& store, CommandLogConfig config)
     : store_(store), config_(config) {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    setThreadName("command-log");
+    run();
+  });
 }
 
 CommandLogWriter::~CommandLogWriter() { stop(); }

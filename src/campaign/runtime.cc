@@ -34,36 +34,21 @@ std::shared_ptr<const std::string> message(json::object body) {
   return std::make_shared<const std::string>(json::serialize(body));
 }
 
-// Appends `tree` serialized to `out`, without an intermediate string.
-void serializeTo(const json::value& tree, std::string& out) {
-  json::serializer sr;
-  sr.reset(&tree);
-  char buf[4096];
-  while (!sr.done()) out.append(sr.read(buf));
-}
-
-// {"type":"delta","campaign":..,"tick":..,"delta":{...}}. The JSON tree is built in a
-// per-thread buffer that is reused for every delta (a monotonic resource: no malloc/free per
-// node; beyond the buffer it takes heap blocks, freed when the resource goes), so the only
+// {"type":"delta","campaign":..,"tick":..,"delta":{...}}, written as text in one go: the only
 // allocations are the message string and its shared_ptr.
 std::shared_ptr<const std::string> deltaMessage(int64_t campaign, int32_t tick,
                                                 const game::ViewDelta& delta) {
-  constexpr size_t kArena = size_t{64} << 10;
-  thread_local const std::unique_ptr<unsigned char[]> arena(new unsigned char[kArena]);
-  std::string out;
-  out.reserve(2048);
-  out += R"({"type":"delta","campaign":)";
-  out += std::to_string(campaign);
-  out += R"(,"tick":)";
-  out += std::to_string(tick);
-  out += R"(,"delta":)";
-  {
-    json::monotonic_resource mr(arena.get(), kArena);
-    const json::value tree = deltaToJson(delta, json::storage_ptr(&mr));
-    serializeTo(tree, out);
-  }
-  out += '}';
-  return std::make_shared<const std::string>(std::move(out));
+  auto text = std::make_shared<std::string>();
+  text->reserve(2048);
+  JsonOut out(*text);
+  out.beginObject();
+  out.key("type").value("delta");
+  out.key("campaign").value(campaign);
+  out.key("tick").value(tick);
+  out.key("delta");
+  writeDelta(out, delta);
+  out.end();
+  return text;
 }
 
 // Runs `body` (a callable returning awaitable<T>) on `strand` and resumes the caller on its
@@ -332,9 +317,11 @@ void CampaignRuntime::scheduleFlush() {
   asio::co_spawn(
       strand_,
       [self = shared_from_this()]() -> asio::awaitable<void> {
-        asio::steady_timer wait(self->strand_, milliseconds(self->config_.flush_delay_ms));
-        boost::system::error_code ec;
-        co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (self->config_.flush_delay_ms > 0) {
+          asio::steady_timer wait(self->strand_, milliseconds(self->config_.flush_delay_ms));
+          boost::system::error_code ec;
+          co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
         self->flush_scheduled_ = false;
         co_await self->flush();
       },
@@ -401,19 +388,25 @@ CampaignRuntime::Feed& CampaignRuntime::feedFor(game::CivId civ) {
 }
 
 std::string CampaignRuntime::publicViewJson() const {
-  json::array civs;
+  std::string text;
+  JsonOut out(text);
+  out.beginObject();
+  out.key("tick").value(state_.tick);
+  out.key("civs").beginArray();
   for (const auto& c : state_.civs) {
-    civs.push_back({{"id", c.id},
-                    {"name", c.name},
-                    {"alive", c.alive},
-                    {"planets", state_.civ_planets[c.id].size()},
-                    {"score", std::round(c.score.total() * 10) / 10}});
+    out.beginObject();
+    out.key("id").value(c.id);
+    out.key("name").value(c.name);
+    out.key("alive").value(c.alive);
+    out.key("planets").value(state_.civ_planets[c.id].size());
+    out.key("score").value(std::round(c.score.total() * 10) / 10);
+    out.end();
   }
-  game::View market_only;
-  market_only.market = state_.market;
-  json::object view{{"tick", state_.tick}, {"civs", std::move(civs)}};
-  view["market"] = viewToJson(market_only).at("market");
-  return json::serialize(view);
+  out.end();
+  out.key("market");
+  writeMarket(out, state_.market);
+  out.end();
+  return text;
 }
 
 void CampaignRuntime::publish(const std::vector<game::Notice>& notices) {
@@ -473,7 +466,7 @@ void CampaignRuntime::snapshotAsync() {
 asio::awaitable<std::string> CampaignRuntime::viewJson(game::CivId civ) {
   auto body = [self = shared_from_this(), civ]() -> asio::awaitable<std::string> {
     if (civ == game::kNone) co_return self->publicViewJson();
-    co_return json::serialize(viewToJson(game::viewFor(self->state_, civ)));
+    co_return viewText(game::viewFor(self->state_, civ));
   };
   auto op = onStrand(strand_, std::move(body));
   co_return co_await std::move(op);
@@ -536,7 +529,7 @@ void CampaignRuntime::subscribeOnStrand(Seat seat, std::weak_ptr<Subscriber> sub
   } else {
     const std::string view = seat.civ == game::kNone
                                  ? publicViewJson()
-                                 : json::serialize(viewToJson(feed.last));
+                                 : viewText(feed.last);
     target->deliver(std::make_shared<const std::string>(
         R"({"type":"snapshot","campaign":)" + std::to_string(id_) + R"(,"tick":)" +
         std::to_string(state_.tick) + R"(,"civ":)" + std::to_string(seat.civ) + R"(,"view":)" +

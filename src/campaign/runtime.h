@@ -8,7 +8,8 @@
 // simulation io_context (not the network threads). Public coroutines hop onto the strand
 // and resume the caller on its own executor. Database work goes to the WorkerPool.
 //
-// Durability: commands are validated, gathered for up to flush_delay_ms, handed to the
+// Durability: commands are validated, gathered (flush_delay_ms, or while a flush is in
+// flight), handed to the
 // server's shared CommandLogWriter (which commits every campaign's pending batches in one
 // transaction), and only then queued in the game and acknowledged with
 // the tick that applies them. Ticks wait for a flush in flight, so a command always applies
@@ -40,9 +41,11 @@ namespace startales::campaign {
 
 struct RuntimeConfig {
   int snapshot_every = 60;        // ticks between snapshots
-  int flush_delay_ms = 1;         // gathers a campaign's commands before handing them to the
-                                  // shared CommandLogWriter (which batches across campaigns),
-                                  // milliseconds
+  int flush_delay_ms = 0;         // gathers a campaign's commands before handing them to the
+                                  // shared CommandLogWriter, milliseconds. 0: as soon as the
+                                  // strand is free (the writer already batches across
+                                  // campaigns, and commands arriving while a flush is in
+                                  // flight go together in the next)
   size_t max_queued_commands = 512;  // per campaign, waiting for a flush; beyond: "overloaded"
   int delta_history = 64;         // ticks of deltas kept per civilization for resume
   int feed_linger_ticks = 120;    // keep computing a civ's deltas this long after its last

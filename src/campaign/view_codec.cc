@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <cmath>
 
+#include "common/json_out.h"
+
 namespace startales::campaign {
 
 namespace json = boost::json;
@@ -10,284 +12,367 @@ using namespace game;
 
 namespace {
 
-using SP = json::storage_ptr;
-
 double round1(double v) { return std::round(v * 10) / 10; }
 
-std::string colorHex(uint32_t rgb) {
+void colorHex(JsonOut& out, uint32_t rgb) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out = "#000000";
-  for (int i = 0; i < 6; ++i) out[6 - i] = kDigits[(rgb >> (4 * i)) & 0xf];
-  return out;
+  char text[] = "#000000";
+  for (int i = 0; i < 6; ++i) text[6 - i] = kDigits[(rgb >> (4 * i)) & 0xf];
+  out.value(std::string_view(text, 7));
 }
 
-json::object stockJson(const Stock& s, const SP& sp) {
-  json::object o(sp);
-  for (int r = 0; r < kResourceCount; ++r) {
-    o[resourceName(static_cast<Resource>(r))] = round1(s[r]);
+void idOrNull(JsonOut& out, int32_t id) {
+  if (id == kNone) {
+    out.null();
+  } else {
+    out.value(id);
   }
-  return o;
 }
 
-json::object shipsJson(const std::array<int32_t, kShipClassCount>& ships, const SP& sp) {
-  json::object o(sp);
+void stock(JsonOut& out, const Stock& s) {
+  out.beginObject();
+  for (int r = 0; r < kResourceCount; ++r) {
+    out.key(resourceName(static_cast<Resource>(r))).value(round1(s[r]));
+  }
+  out.end();
+}
+
+void ships(JsonOut& out, const std::array<int32_t, kShipClassCount>& ships) {
+  out.beginObject();
   for (int c = 0; c < kShipClassCount; ++c) {
-    if (ships[c] > 0) o[shipRule(static_cast<ShipClass>(c)).name] = ships[c];
+    if (ships[c] > 0) out.key(shipRule(static_cast<ShipClass>(c)).name).value(ships[c]);
   }
-  return o;
+  out.end();
 }
 
-json::object depositsJson(const std::array<int32_t, 4>& d, const SP& sp) {
-  return json::object({{"minerals", d[0]}, {"energy", d[1]}, {"food", d[2]}, {"exotics", d[3]}},
-                      sp);
+void deposits(JsonOut& out, const std::array<int32_t, 4>& d) {
+  out.beginObject();
+  out.key("minerals").value(d[0]).key("energy").value(d[1]);
+  out.key("food").value(d[2]).key("exotics").value(d[3]);
+  out.end();
 }
 
-json::value idOrNull(int32_t id) { return id == kNone ? json::value(nullptr) : json::value(id); }
-
-
-json::object selfJson(const SelfView& s, const SP& sp) {
-  json::array techs(sp);
-  for (int32_t t : s.techs) techs.push_back(json::value(techRule(t).name, sp));
-  json::object shortage(sp);
+void self(JsonOut& out, const SelfView& s) {
+  out.beginObject();
+  out.key("id").value(s.id);
+  out.key("name").value(s.name);
+  out.key("adjective").value(s.adjective);
+  out.key("color");
+  colorHex(out, s.color);
+  out.key("alive").value(s.alive);
+  out.key("capital");
+  idOrNull(out, s.capital);
+  out.key("stock");
+  stock(out, s.stock);
+  out.key("income");
+  stock(out, s.income);
+  out.key("influence").value(round1(s.influence));
+  out.key("policies").beginObject();
+  out.key("tax_rate").value(s.policies.tax_rate);
+  out.key("budget").beginObject();
+  out.key("industry").value(s.policies.budget[0]).key("research").value(s.policies.budget[1]);
+  out.key("military").value(s.policies.budget[2]).key("welfare").value(s.policies.budget[3]);
+  out.end();
+  out.key("tariff").value(s.policies.tariff);
+  out.end();
+  out.key("research").beginObject();
+  out.key("tech");
+  if (s.researching == kNone) {
+    out.null();
+  } else {
+    out.value(techRule(s.researching).name);
+  }
+  out.key("progress").value(round1(s.research_progress));
+  out.key("cost").value(round1(s.research_cost));
+  out.key("rate").value(round1(s.research_rate));
+  out.end();
+  out.key("techs").beginArray();
+  for (int32_t t : s.techs) out.value(techRule(t).name);
+  out.end();
+  out.key("explored").value(s.explored_count);
+  out.key("war_weariness").value(round1(s.war_weariness));
+  out.key("shortage_percent").beginObject();
   for (int r = 0; r < kResourceCount; ++r) {
-    if (s.shortage[r] > 0) shortage[resourceName(static_cast<Resource>(r))] = round1(s.shortage[r] * 100);
+    if (s.shortage[r] > 0) {
+      out.key(resourceName(static_cast<Resource>(r))).value(round1(s.shortage[r] * 100));
+    }
   }
-  return json::object(
-         {{"id", s.id},
-          {"name", s.name},
-          {"adjective", s.adjective},
-          {"color", colorHex(s.color)},
-          {"alive", s.alive},
-          {"capital", idOrNull(s.capital)},
-          {"stock", stockJson(s.stock, sp)},
-          {"income", stockJson(s.income, sp)},
-          {"influence", round1(s.influence)},
-          {"policies",
-           {{"tax_rate", s.policies.tax_rate},
-            {"budget",
-             {{"industry", s.policies.budget[0]},
-              {"research", s.policies.budget[1]},
-              {"military", s.policies.budget[2]},
-              {"welfare", s.policies.budget[3]}}},
-            {"tariff", s.policies.tariff}}},
-          {"research",
-           {{"tech", s.researching == kNone ? json::value(nullptr)
-                                            : json::value(techRule(s.researching).name)},
-            {"progress", round1(s.research_progress)},
-            {"cost", round1(s.research_cost)},
-            {"rate", round1(s.research_rate)}}},
-          {"techs", std::move(techs)},
-          {"explored", s.explored_count},
-          {"war_weariness", round1(s.war_weariness)},
-          {"shortage_percent", std::move(shortage)},
-          {"score",
-           {{"empire", round1(s.score.empire)},
-            {"discovery", round1(s.score.discovery)},
-            {"story", round1(s.score.story)},
-            {"social", round1(s.score.social)},
-            {"total", round1(s.score.total())}}}},
-      sp);
+  out.end();
+  out.key("score").beginObject();
+  out.key("empire").value(round1(s.score.empire));
+  out.key("discovery").value(round1(s.score.discovery));
+  out.key("story").value(round1(s.score.story));
+  out.key("social").value(round1(s.score.social));
+  out.key("total").value(round1(s.score.total()));
+  out.end();
+  out.end();
 }
 
-json::object planetJson(const Planet& p, const SP& sp) {
-  json::object buildings(sp);
+void planet(JsonOut& out, const Planet& p) {
+  out.beginObject();
+  out.key("id").value(p.id);
+  out.key("system").value(p.system);
+  out.key("name").value(p.name);
+  out.key("type").value(planetTypeName(p.type));
+  out.key("size").value(p.size);
+  out.key("habitability").value(p.habitability);
+  out.key("deposits");
+  deposits(out, p.deposits);
+  out.key("owner");
+  idOrNull(out, p.owner);
+  out.key("population").value(round1(p.population));
+  out.key("unrest").value(round1(p.unrest));
+  out.key("buildings").beginObject();
   for (int b = 0; b < kBuildingCount; ++b) {
-    if (p.buildings[b] > 0) buildings[buildingRule(static_cast<Building>(b)).name] = p.buildings[b];
+    if (p.buildings[b] > 0) out.key(buildingRule(static_cast<Building>(b)).name).value(p.buildings[b]);
   }
-  json::array queue(sp);
+  out.end();
+  out.key("queue").beginArray();
   for (const auto& item : p.queue) {
     const std::string_view what = item.is_ship ? shipRule(static_cast<ShipClass>(item.type)).name
                                                : buildingRule(static_cast<Building>(item.type)).name;
     const double work = item.is_ship ? shipRule(static_cast<ShipClass>(item.type)).work
                                      : buildingRule(static_cast<Building>(item.type)).work;
-    json::object q({{"kind", item.is_ship ? "ship" : "building"},
-                    {"item", what},
-                    {"progress", round1(item.progress)},
-                    {"work", work},
-                    {"paid", item.paid}},
-                   sp);
+    out.beginObject();
+    out.key("kind").value(item.is_ship ? "ship" : "building");
+    out.key("item").value(what);
+    out.key("progress").value(round1(item.progress));
+    out.key("work").value(work);
+    out.key("paid").value(item.paid);
     const std::string why = blockedText(item);
-    q["blocked"] = why.empty() ? json::value(nullptr) : json::value(why, sp);
-    queue.push_back(std::move(q));
+    out.key("blocked");
+    if (why.empty()) {
+      out.null();
+    } else {
+      out.value(why);
+    }
+    out.end();
   }
-  return json::object(
-         {{"id", p.id},
-          {"system", p.system},
-          {"name", p.name},
-          {"type", planetTypeName(p.type)},
-          {"size", p.size},
-          {"habitability", p.habitability},
-          {"deposits", depositsJson(p.deposits, sp)},
-          {"owner", idOrNull(p.owner)},
-          {"population", round1(p.population)},
-          {"unrest", round1(p.unrest)},
-          {"buildings", std::move(buildings)},
-          {"queue", std::move(queue)},
-          {"defense", round1(p.defense_hull)},
-          {"blockaded", p.blockaded},
-          {"capital", p.capital}},
-      sp);
+  out.end();
+  out.key("defense").value(round1(p.defense_hull));
+  out.key("blockaded").value(p.blockaded);
+  out.key("capital").value(p.capital);
+  out.end();
 }
 
-json::object systemJson(const SystemView& s, const SP& sp) {
-  json::array lanes(sp), planets(sp);
+void system(JsonOut& out, const SystemView& s) {
+  out.beginObject();
+  out.key("id").value(s.id);
+  out.key("name").value(s.name);
+  out.key("x").value(s.x);
+  out.key("y").value(s.y);
+  out.key("lanes").beginArray();
   for (const auto& lane : s.lanes) {
-    lanes.push_back(json::object({{"to", lane.to}, {"length", lane.length}}, sp));
+    out.beginObject().key("to").value(lane.to).key("length").value(lane.length).end();
   }
-  for (PlanetId p : s.planets) planets.push_back(p);
-  return json::object({{"id", s.id}, {"name", s.name}, {"x", s.x}, {"y", s.y},
-                       {"lanes", std::move(lanes)}, {"planets", std::move(planets)}},
-                      sp);
+  out.end();
+  out.key("planets").beginArray();
+  for (PlanetId p : s.planets) out.value(p);
+  out.end();
+  out.end();
 }
 
-json::object foreignPlanetJson(const ForeignPlanetView& p, const SP& sp) {
-  return json::object({{"id", p.id},
-                       {"system", p.system},
-                       {"name", p.name},
-                       {"type", planetTypeName(p.type)},
-                       {"size", p.size},
-                       {"habitability", p.habitability},
-                       {"deposits", depositsJson(p.deposits, sp)},
-                       {"owner", idOrNull(p.owner)},
-                       {"population", round1(p.population)}},
-                      sp);
+void foreignPlanet(JsonOut& out, const ForeignPlanetView& p) {
+  out.beginObject();
+  out.key("id").value(p.id);
+  out.key("system").value(p.system);
+  out.key("name").value(p.name);
+  out.key("type").value(planetTypeName(p.type));
+  out.key("size").value(p.size);
+  out.key("habitability").value(p.habitability);
+  out.key("deposits");
+  deposits(out, p.deposits);
+  out.key("owner");
+  idOrNull(out, p.owner);
+  out.key("population").value(round1(p.population));
+  out.end();
 }
 
-json::value ownerJson(CivId owner) {
-  if (owner == kPirates) return "pirates";
-  return idOrNull(owner);
+void fleet(JsonOut& out, const Fleet& f) {
+  out.beginObject();
+  out.key("id").value(f.id);
+  out.key("name").value(f.name);
+  out.key("at").value(f.at);
+  out.key("next");
+  idOrNull(out, f.next);
+  out.key("progress").value(f.progress);
+  out.key("travel").value(f.travel);
+  out.key("route").beginArray();
+  for (SystemId s : f.route) out.value(s);
+  out.end();
+  out.key("ships");
+  ships(out, f.ships);
+  out.key("damage").value(round1(f.damage));
+  out.end();
 }
 
-json::object fleetJson(const Fleet& f, const SP& sp) {
-  json::array route(sp);
-  for (SystemId s : f.route) route.push_back(s);
-  return json::object(
-         {{"id", f.id},
-          {"name", f.name},
-          {"at", f.at},
-          {"next", idOrNull(f.next)},
-          {"progress", f.progress},
-          {"travel", f.travel},
-          {"route", std::move(route)},
-          {"ships", shipsJson(f.ships, sp)},
-          {"damage", round1(f.damage)}},
-      sp);
-}
-
-json::object foreignFleetJson(const ForeignFleetView& f, const SP& sp) {
-  return json::object({{"id", f.id},
-                       {"owner", ownerJson(f.owner)},
-                       {"name", f.name},
-                       {"at", f.at},
-                       {"next", idOrNull(f.next)},
-                       {"ships", shipsJson(f.ships, sp)}},
-                      sp);
-}
-
-json::object civJson(const CivView& c, const SP& sp) {
-  return json::object({{"id", c.id},
-                       {"name", c.name},
-                       {"adjective", c.adjective},
-                       {"color", colorHex(c.color)},
-                       {"alive", c.alive},
-                       {"treaty", treatyName(c.treaty)},
-                       {"relation", c.relation},
-                       {"score", round1(c.score)}},
-                      sp);
-}
-
-json::object marketJson(const Market& m, const SP& sp) {
-  json::object o(sp);
-  for (int g = 0; g < kGoodsCount; ++g) {
-    const auto& rule = marketRule(kGoods[g]);
-    o[resourceName(kGoods[g])] = json::object({{"price", std::round(m.price[g] * 1000) / 1000},
-                                  {"base", rule.base_price},
-                                  {"floor", rule.floor},
-                                  {"ceiling", rule.ceiling},
-                                  {"bought", round1(m.bought[g])},
-                                  {"sold", round1(m.sold[g])}},
-                                 sp);
+void foreignFleet(JsonOut& out, const ForeignFleetView& f) {
+  out.beginObject();
+  out.key("id").value(f.id);
+  out.key("owner");
+  if (f.owner == kPirates) {
+    out.value("pirates");
+  } else {
+    idOrNull(out, f.owner);
   }
-  return o;
+  out.key("name").value(f.name);
+  out.key("at").value(f.at);
+  out.key("next");
+  idOrNull(out, f.next);
+  out.key("ships");
+  ships(out, f.ships);
+  out.end();
 }
 
-json::object proposalJson(const Proposal& p, const SP& sp) {
-  return json::object({{"id", p.id},
-                       {"from", p.from},
-                       {"to", p.to},
-                       {"treaty", treatyName(p.treaty)},
-                       {"expires", p.expires}},
-                      sp);
+void civ(JsonOut& out, const CivView& c) {
+  out.beginObject();
+  out.key("id").value(c.id);
+  out.key("name").value(c.name);
+  out.key("adjective").value(c.adjective);
+  out.key("color");
+  colorHex(out, c.color);
+  out.key("alive").value(c.alive);
+  out.key("treaty").value(treatyName(c.treaty));
+  out.key("relation").value(c.relation);
+  out.key("score").value(round1(c.score));
+  out.end();
 }
 
-json::object eventJson(const PendingEvent& e, const SP& sp) {
+void proposal(JsonOut& out, const Proposal& p) {
+  out.beginObject();
+  out.key("id").value(p.id);
+  out.key("from").value(p.from);
+  out.key("to").value(p.to);
+  out.key("treaty").value(treatyName(p.treaty));
+  out.key("expires").value(p.expires);
+  out.end();
+}
+
+void event(JsonOut& out, const PendingEvent& e) {
   const auto& rule = eventRule(e.kind);
-  return json::object(
-         {{"id", e.id},
-          {"kind", rule.name},
-          {"planet", idOrNull(e.planet)},
-          {"magnitude", e.magnitude},
-          {"options", {rule.options[0], rule.options[1]}},
-          {"default_option", rule.default_option},
-          {"expires", e.expires}},
-      sp);
+  out.beginObject();
+  out.key("id").value(e.id);
+  out.key("kind").value(rule.name);
+  out.key("planet");
+  idOrNull(out, e.planet);
+  out.key("magnitude").value(e.magnitude);
+  out.key("options").beginArray().value(rule.options[0]).value(rule.options[1]).end();
+  out.key("default_option").value(rule.default_option);
+  out.key("expires").value(e.expires);
+  out.end();
+}
+
+void ids(JsonOut& out, const std::vector<SystemId>& list) {
+  out.beginArray();
+  for (SystemId s : list) out.value(s);
+  out.end();
 }
 
 template <typename T, typename F>
-json::array arrayOf(const std::vector<T>& items, F f, const SP& sp) {
-  json::array out(sp);
-  out.reserve(items.size());
-  for (const auto& item : items) out.push_back(f(item, sp));
-  return out;
+void arrayOf(JsonOut& out, const std::vector<T>& items, F write) {
+  out.beginArray();
+  for (const auto& item : items) write(out, item);
+  out.end();
 }
 
+// "key": {"upserted": [...], "removed": [ids]}, only when something changed.
 template <typename T, typename F>
-void changes(json::object& out, const char* key, const Changes<T>& c, F f, const SP& sp) {
+void changes(JsonOut& out, std::string_view key, const Changes<T>& c, F write) {
   if (c.upserted.empty() && c.removed.empty()) return;
-  json::array removed(sp);
-  for (int32_t id : c.removed) removed.push_back(id);
-  out[key] =
-      json::object({{"upserted", arrayOf(c.upserted, f, sp)}, {"removed", std::move(removed)}}, sp);
-}
-
-json::array idsJson(const std::vector<SystemId>& ids, const SP& sp) {
-  json::array out(sp);
-  for (SystemId s : ids) out.push_back(s);
-  return out;
+  out.key(key).beginObject();
+  out.key("upserted");
+  arrayOf(out, c.upserted, write);
+  out.key("removed").beginArray();
+  for (int32_t id : c.removed) out.value(id);
+  out.end();
+  out.end();
 }
 
 }  // namespace
 
-json::object viewToJson(const View& v, json::storage_ptr sp) {
-  return json::object({{"tick", v.tick},
-                       {"self", selfJson(v.self, sp)},
-                       {"planets", arrayOf(v.planets, planetJson, sp)},
-                       {"systems", arrayOf(v.systems, systemJson, sp)},
-                       {"foreign_planets", arrayOf(v.foreign_planets, foreignPlanetJson, sp)},
-                       {"fleets", arrayOf(v.fleets, fleetJson, sp)},
-                       {"foreign_fleets", arrayOf(v.foreign_fleets, foreignFleetJson, sp)},
-                       {"civs", arrayOf(v.civs, civJson, sp)},
-                       {"market", marketJson(v.market, sp)},
-                       {"proposals", arrayOf(v.proposals, proposalJson, sp)},
-                       {"events", arrayOf(v.events, eventJson, sp)},
-                       {"sensors", idsJson(v.sensors, sp)}},
-                      sp);
+void writeMarket(JsonOut& out, const Market& m) {
+  out.beginObject();
+  for (int g = 0; g < kGoodsCount; ++g) {
+    const auto& rule = marketRule(kGoods[g]);
+    out.key(resourceName(kGoods[g])).beginObject();
+    out.key("price").value(std::round(m.price[g] * 1000) / 1000);
+    out.key("base").value(rule.base_price);
+    out.key("floor").value(rule.floor);
+    out.key("ceiling").value(rule.ceiling);
+    out.key("bought").value(round1(m.bought[g]));
+    out.key("sold").value(round1(m.sold[g]));
+    out.end();
+  }
+  out.end();
 }
 
-json::object deltaToJson(const ViewDelta& d, json::storage_ptr sp) {
-  json::object out({{"tick", d.tick}}, sp);
-  if (d.self) out["self"] = selfJson(*d.self, sp);
-  changes(out, "planets", d.planets, planetJson, sp);
-  changes(out, "systems", d.systems, systemJson, sp);
-  changes(out, "foreign_planets", d.foreign_planets, foreignPlanetJson, sp);
-  changes(out, "fleets", d.fleets, fleetJson, sp);
-  changes(out, "foreign_fleets", d.foreign_fleets, foreignFleetJson, sp);
-  changes(out, "civs", d.civs, civJson, sp);
-  if (d.market) out["market"] = marketJson(*d.market, sp);
-  changes(out, "proposals", d.proposals, proposalJson, sp);
-  changes(out, "events", d.events, eventJson, sp);
-  if (d.sensors) out["sensors"] = idsJson(*d.sensors, sp);
-  return out;
+void writeView(JsonOut& out, const View& v) {
+  out.beginObject();
+  out.key("tick").value(v.tick);
+  out.key("self");
+  self(out, v.self);
+  out.key("planets");
+  arrayOf(out, v.planets, planet);
+  out.key("systems");
+  arrayOf(out, v.systems, system);
+  out.key("foreign_planets");
+  arrayOf(out, v.foreign_planets, foreignPlanet);
+  out.key("fleets");
+  arrayOf(out, v.fleets, fleet);
+  out.key("foreign_fleets");
+  arrayOf(out, v.foreign_fleets, foreignFleet);
+  out.key("civs");
+  arrayOf(out, v.civs, civ);
+  out.key("market");
+  writeMarket(out, v.market);
+  out.key("proposals");
+  arrayOf(out, v.proposals, proposal);
+  out.key("events");
+  arrayOf(out, v.events, event);
+  out.key("sensors");
+  ids(out, v.sensors);
+  out.end();
+}
+
+void writeDelta(JsonOut& out, const ViewDelta& d) {
+  out.beginObject();
+  out.key("tick").value(d.tick);
+  if (d.self) {
+    out.key("self");
+    self(out, *d.self);
+  }
+  changes(out, "planets", d.planets, planet);
+  changes(out, "systems", d.systems, system);
+  changes(out, "foreign_planets", d.foreign_planets, foreignPlanet);
+  changes(out, "fleets", d.fleets, fleet);
+  changes(out, "foreign_fleets", d.foreign_fleets, foreignFleet);
+  changes(out, "civs", d.civs, civ);
+  if (d.market) {
+    out.key("market");
+    writeMarket(out, *d.market);
+  }
+  changes(out, "proposals", d.proposals, proposal);
+  changes(out, "events", d.events, event);
+  if (d.sensors) {
+    out.key("sensors");
+    ids(out, *d.sensors);
+  }
+  out.end();
+}
+
+std::string viewText(const View& view) {
+  std::string text;
+  text.reserve(16 << 10);
+  JsonOut out(text);
+  writeView(out, view);
+  return text;
+}
+
+std::string deltaText(const ViewDelta& delta) {
+  std::string text;
+  JsonOut out(text);
+  writeDelta(out, delta);
+  return text;
 }
 
 json::object noticeToJson(const Notice& n) {

@@ -3,20 +3,26 @@
 // A civilization's view of the game, its per-tick deltas and its notices, as JSON for
 // clients (REST state, /ws snapshot/delta/event). Enums are names ("power plant", "war"),
 // queue items carry their blocked reason as a sentence, ids are integers, amounts are
-// rounded to 0.1. docs/protocol.md shows examples.
+// rounded to 0.1 (prices to 0.001). docs/protocol.md shows examples.
+//
+// Views and deltas are written as text directly (common/json_out.h): a delta goes to every
+// player every tick, and building a boost::json tree first cost more than writing the text.
 
 #include <boost/json/fwd.hpp>
-#include <boost/json/storage_ptr.hpp>
+#include <string>
 
+#include "common/json_out.h"
 #include "game/game.h"
 #include "game/view.h"
 
 namespace startales::campaign {
 
-// `sp`: where the JSON tree is allocated (default: the heap). A monotonic resource over a
-// reused buffer makes building one delta allocation-free (see CampaignRuntime::publish).
-boost::json::object viewToJson(const game::View& view, boost::json::storage_ptr sp = {});
-boost::json::object deltaToJson(const game::ViewDelta& delta, boost::json::storage_ptr sp = {});
+void writeView(JsonOut& out, const game::View& view);
+void writeDelta(JsonOut& out, const game::ViewDelta& delta);
+void writeMarket(JsonOut& out, const game::Market& market);
+std::string viewText(const game::View& view);
+std::string deltaText(const game::ViewDelta& delta);
+
 boost::json::object noticeToJson(const game::Notice& notice);
 
 }  // namespace startales::campaign

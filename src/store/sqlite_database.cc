@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "common/thread_name.h"
 #include "store/backends.h"
 #include "store/pooled_database.h"
 
@@ -278,7 +279,10 @@ class SqliteDatabase final : public PooledDatabase {
     auto connection = SqliteConnection::open(path_, busy_timeout_ms_);
     if (!connection) return connection.error();
     checkpointer_ = std::thread(
-        [this, c = std::shared_ptr<PooledConnection>(std::move(*connection))] { checkpoint(*c); });
+        [this, c = std::shared_ptr<PooledConnection>(std::move(*connection))] {
+          setThreadName("sqlite-ckpt");
+          checkpoint(*c);
+        });
     return {};
   }
 

@@ -3,12 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cmath>
 
 namespace startales::campaign {
 namespace {
 
 namespace json = boost::json;
 using namespace game;
+
+json::object parsed(const std::string& text) { return json::parse(text).as_object(); }
 
 GameState smallGame() {
   GameConfig config;
@@ -22,7 +25,7 @@ GameState smallGame() {
 TEST(ViewCodec, ViewCarriesWhatAClientDraws) {
   GameState s = smallGame();
   step(s);
-  const auto j = viewToJson(viewFor(s, 0));
+  const auto j = parsed(viewText(viewFor(s, 0)));
   EXPECT_EQ(j.at("tick").as_int64(), 1);
   const auto& self = j.at("self").as_object();
   EXPECT_EQ(self.at("id").as_int64(), 0);
@@ -55,7 +58,7 @@ TEST(ViewCodec, QueueItemsSayWhyTheyWait) {
   }
   s.civs[0].stock[static_cast<int>(Resource::kMinerals)] = 0;
   step(s);  // the lab reaches the front and cannot be paid (the mine adds ~30 a day)
-  const auto j = viewToJson(viewFor(s, 0));
+  const auto j = parsed(viewText(viewFor(s, 0)));
   const auto& queue = j.at("planets").at(0).at("queue").as_array();
   ASSERT_FALSE(queue.empty());
   const auto& item = queue[0].as_object();
@@ -71,12 +74,23 @@ TEST(ViewCodec, DeltaHasOnlyWhatChanged) {
   const View before = viewFor(s, 0);
   step(s);
   const View after = viewFor(s, 0);
-  const auto d = deltaToJson(diffViews(before, after));
+  const auto d = parsed(deltaText(diffViews(before, after)));
   EXPECT_EQ(d.at("tick").as_int64(), 1);
   EXPECT_TRUE(d.contains("self"));         // stock moved
   EXPECT_FALSE(d.contains("systems"));     // the map did not
-  const auto same = deltaToJson(diffViews(after, after));
+  const auto same = parsed(deltaText(diffViews(after, after)));
   EXPECT_EQ(same.size(), 1u);  // just the tick
+}
+
+TEST(ViewCodec, AmountsStayDecimalNumbers) {
+  GameState s = smallGame();
+  step(s);
+  const auto j = parsed(viewText(viewFor(s, 0)));
+  // Rounded to 0.1 and written as doubles even when whole (a reader sees 5.0, not 5).
+  const auto& minerals = j.at("self").at("stock").at("minerals");
+  ASSERT_TRUE(minerals.is_double()) << minerals;
+  EXPECT_DOUBLE_EQ(minerals.as_double(), std::round(minerals.as_double() * 10) / 10);
+  EXPECT_TRUE(j.at("market").at("food").at("price").is_double());
 }
 
 TEST(ViewCodec, NoticeJson) {

@@ -1,0 +1,84 @@
+// What one campaign's tick costs the simulation thread in issue 4's load scenario (100
+// systems, 10 players, no AI empires, every player subscribed): the game step, then for each
+// civilization its fog-of-war view, the delta against its previous view and that delta as
+// JSON text. 1,000 such campaigns at one tick a second spend 1,000 × this per second.
+
+#include <benchmark/benchmark.h>
+#include <boost/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "campaign/view_codec.h"
+#include "game/game.h"
+#include "game/view.h"
+
+namespace startales::campaign {
+namespace {
+
+game::GameState loadScenario(int systems, int players, int ticks) {
+  game::GameConfig config;
+  config.seed = 7;
+  config.systems = systems;
+  config.players = players;
+  config.civs = players;
+  game::GameState s = game::newGame(config);
+  for (int i = 0; i < ticks; ++i) game::step(s);
+  return s;
+}
+
+void BM_CampaignTick(benchmark::State& st) {
+  const int players = static_cast<int>(st.range(1));
+  game::GameState s = loadScenario(static_cast<int>(st.range(0)), players, 30);
+  std::vector<game::View> last;
+  for (int c = 0; c < players; ++c) last.push_back(game::viewFor(s, c));
+  size_t bytes = 0;
+  for (auto _ : st) {
+    game::step(s);
+    for (int c = 0; c < players; ++c) {
+      game::View view = game::viewFor(s, c);
+      const auto delta = game::diffViews(last[c], view);
+      last[c] = std::move(view);
+      const std::string text = deltaText(delta);
+      bytes += text.size();
+      benchmark::DoNotOptimize(text);
+    }
+  }
+  st.counters["delta_bytes"] =
+      benchmark::Counter(static_cast<double>(bytes) / static_cast<double>(st.iterations() * players));
+}
+BENCHMARK(BM_CampaignTick)->ArgNames({"systems", "players"})->Args({100, 10})->Unit(benchmark::kMicrosecond);
+
+// The parts of it, per civilization.
+void BM_TickStepOnly(benchmark::State& st) {
+  game::GameState s = loadScenario(100, 10, 30);
+  for (auto _ : st) benchmark::DoNotOptimize(game::step(s));
+}
+BENCHMARK(BM_TickStepOnly)->Unit(benchmark::kMicrosecond);
+
+void BM_TickViewFor(benchmark::State& st) {
+  const game::GameState s = loadScenario(100, 10, 30);
+  for (auto _ : st) benchmark::DoNotOptimize(game::viewFor(s, 3));
+}
+BENCHMARK(BM_TickViewFor)->Unit(benchmark::kMicrosecond);
+
+void BM_TickDiff(benchmark::State& st) {
+  game::GameState s = loadScenario(100, 10, 30);
+  const game::View before = game::viewFor(s, 3);
+  game::step(s);
+  const game::View after = game::viewFor(s, 3);
+  for (auto _ : st) benchmark::DoNotOptimize(game::diffViews(before, after));
+}
+BENCHMARK(BM_TickDiff)->Unit(benchmark::kMicrosecond);
+
+void BM_TickDeltaJson(benchmark::State& st) {
+  game::GameState s = loadScenario(100, 10, 30);
+  const game::View before = game::viewFor(s, 3);
+  game::step(s);
+  const auto delta = game::diffViews(before, game::viewFor(s, 3));
+  for (auto _ : st) benchmark::DoNotOptimize(deltaText(delta));
+}
+BENCHMARK(BM_TickDeltaJson)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace startales::campaign
