@@ -26,6 +26,7 @@ namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr size_t kReadChunk = size_t{16} << 10;  // bytes per read_some while assembling a message
+constexpr size_t kFirstReadChunk = 1024;         // ... for its first frame
 constexpr size_t kMaxCloseReason = 123;          // a close frame's payload is at most 125 bytes
 
 bool validCloseCode(uint16_t code) { return code == 1000 || (code >= 3000 && code <= 4999); }
@@ -283,8 +284,10 @@ asio::awaitable<void> WsConnection::readLoop() {
     bool too_big = false;
     // Assemble one message from as many frames as it takes, at most limit + 1 bytes.
     for (;;) {
+      // Small first (most messages are a few hundred bytes, and resize() zero-fills), then
+      // doubling up to kReadChunk.
       size_t old = message.size();
-      size_t chunk = std::min(limit + 1 - old, kReadChunk);
+      size_t chunk = std::min({limit + 1 - old, kReadChunk, std::max(kFirstReadChunk, old)});
       message.resize(old + chunk);
       auto [rec, n] =
           co_await io.ws.async_read_some(asio::buffer(message.data() + old, chunk), kTuple);
