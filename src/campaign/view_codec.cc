@@ -108,8 +108,10 @@ void self(JsonOut& out, const SelfView& s) {
   out.end();
 }
 
-void planet(JsonOut& out, const Planet& p) {
-  out.beginObject();
+// The fields every viewer sees of a planet: its own (Planet) or a foreign one
+// (ForeignPlanetView). Writes members only; the caller opens and closes the object.
+template <typename AnyPlanet>
+void planetSurface(JsonOut& out, const AnyPlanet& p) {
   out.key("id").value(p.id);
   out.key("system").value(p.system);
   out.key("name").value(p.name);
@@ -121,6 +123,11 @@ void planet(JsonOut& out, const Planet& p) {
   out.key("owner");
   idOrNull(out, p.owner);
   out.key("population").value(round1(p.population));
+}
+
+void planet(JsonOut& out, const Planet& p) {
+  out.beginObject();
+  planetSurface(out, p);
   out.key("unrest").value(round1(p.unrest));
   out.key("buildings").beginObject();
   for (int b = 0; b < kBuildingCount; ++b) {
@@ -174,17 +181,7 @@ void system(JsonOut& out, const SystemView& s) {
 
 void foreignPlanet(JsonOut& out, const ForeignPlanetView& p) {
   out.beginObject();
-  out.key("id").value(p.id);
-  out.key("system").value(p.system);
-  out.key("name").value(p.name);
-  out.key("type").value(planetTypeName(p.type));
-  out.key("size").value(p.size);
-  out.key("habitability").value(p.habitability);
-  out.key("deposits");
-  deposits(out, p.deposits);
-  out.key("owner");
-  idOrNull(out, p.owner);
-  out.key("population").value(round1(p.population));
+  planetSurface(out, p);
   out.end();
 }
 
