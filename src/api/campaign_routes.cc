@@ -23,9 +23,6 @@ Response rawJson(http::status status, std::string body) {
   return res;
 }
 
-using Action = asio::awaitable<Result<json::object>> (campaign::CampaignService::*)(
-    const account::User&, int64_t);
-
 }  // namespace
 
 void addCampaignRoutes(net::Router& router, const AuthDeps& auth,
@@ -52,53 +49,35 @@ void addCampaignRoutes(net::Router& router, const AuthDeps& auth,
                if (auto s = req.queryParam("status"); !s.empty()) status = std::string(s);
                const bool mine = req.queryParam("mine") == "true" || req.queryParam("mine") == "1";
                auto op = service->list(*user, status, mine);
-               auto list = co_await std::move(op);
-               if (!list) co_return net::errorResponse(list.error());
-               co_return net::jsonResponse(http::status::ok, {{"campaigns", std::move(*list)}});
+               co_return okList("campaigns", co_await std::move(op));
              });
 
   router.add(http::verb::get, "/api/campaigns/{id}",
-             [auth, service](Request& req) -> asio::awaitable<Response> {
-               auto caller_op = campaignCaller(req, auth);
-               auto caller = co_await std::move(caller_op);
-               if (!caller) co_return net::errorResponse(caller.error());
-               const auto& [user, id] = *caller;
-               auto op = service->get(user, id);
+             campaignRoute(auth, [service](Request&, Caller c) -> asio::awaitable<Response> {
+               auto op = service->get(c.user, c.id);
                co_return ok(co_await std::move(op));
-             });
+             }));
 
   router.add(http::verb::delete_, "/api/campaigns/{id}",
-             [auth, service](Request& req) -> asio::awaitable<Response> {
-               auto caller_op = campaignCaller(req, auth);
-               auto caller = co_await std::move(caller_op);
-               if (!caller) co_return net::errorResponse(caller.error());
-               const auto& [user, id] = *caller;
-               auto op = service->remove(user, id);
+             campaignRoute(auth, [service](Request&, Caller c) -> asio::awaitable<Response> {
+               auto op = service->remove(c.user, c.id);
                auto done = co_await std::move(op);
                if (!done) co_return net::errorResponse(done.error());
                Response res{http::status::no_content, 11};
                res.prepare_payload();
                co_return res;
-             });
+             }));
 
   router.add(http::verb::post, "/api/campaigns/{id}/join",
-             [auth, service](Request& req) -> asio::awaitable<Response> {
-               auto caller_op = campaignCaller(req, auth);
-               auto caller = co_await std::move(caller_op);
-               if (!caller) co_return net::errorResponse(caller.error());
-               const auto& [user, id] = *caller;
+             campaignRoute(auth, [service](Request& req, Caller c) -> asio::awaitable<Response> {
                auto body = optionalBody(req);
                if (!body) co_return net::errorResponse(body.error());
-               auto op = service->join(user, id, *body);
+               auto op = service->join(c.user, c.id, *body);
                co_return ok(co_await std::move(op));
-             });
+             }));
 
   router.add(http::verb::post, "/api/campaigns/{id}/ready",
-             [auth, service](Request& req) -> asio::awaitable<Response> {
-               auto caller_op = campaignCaller(req, auth);
-               auto caller = co_await std::move(caller_op);
-               if (!caller) co_return net::errorResponse(caller.error());
-               const auto& [user, id] = *caller;
+             campaignRoute(auth, [service](Request& req, Caller c) -> asio::awaitable<Response> {
                auto body = optionalBody(req);
                if (!body) co_return net::errorResponse(body.error());
                bool ready = true;
@@ -109,64 +88,50 @@ void addCampaignRoutes(net::Router& router, const AuthDeps& auth,
                  }
                  ready = v->as_bool();
                }
-               auto op = service->ready(user, id, ready);
+               auto op = service->ready(c.user, c.id, ready);
                co_return ok(co_await std::move(op));
-             });
+             }));
 
   // Actions without a body: leave, start, pause, resume.
-  auto simple = [&](const char* path, auto call) {
-    router.add(http::verb::post, path,
-               [auth, service, call](Request& req) -> asio::awaitable<Response> {
-                 auto caller_op = campaignCaller(req, auth);
-                 auto caller = co_await std::move(caller_op);
-                 if (!caller) co_return net::errorResponse(caller.error());
-                 const auto& [user, id] = *caller;
-                 auto op = call(*service, user, id);
-                 co_return ok(co_await std::move(op));
-               });
+  auto action = [&](const char* path, auto call) {
+    router.add(
+        http::verb::post, path,
+        campaignRoute(auth, [service, call](Request&, Caller c) -> asio::awaitable<Response> {
+          auto op = call(*service, c);
+          co_return ok(co_await std::move(op));
+        }));
   };
-  simple("/api/campaigns/{id}/leave",
-         [](campaign::CampaignService& s, const account::User& u, int64_t id) { return s.leave(u, id); });
-  simple("/api/campaigns/{id}/start",
-         [](campaign::CampaignService& s, const account::User& u, int64_t id) { return s.start(u, id); });
-  simple("/api/campaigns/{id}/pause", [](campaign::CampaignService& s, const account::User& u,
-                                         int64_t id) { return s.setPaused(u, id, true); });
-  simple("/api/campaigns/{id}/resume", [](campaign::CampaignService& s, const account::User& u,
-                                          int64_t id) { return s.setPaused(u, id, false); });
+  using campaign::CampaignService;
+  action("/api/campaigns/{id}/leave",
+         [](CampaignService& s, const Caller& c) { return s.leave(c.user, c.id); });
+  action("/api/campaigns/{id}/start",
+         [](CampaignService& s, const Caller& c) { return s.start(c.user, c.id); });
+  action("/api/campaigns/{id}/pause",
+         [](CampaignService& s, const Caller& c) { return s.setPaused(c.user, c.id, true); });
+  action("/api/campaigns/{id}/resume",
+         [](CampaignService& s, const Caller& c) { return s.setPaused(c.user, c.id, false); });
 
   router.add(http::verb::get, "/api/campaigns/{id}/state",
-             [auth, service](Request& req) -> asio::awaitable<Response> {
-               auto caller_op = campaignCaller(req, auth);
-               auto caller = co_await std::move(caller_op);
-               if (!caller) co_return net::errorResponse(caller.error());
-               const auto& [user, id] = *caller;
-               auto op = service->state(user, id);
+             campaignRoute(auth, [service](Request&, Caller c) -> asio::awaitable<Response> {
+               auto op = service->state(c.user, c.id);
                auto view = co_await std::move(op);
                if (!view) co_return net::errorResponse(view.error());
                co_return rawJson(http::status::ok, std::move(*view));
-             });
+             }));
 
   router.add(http::verb::post, "/api/campaigns/{id}/commands",
-             [auth, service](Request& req) -> asio::awaitable<Response> {
-               auto caller_op = campaignCaller(req, auth);
-               auto caller = co_await std::move(caller_op);
-               if (!caller) co_return net::errorResponse(caller.error());
-               const auto& [user, id] = *caller;
+             campaignRoute(auth, [service](Request& req, Caller c) -> asio::awaitable<Response> {
                auto body = req.jsonBody();
                if (!body) co_return net::errorResponse(body.error());
                // Either the command itself or {"command": {...}}.
                const json::value command =
                    body->contains("command") ? body->at("command") : json::value(*body);
-               auto op = service->command(user, id, command);
+               auto op = service->command(c.user, c.id, command);
                co_return ok(co_await std::move(op), http::status::accepted);
-             });
+             }));
 
   router.add(http::verb::get, "/api/campaigns/{id}/commands",
-             [auth, service](Request& req) -> asio::awaitable<Response> {
-               auto caller_op = campaignCaller(req, auth);
-               auto caller = co_await std::move(caller_op);
-               if (!caller) co_return net::errorResponse(caller.error());
-               const auto& [user, id] = *caller;
+             campaignRoute(auth, [service](Request& req, Caller c) -> asio::awaitable<Response> {
                int64_t after = 0;
                const std::string a = req.queryParam("after");
                if (!a.empty()) {
@@ -176,11 +141,9 @@ void addCampaignRoutes(net::Router& router, const AuthDeps& auth,
                        makeError("invalid_query", "\"after\" must be a command sequence number."));
                  }
                }
-               auto op = service->commandLog(user, id, after, 500);
-               auto log = co_await std::move(op);
-               if (!log) co_return net::errorResponse(log.error());
-               co_return net::jsonResponse(http::status::ok, {{"commands", std::move(*log)}});
-             });
+               auto op = service->commandLog(c.user, c.id, after, 500);
+               co_return okList("commands", co_await std::move(op));
+             }));
 }
 
 }  // namespace startales::api

@@ -31,6 +31,12 @@ asio::awaitable<Result<CharacterCaller>> characterCaller(const Request& req, con
   co_return CharacterCaller{std::move(*caller), *cid};
 }
 
+// resolvedRoute for /api/campaigns/{id}/characters/{cid}/...: handler(Request&, CharacterCaller).
+template <typename Handler>
+auto characterRoute(const AuthDeps& auth, Handler handler) {
+  return resolvedRoute(auth, &characterCaller, std::move(handler));
+}
+
 int queryInt(const Request& req, std::string_view name, int fallback) {
   const std::string text = req.queryParam(name);
   if (text.empty()) return fallback;
@@ -57,8 +63,8 @@ asio::awaitable<std::optional<Response>> talk(const AuthDeps& auth, ai::Dialogue
   llm::CancelToken cancel;
   auto run = [&dialogue, pipe, cancel, user = c->caller.user, campaign = c->caller.id,
               character = c->character, text = std::move(*text)]() -> asio::awaitable<void> {
-    auto op = dialogue.talk(user, campaign, character, text,
-                            [pipe](std::string_view d) { pipe->push(d); }, cancel);
+    auto op = dialogue.talk(
+        user, campaign, character, text, [pipe](std::string_view d) { pipe->push(d); }, cancel);
     pipe->finish(co_await std::move(op));
   };
   asio::co_spawn(co_await asio::this_coro::executor, std::move(run), asio::detached);
@@ -82,8 +88,8 @@ asio::awaitable<std::optional<Response>> talk(const AuthDeps& auth, ai::Dialogue
       co_await std::move(send_op);
     } else {
       const Error& e = batch.done->error();
-      auto send_op = out.send("error", json::serialize(json::object{{"code", e.code},
-                                                                    {"message", e.message}}));
+      auto send_op = out.send(
+          "error", json::serialize(json::object{{"code", e.code}, {"message", e.message}}));
       co_await std::move(send_op);
     }
     co_return std::nullopt;
@@ -96,100 +102,73 @@ void addCharacterRoutes(net::Router& router, const AuthDeps& auth, ai::DialogueS
   auto* d = &dialogue;
 
   router.add(http::verb::get, "/api/campaigns/{id}/characters",
-             [auth, d](Request& req) -> asio::awaitable<Response> {
-               auto caller_op = campaignCaller(req, auth);
-               auto caller = co_await std::move(caller_op);
-               if (!caller) co_return net::errorResponse(caller.error());
-               auto op = d->characters(caller->user, caller->id);
-               auto list = co_await std::move(op);
-               if (!list) co_return net::errorResponse(list.error());
-               co_return net::jsonResponse(http::status::ok, {{"characters", std::move(*list)}});
-             });
+             campaignRoute(auth, [d](Request&, Caller c) -> asio::awaitable<Response> {
+               auto op = d->characters(c.user, c.id);
+               co_return okList("characters", co_await std::move(op));
+             }));
 
   router.add(http::verb::get, "/api/campaigns/{id}/characters/{cid}",
-             [auth, d](Request& req) -> asio::awaitable<Response> {
-               auto c_op = characterCaller(req, auth);
-               auto c = co_await std::move(c_op);
-               if (!c) co_return net::errorResponse(c.error());
-               auto op = d->character(c->caller.user, c->caller.id, c->character);
+             characterRoute(auth, [d](Request&, CharacterCaller c) -> asio::awaitable<Response> {
+               auto op = d->character(c.caller.user, c.caller.id, c.character);
                co_return ok(co_await std::move(op));
-             });
+             }));
 
   router.add(http::verb::get, "/api/campaigns/{id}/characters/{cid}/card",
-             [auth, d](Request& req) -> asio::awaitable<Response> {
-               auto c_op = characterCaller(req, auth);
-               auto c = co_await std::move(c_op);
-               if (!c) co_return net::errorResponse(c.error());
-               auto op = d->exportCard(c->caller.user, c->caller.id, c->character);
+             characterRoute(auth, [d](Request&, CharacterCaller c) -> asio::awaitable<Response> {
+               auto op = d->exportCard(c.caller.user, c.caller.id, c.character);
                co_return ok(co_await std::move(op));
-             });
+             }));
 
-  router.add(http::verb::put, "/api/campaigns/{id}/characters/{cid}/card",
-             [auth, d](Request& req) -> asio::awaitable<Response> {
-               auto c_op = characterCaller(req, auth);
-               auto c = co_await std::move(c_op);
-               if (!c) co_return net::errorResponse(c.error());
-               auto card = req.jsonBody();
-               if (!card) co_return net::errorResponse(card.error());
-               auto op = d->importCard(c->caller.user, c->caller.id, c->character, *card);
-               co_return ok(co_await std::move(op));
-             });
+  router.add(
+      http::verb::put, "/api/campaigns/{id}/characters/{cid}/card",
+      characterRoute(auth, [d](Request& req, CharacterCaller c) -> asio::awaitable<Response> {
+        auto card = req.jsonBody();
+        if (!card) co_return net::errorResponse(card.error());
+        auto op = d->importCard(c.caller.user, c.caller.id, c.character, *card);
+        co_return ok(co_await std::move(op));
+      }));
 
-  router.add(http::verb::get, "/api/campaigns/{id}/characters/{cid}/messages",
-             [auth, d](Request& req) -> asio::awaitable<Response> {
-               auto c_op = characterCaller(req, auth);
-               auto c = co_await std::move(c_op);
-               if (!c) co_return net::errorResponse(c.error());
-               auto op = d->messages(c->caller.user, c->caller.id, c->character,
-                                     queryInt(req, "before", 0), queryInt(req, "limit", 50));
-               auto list = co_await std::move(op);
-               if (!list) co_return net::errorResponse(list.error());
-               co_return net::jsonResponse(http::status::ok, {{"messages", std::move(*list)}});
-             });
+  router.add(
+      http::verb::get, "/api/campaigns/{id}/characters/{cid}/messages",
+      characterRoute(auth, [d](Request& req, CharacterCaller c) -> asio::awaitable<Response> {
+        auto op = d->messages(c.caller.user, c.caller.id, c.character, queryInt(req, "before", 0),
+                              queryInt(req, "limit", 50));
+        co_return okList("messages", co_await std::move(op));
+      }));
 
-  router.events(http::verb::post, "/api/campaigns/{id}/characters/{cid}/messages",
-                [auth, d](Request& req, net::EventStream& out)
-                    -> asio::awaitable<std::optional<Response>> {
-                  auto op = talk(auth, *d, req, out);
-                  co_return co_await std::move(op);
-                });
+  router.events(
+      http::verb::post, "/api/campaigns/{id}/characters/{cid}/messages",
+      [auth, d](Request& req, net::EventStream& out) -> asio::awaitable<std::optional<Response>> {
+        auto op = talk(auth, *d, req, out);
+        co_return co_await std::move(op);
+      });
 
   router.add(http::verb::get, "/api/campaigns/{id}/proposals",
-             [auth, d](Request& req) -> asio::awaitable<Response> {
-               auto caller_op = campaignCaller(req, auth);
-               auto caller = co_await std::move(caller_op);
-               if (!caller) co_return net::errorResponse(caller.error());
-               auto op = d->proposals(caller->user, caller->id, req.queryParam("status"));
-               auto list = co_await std::move(op);
-               if (!list) co_return net::errorResponse(list.error());
-               co_return net::jsonResponse(http::status::ok, {{"proposals", std::move(*list)}});
-             });
+             campaignRoute(auth, [d](Request& req, Caller c) -> asio::awaitable<Response> {
+               auto op = d->proposals(c.user, c.id, req.queryParam("status"));
+               co_return okList("proposals", co_await std::move(op));
+             }));
 
   for (const bool approve : {true, false}) {
     const std::string verb = approve ? "approve" : "reject";
-    auto decide = [auth, d, approve](Request& req) -> asio::awaitable<Response> {
-      auto caller_op = campaignCaller(req, auth);
-      auto caller = co_await std::move(caller_op);
-      if (!caller) co_return net::errorResponse(caller.error());
-      auto pid = pathId(req, "pid", "proposal");
-      if (!pid) co_return net::errorResponse(pid.error());
-      auto op = d->decide(caller->user, caller->id, *pid, approve);
-      co_return ok(co_await std::move(op));
-    };
+    auto decide =
+        campaignRoute(auth, [d, approve](Request& req, Caller c) -> asio::awaitable<Response> {
+          auto pid = pathId(req, "pid", "proposal");
+          if (!pid) co_return net::errorResponse(pid.error());
+          auto op = d->decide(c.user, c.id, *pid, approve);
+          co_return ok(co_await std::move(op));
+        });
     router.add(http::verb::post, "/api/campaigns/{id}/proposals/{pid}/" + verb, decide);
     // The same, addressed through the character that proposed it.
-    router.add(http::verb::post,
-               "/api/campaigns/{id}/characters/{cid}/proposals/{pid}/" + verb, decide);
+    router.add(http::verb::post, "/api/campaigns/{id}/characters/{cid}/proposals/{pid}/" + verb,
+               decide);
   }
 
   router.add(http::verb::get, "/api/campaigns/{id}/recap",
-             [auth, d](Request& req) -> asio::awaitable<Response> {
-               auto caller_op = campaignCaller(req, auth);
-               auto caller = co_await std::move(caller_op);
-               if (!caller) co_return net::errorResponse(caller.error());
-               auto op = d->recap(caller->user, caller->id, queryInt(req, "since", 0));
+             campaignRoute(auth, [d](Request& req, Caller c) -> asio::awaitable<Response> {
+               auto op = d->recap(c.user, c.id, queryInt(req, "since", 0));
                co_return ok(co_await std::move(op));
-             });
+             }));
 }
 
 }  // namespace startales::api

@@ -18,7 +18,8 @@ Result<int64_t> pathId(const net::Request& req, std::string_view param, std::str
   return id;
 }
 
-boost::asio::awaitable<Result<Caller>> campaignCaller(const net::Request& req, const AuthDeps& auth) {
+boost::asio::awaitable<Result<Caller>> campaignCaller(const net::Request& req,
+                                                      const AuthDeps& auth) {
   auto user_op = requireUser(req, auth);
   auto user = co_await std::move(user_op);
   if (!user) co_return user.error();
@@ -40,6 +41,13 @@ net::Response ok(const Result<json::object>& r, net::http::status status) {
 net::Response ok(const Result<json::array>& r) {
   if (!r) return net::errorResponse(r.error());
   return net::jsonResponse(net::http::status::ok, *r);
+}
+
+net::Response okList(std::string_view key, Result<json::array> r) {
+  if (!r) return net::errorResponse(r.error());
+  json::object body;
+  body[key] = std::move(*r);
+  return net::jsonResponse(net::http::status::ok, body);
 }
 
 }  // namespace startales::api
