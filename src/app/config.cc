@@ -12,7 +12,8 @@
 namespace startales::app {
 
 struct RawConfig {
-  std::string host = "0.0.0.0", port = "4000", data_dir = "./data", db, db_pool_size = "8";
+  std::string host = "0.0.0.0", port = "4000", data_dir = "./data", db, db_pool_size = "8",
+              db_sync = "full";
   std::string log_level = "info", access_log = "true", threads = "0", workers = "0";
   std::string max_pending_work = "1024", max_header_bytes = "16384";
   std::string sim_threads = "0", snapshot_every = "60", suspend_after_s = "300";
@@ -26,7 +27,8 @@ struct RawConfig {
   std::string rate_address_burst = "20", rate_address_per_min = "30";
   std::string rate_account_burst = "5", rate_account_per_min = "5";
   std::string llm = "builtin", llm_model = "llama3.2:3b", llm_embed_model, llm_api_key;
-  std::string llm_max_concurrent = "8", llm_first_token_ms = "30000", llm_total_timeout_ms = "120000";
+  std::string llm_max_concurrent = "8", llm_first_token_ms = "30000",
+              llm_total_timeout_ms = "120000";
   std::string llm_quota_burst = "10", llm_quota_per_min = "20";
   std::string tts_url, stt_url;
   std::string web_dir = STARTALES_DEFAULT_WEB_DIR;
@@ -52,6 +54,10 @@ const Option kOptions[] = {
      "Directory of the built web client, served at / by `serve` (empty = none)"},
     {"--db-pool-size", "STARTALES_DB_POOL_SIZE", &RawConfig::db_pool_size,
      "Database connections kept open"},
+    {"--db-sync", "STARTALES_DB_SYNC", &RawConfig::db_sync,
+     "SQLite: full = an acknowledged write survives a power cut (the WAL is synced at every "
+     "commit); normal = it survives the server being killed, not a power cut (faster writes). "
+     "PostgreSQL follows its own synchronous_commit"},
     {"--log-level", "STARTALES_LOG_LEVEL", &RawConfig::log_level, "debug | info | warn | error"},
     {"--access-log", "STARTALES_ACCESS_LOG", &RawConfig::access_log,
      "Log one JSON line per HTTP request (true/false)"},
@@ -159,9 +165,13 @@ class Checker {
   }
 
   void boolean(const char* flag, const std::string& text, bool& out) {
-    if (text == "true" || text == "1" || text == "yes" || text == "on") out = true;
-    else if (text == "false" || text == "0" || text == "no" || text == "off") out = false;
-    else fail(flag, "\"" + text + "\" is not true or false");
+    if (text == "true" || text == "1" || text == "yes" || text == "on") {
+      out = true;
+    } else if (text == "false" || text == "0" || text == "no" || text == "off") {
+      out = false;
+    } else {
+      fail(flag, "\"" + text + "\" is not true or false");
+    }
   }
 
   void fail(const char* flag, const std::string& why) {
@@ -223,6 +233,10 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
                            "\" is not sqlite://<path> or postgres://user:pass@host:5432/db");
   }
   check.integer("--db-pool-size", r.db_pool_size, 1, 256, c.database.pool_size);
+  if (r.db_sync != "normal" && r.db_sync != "full") {
+    check.fail("--db-sync", "\"" + r.db_sync + "\" is not normal or full");
+  }
+  c.database.sync_every_commit = r.db_sync == "full";
   logging::Level level{};
   if (!logging::parseLevel(r.log_level, level)) {
     check.fail("--log-level", "\"" + r.log_level + "\" is not debug, info, warn or error");
@@ -283,7 +297,8 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
   check.integer("--auth-rate-account-per-min", r.rate_account_per_min, 1, 1'000'000, per_min);
   c.auth_rate_per_account = {static_cast<double>(burst), static_cast<double>(per_min)};
   c.llm_spec = r.llm;
-  if (r.llm != "builtin" && !r.llm.starts_with("ollama:http") && !r.llm.starts_with("openai:http")) {
+  if (r.llm != "builtin" && !r.llm.starts_with("ollama:http") &&
+      !r.llm.starts_with("openai:http")) {
     check.fail("--llm", "\"" + r.llm +
                             "\" is not builtin, ollama:http://HOST:11434 or openai:http://HOST/v1");
   }
@@ -294,8 +309,7 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
     check.fail("--llm-embed-model", "a remote embedding model needs a remote --llm engine");
   }
   check.integer("--llm-max-concurrent", r.llm_max_concurrent, 1, 10'000, c.llm.max_concurrent);
-  check.integer("--llm-first-token-ms", r.llm_first_token_ms, 100, 3'600'000,
-                c.llm.first_token_ms);
+  check.integer("--llm-first-token-ms", r.llm_first_token_ms, 100, 3'600'000, c.llm.first_token_ms);
   check.integer("--llm-total-timeout-ms", r.llm_total_timeout_ms, 100, 3'600'000,
                 c.llm.total_timeout_ms);
   check.integer("--llm-quota-burst", r.llm_quota_burst, 1, 1'000'000, burst);
@@ -308,10 +322,11 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
     check.fail("--stt-url", "\"" + r.stt_url +
                                 "\" is not whisper.cpp:http://HOST:8080 or openai:http://HOST/v1");
   }
-  if (!r.tts_url.empty() && !r.tts_url.starts_with("http") && !r.tts_url.starts_with("openai:http") &&
-      !r.tts_url.starts_with("coqui:http")) {
-    check.fail("--tts-url", "\"" + r.tts_url +
-                                "\" is not a URL like http://tts:4000/v1 or coqui:http://HOST:5002");
+  if (!r.tts_url.empty() && !r.tts_url.starts_with("http") &&
+      !r.tts_url.starts_with("openai:http") && !r.tts_url.starts_with("coqui:http")) {
+    check.fail(
+        "--tts-url",
+        "\"" + r.tts_url + "\" is not a URL like http://tts:4000/v1 or coqui:http://HOST:5002");
   }
   if (r.llm != "builtin") {
     for (const auto& problem : llm::validateConfig(c.llm)) check.fail("--llm", problem);

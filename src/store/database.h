@@ -78,6 +78,11 @@ struct DatabaseConfig {
   int busy_timeout_ms = 5000;
   // PostgreSQL connect_timeout, seconds.
   int connect_timeout_s = 5;
+  // SQLite: sync the WAL at every commit (synchronous=FULL), so an acknowledged write survives
+  // a power cut or OS crash too. Off (NORMAL), a commit survives the process being killed but
+  // the last commits before a power cut may be lost; the WAL is synced at checkpoints.
+  // PostgreSQL syncs every commit by its own settings (synchronous_commit); this is ignored.
+  bool sync_every_commit = true;
 };
 
 class Database {

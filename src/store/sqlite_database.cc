@@ -6,12 +6,12 @@
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
-#include <thread>
 #include <filesystem>
 #include <list>
+#include <mutex>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -86,7 +86,7 @@ class SqliteConnection final : public PooledConnection {
  public:
   // `path` empty opens a private in-memory database.
   static Result<std::unique_ptr<PooledConnection>> open(const std::string& path,
-                                                        int busy_timeout_ms) {
+                                                        int busy_timeout_ms, bool sync_full) {
     sqlite3* db = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.empty() ? ":memory:" : path.c_str(), &db, flags, nullptr);
@@ -103,8 +103,9 @@ class SqliteConnection final : public PooledConnection {
     // wal_autocheckpoint: 8,192 pages (32 MiB; default 1,000): a page written many times
     // between checkpoints (the tail of a busy campaign's log) is copied to the database once.
     Result<void> setup = connection->executeScript(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
-        "PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 8192;");
+        std::string("PRAGMA journal_mode = WAL; PRAGMA synchronous = ") +
+        (sync_full ? "FULL" : "NORMAL") +
+        "; PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 8192;");
     if (!setup) {
       return makeError("db_unavailable",
                        "Cannot use the SQLite database " + where + ": " + setup.error().message);
@@ -260,7 +261,8 @@ class SqliteDatabase final : public PooledDatabase {
   SqliteDatabase(const DatabaseConfig& config, std::string path)
       : PooledDatabase(path.empty() ? 1 : config.pool_size, config.acquire_timeout_ms),
         path_(std::move(path)),
-        busy_timeout_ms_(config.busy_timeout_ms) {}
+        busy_timeout_ms_(config.busy_timeout_ms),
+        sync_full_(config.sync_every_commit) {}
 
   ~SqliteDatabase() override {
     {
@@ -276,10 +278,10 @@ class SqliteDatabase final : public PooledDatabase {
   Result<void> start() {
     if (Result<void> warm = warmUp(); !warm) return warm;
     if (path_.empty()) return {};
-    auto connection = SqliteConnection::open(path_, busy_timeout_ms_);
+    auto connection = SqliteConnection::open(path_, busy_timeout_ms_, sync_full_);
     if (!connection) return connection.error();
-    checkpointer_ = std::thread(
-        [this, c = std::shared_ptr<PooledConnection>(std::move(*connection))] {
+    checkpointer_ =
+        std::thread([this, c = std::shared_ptr<PooledConnection>(std::move(*connection))] {
           setThreadName("sqlite-ckpt");
           checkpoint(*c);
         });
@@ -288,7 +290,7 @@ class SqliteDatabase final : public PooledDatabase {
 
  protected:
   Result<std::unique_ptr<PooledConnection>> openConnection() override {
-    return SqliteConnection::open(path_, busy_timeout_ms_);
+    return SqliteConnection::open(path_, busy_timeout_ms_, sync_full_);
   }
   // IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout instead of
   // deadlocking when both try to upgrade a read lock.
@@ -314,6 +316,7 @@ class SqliteDatabase final : public PooledDatabase {
   // const after construction
   const std::string path_;
   const int busy_timeout_ms_;
+  const bool sync_full_;  // synchronous=FULL instead of NORMAL (DatabaseConfig::sync_every_commit)
 
   std::mutex mu_;
   std::condition_variable wake_;

@@ -30,7 +30,7 @@ class SqliteDatabaseTest : public ::testing::Test {
   std::unique_ptr<TestDatabase> target_;
 };
 
-TEST_F(SqliteDatabaseTest, UsesWalWithForeignKeysAndNormalSync) {
+TEST_F(SqliteDatabaseTest, UsesWalWithForeignKeysAndFullSync) {
   std::unique_ptr<Database> db = open(target_->config());
   ASSERT_NE(db, nullptr);
   Result<Rows> journal = db->query("PRAGMA journal_mode");
@@ -41,7 +41,23 @@ TEST_F(SqliteDatabaseTest, UsesWalWithForeignKeysAndNormalSync) {
   EXPECT_EQ(foreign_keys->rows.at(0).getInt(0), 1);
   Result<Rows> synchronous = db->query("PRAGMA synchronous");
   ASSERT_TRUE(synchronous);
+  EXPECT_EQ(synchronous->rows.at(0).getInt(0), 2);  // FULL: every commit synced
+}
+
+TEST_F(SqliteDatabaseTest, WithoutSyncEveryCommitSyncsAtCheckpointsOnly) {
+  DatabaseConfig config = target_->config();
+  config.sync_every_commit = false;
+  std::unique_ptr<Database> db = open(config);
+  ASSERT_NE(db, nullptr);
+  Result<Rows> synchronous = db->query("PRAGMA synchronous");
+  ASSERT_TRUE(synchronous);
   EXPECT_EQ(synchronous->rows.at(0).getInt(0), 1);  // NORMAL
+  // Still a working database.
+  ASSERT_TRUE(db->query("CREATE TABLE t (x INTEGER)"));
+  ASSERT_TRUE(db->query("INSERT INTO t VALUES (7)"));
+  Result<Rows> rows = db->query("SELECT x FROM t");
+  ASSERT_TRUE(rows);
+  EXPECT_EQ(rows->rows.at(0).getInt(0), 7);
 }
 
 TEST_F(SqliteDatabaseTest, DataSurvivesClosingAndReopening) {
