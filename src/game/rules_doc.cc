@@ -3,91 +3,20 @@
 
 #include "game/rules_doc.h"
 
-#include <algorithm>
 #include <array>
-#include <charconv>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "game/markdown.h"
 #include "game/rules.h"
 
 namespace startales::game {
 namespace {
 
-// ---- formatting ------------------------------------------------------------------------
+using namespace markdown;  // num, pct, code, Table, Constants, heading
 
-// Significant digits, locale-independent: 0.05 -> "0.05", 10.000000001 -> "10".
-std::string num(double v, int digits = 6) {
-  if (v == 0) return "0";
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, digits);
-  return std::string(buf, end);
-}
-std::string signedNum(double v) { return (v > 0 ? "+" : "") + num(v); }
-std::string pct(double fraction) { return num(fraction * 100) + "%"; }
-std::string signedPct(double fraction) { return signedNum(fraction * 100) + "%"; }
-std::string code(std::string_view name) { return "`" + std::string(name) + "`"; }
-
-size_t width(const std::string& s) {  // UTF-8 code points
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
-// A Markdown table with padded columns; align holds 'l' or 'r' per column.
-class Table {
- public:
-  Table(std::vector<std::string> header, std::string align)
-      : header_(std::move(header)), align_(std::move(align)) {}
-  void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
-
-  [[nodiscard]] std::string str() const {
-    std::vector<size_t> w(header_.size(), 3);
-    for (size_t c = 0; c < header_.size(); ++c) w[c] = std::max(w[c], width(header_[c]));
-    for (const auto& r : rows_) {
-      for (size_t c = 0; c < r.size(); ++c) w[c] = std::max(w[c], width(r[c]));
-    }
-    std::string out = line(header_, w);
-    out += "|";
-    for (size_t c = 0; c < w.size(); ++c) {
-      out += " " + std::string(w[c] - 1, '-') + (align_[c] == 'r' ? ":" : "-") + " |";
-    }
-    out += "\n";
-    for (const auto& r : rows_) out += line(r, w);
-    return out + "\n";
-  }
-
- private:
-  [[nodiscard]] std::string line(const std::vector<std::string>& cells,
-                                 const std::vector<size_t>& w) const {
-    std::string out = "|";
-    for (size_t c = 0; c < w.size(); ++c) {
-      const std::string cell = c < cells.size() ? cells[c] : "";
-      const std::string pad(w[c] - width(cell), ' ');
-      out += " " + (align_[c] == 'r' ? pad + cell : cell + pad) + " |";
-    }
-    return out + "\n";
-  }
-
-  std::vector<std::string> header_;
-  std::string align_;
-  std::vector<std::vector<std::string>> rows_;
-};
-
-// Rule | Value | Constant(s): the shape of every table of loose constants.
-class Constants {
- public:
-  void add(std::string rule, std::string value, std::string constants) {
-    table_.row({std::move(rule), std::move(value), std::move(constants)});
-  }
-  [[nodiscard]] std::string str() const { return table_.str(); }
-
- private:
-  Table table_{{"Rule", "Value", "Constant"}, "lll"};
-};
-
-std::string heading(std::string_view title) { return "### " + std::string(title) + "\n\n"; }
+// ---- game words ------------------------------------------------------------------------
 
 std::string techName(int tech) { return tech < 0 ? "—" : std::string(techRule(tech).name); }
 std::string goodName(int deposit) { return std::string(resourceName(kGoods[deposit])); }
