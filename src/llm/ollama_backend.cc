@@ -185,13 +185,6 @@ std::unique_ptr<StreamDecoder> OllamaBackend::makeDecoder(
   return std::make_unique<OllamaDecoder>(std::move(on_delta), start, config().max_response_bytes);
 }
 
-json::object OllamaBackend::embedBody(const std::string& model,
-                                      const std::vector<std::string>& texts) const {
-  json::array input;
-  for (const std::string& t : texts) input.emplace_back(t);
-  return json::object{{"model", model}, {"input", std::move(input)}};
-}
-
 Result<std::vector<std::vector<float>>> OllamaBackend::parseEmbed(std::string_view body,
                                                                   size_t expected) const {
   boost::system::error_code ec;

@@ -35,8 +35,6 @@ class OpenAiBackend final : public RemoteBackend {
   [[nodiscard]] std::unique_ptr<StreamDecoder> makeDecoder(
       DeltaFn on_delta, std::chrono::steady_clock::time_point start) const override;
   [[nodiscard]] std::string embedPath() const override { return "/embeddings"; }
-  [[nodiscard]] boost::json::object embedBody(const std::string& model,
-                                              const std::vector<std::string>& texts) const override;
   [[nodiscard]] Result<std::vector<std::vector<float>>> parseEmbed(std::string_view body,
                                                                    size_t expected) const override;
 

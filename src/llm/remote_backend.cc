@@ -531,4 +531,11 @@ asio::awaitable<Result<void>> RemoteBackend::attempt(Call& call, bool& retryable
   co_return Result<void>{};
 }
 
+json::object RemoteBackend::embedBody(const std::string& model,
+                                      const std::vector<std::string>& texts) {
+  json::array input;
+  for (const std::string& t : texts) input.emplace_back(t);
+  return json::object{{"model", model}, {"input", std::move(input)}};
+}
+
 }  // namespace startales::llm

@@ -122,8 +122,9 @@ class RemoteBackend : public LlmBackend {
   [[nodiscard]] virtual std::unique_ptr<StreamDecoder> makeDecoder(
       DeltaFn on_delta, std::chrono::steady_clock::time_point start) const = 0;
   [[nodiscard]] virtual std::string embedPath() const = 0;
-  [[nodiscard]] virtual boost::json::object embedBody(
-      const std::string& model, const std::vector<std::string>& texts) const = 0;
+  // {model, input: [texts]}: what both Ollama's /api/embed and OpenAI's /v1/embeddings take.
+  [[nodiscard]] static boost::json::object embedBody(const std::string& model,
+                                                     const std::vector<std::string>& texts);
   [[nodiscard]] virtual Result<std::vector<std::vector<float>>> parseEmbed(
       std::string_view body, size_t expected) const = 0;
 
