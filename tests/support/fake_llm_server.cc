@@ -78,6 +78,14 @@ FakeReply FakeReply::full(int status, const std::string& content_type, const std
   return r;
 }
 
+FakeReply FakeReply::busy(int retry_after_s, const std::string& json_body) {
+  FakeReply r;
+  r.raw("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: " +
+        std::to_string(retry_after_s) + "\r\nContent-Length: " + std::to_string(json_body.size()) +
+        "\r\nConnection: close\r\n\r\n" + json_body);
+  return r;
+}
+
 FakeReply& FakeReply::chunk(const std::string& data) {
   if (!chunked_) return raw(data);
   char size[32];

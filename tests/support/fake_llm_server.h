@@ -34,6 +34,8 @@ class FakeReply {
   static FakeReply streamUntilClose(const std::string& content_type);
   // A whole response with Content-Length.
   static FakeReply full(int status, const std::string& content_type, const std::string& body);
+  // 503 with Retry-After (seconds) and a JSON body: an engine that is busy right now.
+  static FakeReply busy(int retry_after_s, const std::string& json_body);
 
   FakeReply& chunk(const std::string& data);  // one HTTP chunk (or raw bytes when unchunked)
   FakeReply& raw(const std::string& bytes);   // bytes as they are (e.g. half a chunk)

@@ -7,9 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cmath>
 
 #include "support/fake_llm_server.h"
+#include "support/test_audio.h"
 
 namespace startales::voice {
 namespace {
@@ -17,29 +17,15 @@ namespace {
 using startales::testing::FakeLlmServer;
 using startales::testing::FakeReply;
 using startales::testing::refusedPort;
+using startales::testing::tone;
 using Steady = std::chrono::steady_clock;
-
-Audio tone(int rate, double seconds) {
-  Audio a;
-  a.sample_rate = rate;
-  auto n = static_cast<size_t>(rate * seconds);
-  for (size_t i = 0; i < n; ++i) {
-    a.samples.push_back(0.3f * static_cast<float>(std::sin(2 * 3.14159265 * 220 * i / rate)));
-  }
-  return a;
-}
 
 FakeReply textReply(const std::string& text) {
   return FakeReply::full(200, "application/json", R"({"text":")" + text + R"("})");
 }
 
 FakeReply busyReply(int retry_after_s) {
-  FakeReply r;
-  std::string body = R"({"error":"busy"})";
-  r.raw("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: " +
-        std::to_string(retry_after_s) + "\r\nContent-Length: " + std::to_string(body.size()) +
-        "\r\nConnection: close\r\n\r\n" + body);
-  return r;
+  return FakeReply::busy(retry_after_s, R"({"error":"busy"})");
 }
 
 RemoteSttConfig config(const std::string& url) {
