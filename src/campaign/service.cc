@@ -43,8 +43,8 @@ Result<int64_t> intField(const json::object& body, const char* name, int64_t lo,
   }
   const int64_t n = v->is_int64() ? v->as_int64() : static_cast<int64_t>(v->as_uint64());
   if (n < lo || n > hi) {
-    return invalid(std::string("\"") + name + "\" must be between " + std::to_string(lo) +
-                   " and " + std::to_string(hi) + ", not " + std::to_string(n) + ".");
+    return invalid(std::string("\"") + name + "\" must be between " + std::to_string(lo) + " and " +
+                   std::to_string(hi) + ", not " + std::to_string(n) + ".");
   }
   return n;
 }
@@ -88,8 +88,8 @@ std::string lower(std::string s) {
 }
 
 json::object memberJson(const Member& m) {
-  json::object o{{"user_id", m.user_id}, {"username", m.username}, {"role", m.role},
-                 {"civ_name", m.civ_name}, {"color", m.color},    {"ready", m.ready}};
+  json::object o{{"user_id", m.user_id},   {"username", m.username}, {"role", m.role},
+                 {"civ_name", m.civ_name}, {"color", m.color},       {"ready", m.ready}};
   if (m.civ >= 0) o["civ"] = m.civ;
   return o;
 }
@@ -148,12 +148,20 @@ void CampaignService::registerMetrics(prometheus::Registry& registry) {
 template <typename F>
 asio::awaitable<Result<CampaignService::Json>> CampaignService::serialized(F body) {
   // See runtime.cc on GCC 12 and temporaries in co_await: the operation is named first.
-  auto wrapped = [body = std::move(body)]() mutable -> asio::awaitable<std::optional<Result<Json>>> {
+  auto wrapped = [body =
+                      std::move(body)]() mutable -> asio::awaitable<std::optional<Result<Json>>> {
     co_return co_await body();
   };
   auto op = asio::co_spawn(lobby_, std::move(wrapped), asio::use_awaitable);
   std::optional<Result<Json>> out = co_await std::move(op);
   co_return std::move(*out);
+}
+
+asio::awaitable<Result<CampaignRecord>> CampaignService::fetchVisible(
+    int64_t id, int64_t viewer, std::vector<Member>* members) {
+  auto fetch = [this, id, viewer, members]() { return findVisible(id, viewer, members); };
+  auto op = workers_.run(fetch);
+  co_return co_await std::move(op);
 }
 
 Result<CampaignRecord> CampaignService::findVisible(int64_t id, int64_t viewer,
@@ -173,8 +181,7 @@ Result<CampaignRecord> CampaignService::findVisible(int64_t id, int64_t viewer,
 asio::awaitable<Result<CampaignService::Json>> CampaignService::describe(int64_t id,
                                                                          int64_t viewer) {
   std::vector<Member> members;
-  auto fetch = [&]() { return findVisible(id, viewer, &members); };
-  auto op = workers_.run(fetch);
+  auto op = fetchVisible(id, viewer, &members);
   auto record = co_await std::move(op);
   if (!record) co_return record.error();
   json::object out = campaignJson(*record, &members, viewer);
@@ -284,7 +291,8 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::join(const User&
   if (!civ_name) co_return civ_name.error();
   auto color = textField(body, "color", 7, "");
   if (!color) co_return color.error();
-  if (!color->empty() && !validColor(*color)) co_return invalid("\"color\" must look like #rrggbb.");
+  if (!color->empty() && !validColor(*color))
+    co_return invalid("\"color\" must look like #rrggbb.");
   std::string invite;  // "" and absent both mean none
   if (const json::value* v = body.if_contains("invite_code"); v && !v->is_null()) {
     if (!v->is_string() || v->as_string().size() > 40) {
@@ -333,7 +341,8 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::join(const User&
       std::vector<std::string> taken;
       for (const auto& p : players) {
         if (lower(p.civ_name) == lower(civ_name)) {
-          co_return makeError("civ_name_taken", "Another player already leads \"" + civ_name + "\".");
+          co_return makeError("civ_name_taken",
+                              "Another player already leads \"" + civ_name + "\".");
         }
         taken.push_back(p.color);
       }
@@ -364,11 +373,11 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::join(const User&
   co_return co_await std::move(op);
 }
 
-asio::awaitable<Result<CampaignService::Json>> CampaignService::leave(const User& user, int64_t id) {
+asio::awaitable<Result<CampaignService::Json>> CampaignService::leave(const User& user,
+                                                                      int64_t id) {
   auto body_fn = [this, user, id]() -> asio::awaitable<Result<Json>> {
     std::vector<Member> members;
-    auto fetch = [&]() { return findVisible(id, user.id, &members); };
-    auto fetch_op = workers_.run(fetch);
+    auto fetch_op = fetchVisible(id, user.id, &members);
     auto record = co_await std::move(fetch_op);
     if (!record) co_return record.error();
     const Member* me = findMember(members, user.id);
@@ -377,8 +386,9 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::leave(const User
       co_return wrongState("The host cannot leave; delete the campaign instead.");
     }
     if (me->role == "player" && record->status != "lobby") {
-      co_return wrongState("The campaign is under way and your civilization is in it; "
-                           "you can stay away, but not leave.");
+      co_return wrongState(
+          "The campaign is under way and your civilization is in it; "
+          "you can stay away, but not leave.");
     }
     auto drop = [&]() { return store_.removeMember(id, user.id); };
     auto drop_op = workers_.run(drop);
@@ -398,12 +408,12 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::ready(const User
                                                                       bool ready) {
   auto body_fn = [this, user, id, ready]() -> asio::awaitable<Result<Json>> {
     std::vector<Member> members;
-    auto fetch = [&]() { return findVisible(id, user.id, &members); };
-    auto fetch_op = workers_.run(fetch);
+    auto fetch_op = fetchVisible(id, user.id, &members);
     auto record = co_await std::move(fetch_op);
     if (!record) co_return record.error();
     const Member* me = findMember(members, user.id);
-    if (!me || me->role != "player") co_return forbidden("Only players of this campaign can be ready.");
+    if (!me || me->role != "player")
+      co_return forbidden("Only players of this campaign can be ready.");
     if (record->status != "lobby") co_return wrongState("The campaign has already started.");
     auto set = [&]() { return store_.setReady(id, user.id, ready); };
     auto set_op = workers_.run(set);
@@ -416,14 +426,15 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::ready(const User
   co_return co_await std::move(op);
 }
 
-asio::awaitable<Result<CampaignService::Json>> CampaignService::start(const User& user, int64_t id) {
+asio::awaitable<Result<CampaignService::Json>> CampaignService::start(const User& user,
+                                                                      int64_t id) {
   auto body_fn = [this, user, id]() -> asio::awaitable<Result<Json>> {
     std::vector<Member> members;
-    auto fetch = [&]() { return findVisible(id, user.id, &members); };
-    auto fetch_op = workers_.run(fetch);
+    auto fetch_op = fetchVisible(id, user.id, &members);
     auto record = co_await std::move(fetch_op);
     if (!record) co_return record.error();
-    if (record->host_user_id != user.id) co_return forbidden("Only the host can start the campaign.");
+    if (record->host_user_id != user.id)
+      co_return forbidden("Only the host can start the campaign.");
     if (record->status != "lobby") co_return wrongState("The campaign has already started.");
     const auto players = playersOf(members);
     std::string waiting;
@@ -437,7 +448,8 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::start(const User
     if (auto problem = game::validateConfig(config)) co_return invalid(problem->message);
 
     std::vector<std::pair<int64_t, int32_t>> civs;
-    for (size_t i = 0; i < players.size(); ++i) civs.emplace_back(players[i].user_id, static_cast<int32_t>(i));
+    for (size_t i = 0; i < players.size(); ++i)
+      civs.emplace_back(players[i].user_id, static_cast<int32_t>(i));
     const int64_t now = clock_.nowMs();
     std::optional<game::GameState> state;
     auto begin = [&]() -> Result<void> {
@@ -466,7 +478,8 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::start(const User
       std::lock_guard lock(mu_);
       live_[id] = entry;
     }
-    logging::info("campaign started", {{"campaign", id}, {"players", static_cast<int64_t>(players.size())}});
+    logging::info("campaign started",
+                  {{"campaign", id}, {"players", static_cast<int64_t>(players.size())}});
     auto out = describe(id, user.id);
     co_return co_await std::move(out);
   };
@@ -479,12 +492,13 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::setPaused(const 
   auto body_fn = [this, user, id, paused]() -> asio::awaitable<Result<Json>> {
     auto entry = live(id);
     if (!entry) {
-      auto fetch = [&]() { return findVisible(id, user.id, nullptr); };
-      auto fetch_op = workers_.run(fetch);
+      auto fetch_op = fetchVisible(id, user.id, nullptr);
       auto record = co_await std::move(fetch_op);
       if (!record) co_return record.error();
-      if (record->status != "paused" || paused) co_return wrongState("The campaign is not running.");
-      if (record->host_user_id != user.id) co_return forbidden("Only the host can resume the campaign.");
+      if (record->status != "paused" || paused)
+        co_return wrongState("The campaign is not running.");
+      if (record->host_user_id != user.id)
+        co_return forbidden("Only the host can resume the campaign.");
       // A suspended campaign: load it from storage, still paused; resumed below.
       auto load_op = load(*record, true);
       auto loaded = co_await std::move(load_op);
@@ -518,11 +532,11 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::setPaused(const 
 
 asio::awaitable<Result<void>> CampaignService::remove(const User& user, int64_t id) {
   auto body_fn = [this, user, id]() -> asio::awaitable<Result<Json>> {
-    auto fetch = [&]() { return findVisible(id, user.id, nullptr); };
-    auto fetch_op = workers_.run(fetch);
+    auto fetch_op = fetchVisible(id, user.id, nullptr);
     auto record = co_await std::move(fetch_op);
     if (!record) co_return record.error();
-    if (record->host_user_id != user.id) co_return forbidden("Only the host can delete the campaign.");
+    if (record->host_user_id != user.id)
+      co_return forbidden("Only the host can delete the campaign.");
     if (auto entry = live(id)) {
       {
         std::lock_guard lock(mu_);

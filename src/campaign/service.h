@@ -8,11 +8,11 @@
 // registry is guarded by mu_. Database work goes to the WorkerPool; simulation runs on the
 // sim io_context, one strand per campaign (see runtime.h).
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/json/object.hpp>
-#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -116,7 +116,13 @@ class CampaignService {
   template <typename F>
   boost::asio::awaitable<Result<Json>> serialized(F body);
   boost::asio::awaitable<Result<Json>> describe(int64_t id, int64_t viewer);
+  // The campaign if `viewer` may see it (a private one only to its members), and its members
+  // into `members` when not null; "not_found" otherwise. Blocking: run it on the workers,
+  // as fetchVisible does.
   Result<CampaignRecord> findVisible(int64_t id, int64_t viewer, std::vector<Member>* members);
+  // findVisible on the workers. `members` must outlive the await.
+  boost::asio::awaitable<Result<CampaignRecord>> fetchVisible(int64_t id, int64_t viewer,
+                                                              std::vector<Member>* members);
 
   // const after construction
   CampaignStore& store_;

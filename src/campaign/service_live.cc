@@ -38,8 +38,8 @@ Result<int> CampaignService::restoreAll() {
     auto state = CampaignRuntime::restore(store_, record, playersOf(*members));
     if (!state) {
       // One broken campaign must not keep the others down; it stays in the database.
-      logging::error("campaign restore failed", {{"campaign", record.id},
-                                                 {"error", state.error().message}});
+      logging::error("campaign restore failed",
+                     {{"campaign", record.id}, {"error", state.error().message}});
       continue;
     }
     auto entry = std::make_shared<Live>();
@@ -177,7 +177,6 @@ std::shared_ptr<CampaignService::Live> CampaignService::live(int64_t id) const {
   return it == live_.end() ? nullptr : it->second;
 }
 
-
 Result<CampaignService::Access> CampaignService::access(const User& user, int64_t id) {
   auto entry = live(id);
   if (!entry) {
@@ -199,8 +198,7 @@ asio::awaitable<Result<std::string>> CampaignService::state(const User& user, in
   auto a = access(user, id);
   if (!a) {
     if (a.error().code == "invalid_state" && !live(id)) {
-      auto fetch = [&]() { return findVisible(id, user.id, nullptr); };
-      auto fetch_op = workers_.run(fetch);
+      auto fetch_op = fetchVisible(id, user.id, nullptr);
       auto record = co_await std::move(fetch_op);
       if (!record) co_return record.error();
       if (record->status == "paused") {
@@ -214,8 +212,8 @@ asio::awaitable<Result<std::string>> CampaignService::state(const User& user, in
   co_return co_await std::move(op);
 }
 
-asio::awaitable<Result<CampaignService::Json>> CampaignService::command(const User& user, int64_t id,
-                                                                        const json::value& command) {
+asio::awaitable<Result<CampaignService::Json>> CampaignService::command(
+    const User& user, int64_t id, const json::value& command) {
   auto a = access(user, id);
   if (!a) co_return a.error();
   if (a->observer) co_return forbidden("Observers cannot give commands.");
