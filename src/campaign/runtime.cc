@@ -1,12 +1,12 @@
 #include "campaign/runtime.h"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -82,6 +82,7 @@ struct CampaignRuntime::Waiting {
 struct CampaignRuntime::Feed {
   game::View last;  // the view the subscribers hold (players only)
   std::deque<std::pair<int32_t, std::shared_ptr<const std::string>>> recent;  // tick, delta
+  size_t recent_bytes = 0;  // sum of recent's message sizes
   std::vector<std::weak_ptr<Subscriber>> subscribers;
   int32_t idle_since = 0;  // tick the last subscriber left
 };
@@ -97,8 +98,7 @@ game::GameConfig CampaignRuntime::gameConfig(const CampaignRecord& record,
   return config;
 }
 
-Result<game::GameState> CampaignRuntime::restore(CampaignStore& store,
-                                                 const CampaignRecord& record,
+Result<game::GameState> CampaignRuntime::restore(CampaignStore& store, const CampaignRecord& record,
                                                  const std::vector<Member>& players) {
   game::GameState state;
   auto snapshot = store.latestSnapshot(record.id);
@@ -172,18 +172,17 @@ Result<game::GameState> CampaignRuntime::replayFromStart(CampaignStore& store,
 std::shared_ptr<CampaignRuntime> CampaignRuntime::create(asio::io_context& sim_io,
                                                          const CampaignRecord& record,
                                                          game::GameState state,
-                                                         CampaignStore& store,
-                                                         WorkerPool& workers,
+                                                         CampaignStore& store, WorkerPool& workers,
                                                          CommandLogWriter& log, const Clock& clock,
                                                          const RuntimeConfig& config) {
-  return std::shared_ptr<CampaignRuntime>(new CampaignRuntime(sim_io, record, std::move(state),
-                                                              store, workers, log, clock, config));
+  return std::shared_ptr<CampaignRuntime>(
+      new CampaignRuntime(sim_io, record, std::move(state), store, workers, log, clock, config));
 }
 
 CampaignRuntime::CampaignRuntime(asio::io_context& sim_io, const CampaignRecord& record,
-                                 game::GameState state, CampaignStore& store,
-                                 WorkerPool& workers, CommandLogWriter& log,
-                                 const Clock& clock, const RuntimeConfig& config)
+                                 game::GameState state, CampaignStore& store, WorkerPool& workers,
+                                 CommandLogWriter& log, const Clock& clock,
+                                 const RuntimeConfig& config)
     : id_(record.id),
       tick_ms_(record.settings.tick_ms),
       config_(config),
@@ -280,8 +279,7 @@ asio::awaitable<Result<void>> CampaignRuntime::stopOnStrand() {
 
 asio::awaitable<Result<CommandAck>> CampaignRuntime::command(int64_t user, game::CivId civ,
                                                              game::Action action) {
-  auto body = [self = shared_from_this(), user, civ,
-                                        action = std::move(action)]() mutable {
+  auto body = [self = shared_from_this(), user, civ, action = std::move(action)]() mutable {
     return self->commandOnStrand(user, civ, std::move(action));
   };
   auto op = onStrand(strand_, std::move(body));
@@ -292,8 +290,9 @@ asio::awaitable<Result<CommandAck>> CampaignRuntime::commandOnStrand(int64_t use
                                                                      game::Action action) {
   if (stopping_) co_return makeError("stopped", "The campaign is shutting down; try again.");
   if (batch_.size() >= config_.max_queued_commands) {
-    co_return makeError("overloaded", "Too many commands are waiting in this campaign; "
-                                      "try again in a moment.");
+    co_return makeError("overloaded",
+                        "Too many commands are waiting in this campaign; "
+                        "try again in a moment.");
   }
   game::Command command{civ, std::move(action)};
   if (auto rejection = game::validate(state_, command)) {
@@ -347,8 +346,8 @@ asio::awaitable<void> CampaignRuntime::flush() {
   records.reserve(items.size());
   const int64_t now = clock_.nowMs();
   for (size_t i = 0; i < items.size(); ++i) {
-    records.push_back(LoggedCommand{first_seq + static_cast<int64_t>(i), apply_tick,
-                                    items[i]->user, items[i]->command.civ,
+    records.push_back(LoggedCommand{first_seq + static_cast<int64_t>(i), apply_tick, items[i]->user,
+                                    items[i]->command.civ,
                                     json::serialize(actionToJson(items[i]->command.action)), now});
   }
   // Resumes here, on the strand, once the shared writer committed (or failed) the batch.
@@ -430,15 +429,23 @@ void CampaignRuntime::publish(const std::vector<game::Notice>& notices) {
       msg = deltaMessage(id_, tick, delta);
     }
     feed.recent.emplace_back(tick, msg);
-    while (feed.recent.size() > static_cast<size_t>(config_.delta_history)) feed.recent.pop_front();
+    feed.recent_bytes += msg->size();
+    while (!feed.recent.empty() &&
+           (feed.recent.size() > static_cast<size_t>(config_.delta_history) ||
+            feed.recent_bytes > config_.delta_history_bytes)) {
+      feed.recent_bytes -= feed.recent.front().second->size();
+      feed.recent.pop_front();
+    }
     for (const auto& w : feed.subscribers) {
       if (auto s = w.lock()) s->deliver(msg);
     }
     ++it;
   }
   for (const auto& n : notices) {
-    deliverTo(n.civ, message({{"type", "event"}, {"campaign", id_}, {"tick", n.tick},
-                              {"notice", noticeToJson(n)}}));
+    deliverTo(
+        n.civ,
+        message(
+            {{"type", "event"}, {"campaign", id_}, {"tick", n.tick}, {"notice", noticeToJson(n)}}));
   }
 }
 
@@ -455,9 +462,9 @@ void CampaignRuntime::snapshotAsync() {
             [&]() { return self->store_.saveSnapshot(self->id_, *snap, now); });
         self->snapshot_in_flight_ = false;
         if (!saved) {
-          logging::error("snapshot write failed", {{"campaign", self->id_},
-                                                   {"tick", snap->tick},
-                                                   {"error", saved.error().message}});
+          logging::error(
+              "snapshot write failed",
+              {{"campaign", self->id_}, {"tick", snap->tick}, {"error", saved.error().message}});
         }
       },
       asio::detached);
@@ -506,7 +513,7 @@ asio::awaitable<RuntimeStatus> CampaignRuntime::status() {
 asio::awaitable<void> CampaignRuntime::subscribe(Seat seat, std::weak_ptr<Subscriber> subscriber,
                                                  std::optional<int32_t> last_tick) {
   auto body = [self = shared_from_this(), seat, subscriber = std::move(subscriber),
-                              last_tick]() mutable -> asio::awaitable<bool> {
+               last_tick]() mutable -> asio::awaitable<bool> {
     self->subscribeOnStrand(seat, std::move(subscriber), last_tick);
     co_return true;
   };
@@ -520,16 +527,13 @@ void CampaignRuntime::subscribeOnStrand(Seat seat, std::weak_ptr<Subscriber> sub
   if (!target) return;
   Feed& feed = feedFor(seat.civ);
   const bool can_resume = last_tick && !feed.recent.empty() &&
-                          feed.recent.front().first <= *last_tick + 1 &&
-                          *last_tick <= state_.tick;
+                          feed.recent.front().first <= *last_tick + 1 && *last_tick <= state_.tick;
   if (can_resume) {
     for (const auto& [tick, msg] : feed.recent) {
-        if (tick > *last_tick) target->deliver(msg);
+      if (tick > *last_tick) target->deliver(msg);
     }
   } else {
-    const std::string view = seat.civ == game::kNone
-                                 ? publicViewJson()
-                                 : viewText(feed.last);
+    const std::string view = seat.civ == game::kNone ? publicViewJson() : viewText(feed.last);
     target->deliver(std::make_shared<const std::string>(
         R"({"type":"snapshot","campaign":)" + std::to_string(id_) + R"(,"tick":)" +
         std::to_string(state_.tick) + R"(,"civ":)" + std::to_string(seat.civ) + R"(,"view":)" +
@@ -556,13 +560,13 @@ asio::awaitable<void> CampaignRuntime::unsubscribe(const Subscriber* subscriber)
 
 asio::awaitable<void> CampaignRuntime::chat(int64_t user, std::string username, std::string text) {
   auto body = [self = shared_from_this(), user, username = std::move(username),
-                              text = std::move(text)]() -> asio::awaitable<bool> {
+               text = std::move(text)]() -> asio::awaitable<bool> {
     self->deliverTo(game::kNone, message({{"type", "chat"},
-                             {"campaign", self->id_},
-                             {"tick", self->state_.tick},
-                             {"user", user},
-                             {"username", username},
-                             {"text", text}}));
+                                          {"campaign", self->id_},
+                                          {"tick", self->state_.tick},
+                                          {"user", user},
+                                          {"username", username},
+                                          {"text", text}}));
     co_return true;
   };
   auto op = onStrand(strand_, std::move(body));

@@ -40,16 +40,20 @@
 namespace startales::campaign {
 
 struct RuntimeConfig {
-  int snapshot_every = 60;        // ticks between snapshots
-  int flush_delay_ms = 0;         // gathers a campaign's commands before handing them to the
-                                  // shared CommandLogWriter, milliseconds. 0: as soon as the
-                                  // strand is free (the writer already batches across
-                                  // campaigns, and commands arriving while a flush is in
-                                  // flight go together in the next)
-  size_t max_queued_commands = 512;  // per campaign, waiting for a flush; beyond: "overloaded"
-  int delta_history = 64;         // ticks of deltas kept per civilization for resume
-  int feed_linger_ticks = 120;    // keep computing a civ's deltas this long after its last
-                                  // subscriber left, so a quick reconnect resumes cheaply
+  int snapshot_every = 60;             // ticks between snapshots
+  int flush_delay_ms = 0;              // gathers a campaign's commands before handing them to the
+                                       // shared CommandLogWriter, milliseconds. 0: as soon as the
+                                       // strand is free (the writer already batches across
+                                       // campaigns, and commands arriving while a flush is in
+                                       // flight go together in the next)
+  size_t max_queued_commands = 512;    // per campaign, waiting for a flush; beyond: "overloaded"
+  int delta_history = 64;              // ticks of deltas kept per civilization for resume
+  size_t delta_history_bytes = 16384;  // and at most this many bytes of them. A reconnect
+                                       // further back gets a snapshot, which costs about as much
+                                       // (100 systems, early game: a delta ~1.5 KB, a snapshot
+                                       // ~3.5 KB); 64 full ticks were ~100 KB per player
+  int feed_linger_ticks = 120;         // keep computing a civ's deltas this long after its last
+                                       // subscriber left, so a quick reconnect resumes cheaply
 };
 
 // Receives one player's (or observer's) messages as serialized JSON text. Called on the
@@ -106,8 +110,7 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
 
   // Rebuilds the campaign from its settings and its whole command log alone (no snapshot)
   // up to `until_tick`: the audit that a snapshot and the log agree. Blocking.
-  static Result<game::GameState> replayFromStart(CampaignStore& store,
-                                                 const CampaignRecord& record,
+  static Result<game::GameState> replayFromStart(CampaignStore& store, const CampaignRecord& record,
                                                  const std::vector<Member>& players,
                                                  int32_t until_tick);
 
@@ -195,7 +198,7 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
   std::vector<std::shared_ptr<Waiting>> batch_;  // validated, not yet flushing
   bool flush_scheduled_ = false, flushing_ = false;
   std::shared_ptr<boost::asio::steady_timer> flush_done_;  // fires when a flush completes
-  std::map<game::CivId, Feed> feeds_;  // kNone: observers
+  std::map<game::CivId, Feed> feeds_;                      // kNone: observers
   bool snapshot_in_flight_ = false;
 };
 

@@ -94,7 +94,9 @@ class RuntimeTest : public ::testing::Test {
     std::optional<Result<CommandAck>> out;
     auto f = asio::co_spawn(
         io_,
-        [&]() -> asio::awaitable<void> { out.emplace(co_await rt.command(user_, 0, std::move(a))); },
+        [&]() -> asio::awaitable<void> {
+          out.emplace(co_await rt.command(user_, 0, std::move(a)));
+        },
         asio::use_future);
     f.get();
     return std::move(*out);
@@ -178,6 +180,29 @@ TEST_F(RuntimeTest, SubscriberGetsSnapshotThenDeltasAndResumes) {
   auto stale = std::make_shared<Collector>();
   run(rt->subscribe({user_, 0}, stale, -1000));
   EXPECT_EQ(stale->messages().at(0).at("type").as_string(), "snapshot");
+  ASSERT_TRUE(run(rt->stop()).ok());
+}
+
+TEST_F(RuntimeTest, ResumeHistoryIsBoundedInBytesAndBeyondItASnapshotIsSent) {
+  RuntimeConfig config;
+  config.delta_history_bytes = 1;  // smaller than any delta: none is kept for resume
+  auto rt = launch(config);
+  auto sub = std::make_shared<Collector>();
+  run(rt->subscribe({user_, 0}, sub, std::nullopt));
+  const int32_t start = statusOf(*rt).tick;
+  waitForTick(*rt, start + 3);
+  run(rt->unsubscribe(sub.get()));
+  const auto seen = sub->messages();
+  ASSERT_GE(seen.size(), 2u);
+  EXPECT_EQ(seen.back().at("type").as_string(), "delta");  // live deltas still flow
+  const int64_t last_tick = seen.back().at("tick").as_int64();
+  waitForTick(*rt, static_cast<int32_t>(last_tick) + 2);
+  auto again = std::make_shared<Collector>();
+  run(rt->subscribe({user_, 0}, again, static_cast<int32_t>(last_tick)));
+  const auto resumed = again->messages();
+  ASSERT_FALSE(resumed.empty());
+  EXPECT_EQ(resumed[0].at("type").as_string(), "snapshot");
+  EXPECT_GT(resumed[0].at("tick").as_int64(), last_tick);
   ASSERT_TRUE(run(rt->stop()).ok());
 }
 
