@@ -228,7 +228,10 @@ asio::awaitable<void> CampaignRuntime::tickLoop() {
         deliverTo(m.civ, std::make_shared<const std::string>(std::move(m.json)));
       }
     }
-    if (state_.tick % config_.snapshot_every == 0) snapshotAsync();
+    // Every snapshot_every ticks, at a phase set by the campaign id: campaigns started together
+    // (a server restart resumes them all at once) would otherwise all write their snapshot in
+    // the same second, and a thousand snapshot transactions queue the command log behind them.
+    if ((state_.tick + id_) % config_.snapshot_every == 0) snapshotAsync();
     next += milliseconds(tick_ms_);
     const auto now = steady_clock::now();
     if (next < now - milliseconds(tick_ms_ * 5)) next = now;  // fell far behind: don't sprint
