@@ -3,7 +3,7 @@
 # /api/health over loopback against the release binary, then campaigns over WebSocket with
 # startales-loadgen. Results go to stdout; docs/benchmarks.md records them.
 # Every run is bounded: wrk runs for BENCH_SECONDS (default 10) per scenario; the loadgen for
-# BENCH_LOADGEN_SECONDS (default 30) after its setup, with BENCH_PLAYERS players (default 10000).
+# BENCH_LOADGEN_SECONDS (default 90: past a whole 60-tick snapshot round) after its setup, with BENCH_PLAYERS players (default 10000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +11,7 @@ build=${BENCH_BUILD:-build/release}  # BENCH_BUILD: another build tree with the 
 seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-64}
 players=${BENCH_PLAYERS:-10000}
-loadgen_seconds=${BENCH_LOADGEN_SECONDS:-30}
+loadgen_seconds=${BENCH_LOADGEN_SECONDS:-90}
 
 echo "== machine"
 echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')," \
