@@ -11,6 +11,7 @@
 # its setup plus DURATION_S plus its drain timeout; the server is killed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 players=${1:?players}
 per_campaign=${2:?per_campaign}
@@ -40,13 +41,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   --auth-rate-address-burst 1000000 --auth-rate-address-per-min 1000000 \
   --password-mem-kib 1024 --password-ops 1 "$@" 2>"$log" &
 server_pid=$!
-port=""
-for _ in $(seq 1 100); do
-  port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$log" | grep -o '[0-9]*$' || true)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "server did not start:"; cat "$log"; exit 1; }
+port=$(listening_port "$log")
 
 # CPU ticks (utime + stime) of the server once a second, with a timestamp.
 hz=$(getconf CLK_TCK)

@@ -11,6 +11,7 @@
 # at most 120 s; both servers are killed and the data directory removed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 players=${1:-10000}
 per_campaign=${2:-10}
@@ -30,20 +31,9 @@ args=(serve --host 127.0.0.1 --port 0 --data-dir "$data" --access-log false
   --auth-rate-address-burst 1000000 --auth-rate-address-per-min 1000000
   --password-mem-kib 1024 --password-ops 1)
 
-# Waits until the server logging to $1 listens (at most $2 tenths of a second); prints its port.
-wait_listening() {
-  for _ in $(seq 1 "$2"); do
-    local port
-    port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$1" | grep -o '[0-9]*$' || true)
-    if [ -n "$port" ]; then echo "$port"; return 0; fi
-    sleep 0.1
-  done
-  echo "the server did not start:" >&2; tail -5 "$1" >&2; return 1
-}
-
 "$build/src/app/startales" "${args[@]}" 2>"$data/first.log" &
 pid=$!
-port=$(wait_listening "$data/first.log" 100)
+port=$(listening_port "$data/first.log")
 "$build/tools/loadgen/startales-loadgen" --url "http://127.0.0.1:$port" --players "$players" \
   --per-campaign "$per_campaign" --systems $((per_campaign * 10)) --command-interval-ms 2000 \
   --duration-s "$duration_s" --json --quiet --keep-campaigns >"$data/load.json"
@@ -55,7 +45,7 @@ echo "data directory: $(du -sh "$data" | cut -f1)"
 start=$(date +%s.%N)
 "$build/src/app/startales" "${args[@]}" 2>"$data/second.log" &
 pid=$!
-wait_listening "$data/second.log" 1200 >/dev/null
+listening_port "$data/second.log" 1200 >/dev/null
 end=$(date +%s.%N)
 echo "restart to listening: $(python3 -c "print(round($end - $start, 2))") s"
 grep -o '"msg":"campaigns resumed"[^}]*' "$data/second.log" || true

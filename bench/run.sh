@@ -6,6 +6,7 @@
 # BENCH_LOADGEN_SECONDS (default 90: past a whole 60-tick snapshot round) after its setup, with BENCH_PLAYERS players (default 10000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 build=${BENCH_BUILD:-build/release}  # BENCH_BUILD: another build tree with the same targets
 seconds=${BENCH_SECONDS:-10}
@@ -53,12 +54,7 @@ start_server() {
   : >"$log"
   "$build/src/app/startales" serve --host 127.0.0.1 --port 0 --data-dir "$data" "$@" 2>"$log" &
   server_pid=$!
-  for _ in $(seq 1 100); do
-    port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$log" | grep -o '[0-9]*$' || true)
-    [ -n "$port" ] && return 0
-    sleep 0.1
-  done
-  echo "server did not start:"; cat "$log"; exit 1
+  port=$(listening_port "$log") || exit 1
 }
 stop_server() { kill "$server_pid"; wait "$server_pid" || true; server_pid=""; }
 

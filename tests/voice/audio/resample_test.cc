@@ -3,22 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <numbers>
 
+#include "support/test_audio.h"
 #include "voice/audio/audio.h"
 
 namespace startales::voice {
 namespace {
 
-Audio sine(double hz, int rate, double seconds) {
-  Audio a;
-  a.sample_rate = rate;
-  const auto n = static_cast<size_t>(rate * seconds);
-  for (size_t i = 0; i < n; ++i) {
-    a.samples.push_back(static_cast<float>(0.5 * std::sin(2 * std::numbers::pi * hz * i / rate)));
-  }
-  return a;
-}
+using startales::testing::tone;
 
 // Frequency estimated from upward zero crossings, ignoring the first and last 10%.
 double frequency(const Audio& a) {
@@ -41,8 +33,8 @@ TEST(ResampleTest, PreservesFrequencyAndLevel) {
     int from, to;
   } cases[] = {{44100, 16000}, {48000, 16000}, {8000, 16000}, {22050, 16000}, {16000, 48000}};
   for (const auto& c : cases) {
-    SCOPED_TRACE(testing::Message() << c.from << " -> " << c.to);
-    const Audio in = sine(440, c.from, 1.0);
+    SCOPED_TRACE(::testing::Message() << c.from << " -> " << c.to);
+    const Audio in = tone(c.from, 1.0, 440, 0.5);
     auto out = resample(in, c.to);
     ASSERT_TRUE(out.ok()) << out.error().message;
     EXPECT_EQ(out->sample_rate, c.to);
@@ -54,14 +46,14 @@ TEST(ResampleTest, PreservesFrequencyAndLevel) {
 }
 
 TEST(ResampleTest, SameRateIsACopy) {
-  const Audio in = sine(100, 16000, 0.1);
+  const Audio in = tone(16000, 0.1, 100, 0.5);
   auto out = resample(in, 16000);
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(out->samples, in.samples);
 }
 
 TEST(ResampleTest, RejectsRatesOutOfRange) {
-  const Audio in = sine(100, 16000, 0.1);
+  const Audio in = tone(16000, 0.1, 100, 0.5);
   auto r = resample(in, 1000);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "invalid_audio");
