@@ -162,7 +162,7 @@ class Session : public net::WsHandler,
     }
     auto access = campaigns_.access(user_, c->as_int64());
     if (!access) {
-      error(id, access.error().code, access.error().message);
+      error(id, access.error().code, net::publicMessage(access.error()));
       co_return;
     }
     auto leaving = leave();
@@ -203,7 +203,7 @@ class Session : public net::WsHandler,
     auto op = campaigns_.command(user_, campaign_, *body);
     auto ack = co_await std::move(op);
     if (!ack) {
-      error(id, ack.error().code, ack.error().message);
+      error(id, ack.error().code, net::publicMessage(ack.error()));
       co_return;
     }
     json::object out{{"type", "ack"}, {"id", id}};
@@ -262,7 +262,7 @@ class Session : public net::WsHandler,
       auto done = co_await std::move(op);
       self->talking_ = false;
       if (!done) {
-        self->error(id, done.error().code, done.error().message);
+        self->error(id, done.error().code, net::publicMessage(done.error()));
         co_return;
       }
       json::object out{{"type", "character.done"}, {"id", id}, {"character", cid}};
@@ -335,7 +335,7 @@ class Session : public net::WsHandler,
     auto op = dialogue_->recap(user_, campaign_, static_cast<int32_t>(since->as_int64()));
     auto r = co_await std::move(op);
     if (!r) {
-      error(id, r.error().code, r.error().message);
+      error(id, r.error().code, net::publicMessage(r.error()));
       co_return;
     }
     json::object out{{"type", "recap"}, {"id", id}};

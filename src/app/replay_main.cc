@@ -10,6 +10,7 @@
 #include "campaign/campaign_store.h"
 #include "campaign/runtime.h"
 #include "game/game.h"
+#include "game/serialize.h"
 #include "store/database.h"
 
 namespace startales::app {
@@ -29,7 +30,7 @@ int runReplay(const Config& config, const ReplayOptions& options) {
     return 1;
   }
   auto members = store.members(options.campaign);
-  auto snapshot = store.latestSnapshotInfo(options.campaign);
+  auto snapshot = store.latestSnapshot(options.campaign);
   if (!members || !snapshot) {
     std::cerr << "startales replay: cannot read campaign " << options.campaign << "\n";
     return 1;
@@ -38,9 +39,23 @@ int runReplay(const Config& config, const ReplayOptions& options) {
   for (const auto& m : *members) {
     if (m.role == "player") players.push_back(m);
   }
-  int32_t tick = options.tick;
-  if (tick < 0) tick = *snapshot ? (*snapshot)->tick : 0;
-  auto state = campaign::CampaignRuntime::replayFromStart(store, **record, players, tick);
+  // Up to the latest snapshot by default, and then exactly the commands it has seen (a
+  // snapshot taken on pause or stop holds commands queued for its next tick).
+  campaign::ReplayBound until{options.tick, -1};
+  if (until.tick < 0) {
+    until.tick = 0;
+    if (*snapshot) {
+      game::GameState at_snapshot;
+      std::string error;
+      if (!game::deserialize((*snapshot)->data, at_snapshot, error)) {
+        std::cerr << "startales replay: the latest snapshot cannot be read: " << error << "\n";
+        return 1;
+      }
+      until = {at_snapshot.tick, at_snapshot.next_seq};
+    }
+  }
+  const int32_t tick = until.tick;
+  auto state = campaign::CampaignRuntime::replayFromStart(store, **record, players, until);
   if (!state) {
     std::cerr << "startales replay: " << state.error().message << "\n";
     return 1;

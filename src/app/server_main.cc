@@ -185,6 +185,7 @@ int runServer(const Config& config, Role role) {
   auto speech = createSpeechEngines(true, true, config.stt_url, config.tts_url);
   if (!speech) return cannotStart(speech.error());
 
+  campaigns.registerMetrics(metrics.registry());  // before restoring: restores are counted
   auto resumed = campaigns.restoreAll();
   if (!resumed) return cannotStart(resumed.error());
   logging::info("campaigns resumed", {{"count", *resumed}});
@@ -215,7 +216,6 @@ int runServer(const Config& config, Role role) {
       logging::warn("no web client", {{"reason", web.error().message}});
     }
   }
-  campaigns.registerMetrics(metrics.registry());
   metrics.addGaugeCallback("campaigns_live", "Campaigns simulated by this server.",
                            [&] { return static_cast<double>(campaigns.liveCount()); });
 

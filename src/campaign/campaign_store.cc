@@ -1,5 +1,6 @@
 #include "campaign/campaign_store.h"
 
+#include <algorithm>
 #include <array>
 
 #include "common/base64.h"
@@ -33,9 +34,13 @@ CampaignRecord campaignFrom(const store::Row& r) {
   return c;
 }
 
+constexpr const char* kCommandColumns = "seq, tick, user_id, civ, command, created_at, refusal";
+
 LoggedCommand commandFrom(const store::Row& r) {
-  return LoggedCommand{r.getInt(0), static_cast<int32_t>(r.getInt(1)), r.getInt(2),
-                       static_cast<int32_t>(r.getInt(3)), r.getText(4), r.getInt(5)};
+  return LoggedCommand{r.getInt(0),  static_cast<int32_t>(r.getInt(1)),
+                       r.getInt(2),  static_cast<int32_t>(r.getInt(3)),
+                       r.getText(4), r.getInt(5),
+                       r.getText(6)};
 }
 
 store::Value nullableText(const std::string& s) {
@@ -235,6 +240,16 @@ const std::string& insertCommandsSqlFor(size_t index) {
   return sql[index];
 }
 
+Result<void> updateRefusals(store::Connection& c, int64_t campaign,
+                           const std::vector<Refusal>& refusals) {
+  for (const auto& r : refusals) {
+    auto u = c.query("UPDATE campaign_commands SET refusal = $3 WHERE campaign_id = $1 AND seq = $2",
+                     {campaign, r.seq, r.reason});
+    if (!u) return u.error();
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<void> CampaignStore::appendBatches(const std::vector<CommandBatch>& batches) {
@@ -246,8 +261,18 @@ Result<void> CampaignStore::appendBatches(const std::vector<CommandBatch>& batch
   for (const auto& b : batches) {
     for (const auto& c : *b.commands) rows.push_back({b.campaign, &c});
   }
-  if (rows.empty()) return {};
+  const bool other_work = std::any_of(batches.begin(), batches.end(), [](const CommandBatch& b) {
+    return b.discard_from < b.discard_to || (b.refusals != nullptr && !b.refusals->empty());
+  });
+  if (rows.empty() && !other_work) return {};
   return db_.transaction([&](store::Connection& c) -> Result<void> {
+    for (const auto& b : batches) {
+      if (b.discard_from >= b.discard_to) continue;
+      auto d = c.query(
+          "DELETE FROM campaign_commands WHERE campaign_id = $1 AND seq >= $2 AND seq < $3",
+          {b.campaign, b.discard_from, b.discard_to});
+      if (!d) return d.error();
+    }
     store::Params params;
     size_t next = 0;
     for (size_t size_index = 0; size_index < kInsertRows.size(); ++size_index) {
@@ -270,16 +295,25 @@ Result<void> CampaignStore::appendBatches(const std::vector<CommandBatch>& batch
         next += chunk;
       }
     }
+    for (const auto& b : batches) {
+      if (b.refusals == nullptr) continue;
+      if (auto r = updateRefusals(c, b.campaign, *b.refusals); !r) return r;
+    }
     return {};
   });
+}
+
+Result<void> CampaignStore::recordRefusals(int64_t campaign, const std::vector<Refusal>& refusals) {
+  if (refusals.empty()) return {};
+  return db_.transaction(
+      [&](store::Connection& c) { return updateRefusals(c, campaign, refusals); });
 }
 
 Result<std::vector<LoggedCommand>> CampaignStore::commandsAfter(int64_t campaign, int64_t after,
                                                                 std::optional<int64_t> user,
                                                                 int32_t limit) {
-  std::string sql =
-      "SELECT seq, tick, user_id, civ, command, created_at FROM campaign_commands "
-      "WHERE campaign_id = $1 AND seq > $2";
+  std::string sql = std::string("SELECT ") + kCommandColumns +
+                    " FROM campaign_commands WHERE campaign_id = $1 AND seq > $2";
   store::Params params{campaign, after};
   if (user) {
     params.emplace_back(*user);
@@ -296,10 +330,9 @@ Result<std::vector<LoggedCommand>> CampaignStore::commandsAfter(int64_t campaign
 
 Result<std::vector<LoggedCommand>> CampaignStore::commandsSinceTick(int64_t campaign,
                                                                     int32_t tick) {
-  auto r = db_.query(
-      "SELECT seq, tick, user_id, civ, command, created_at FROM campaign_commands "
-      "WHERE campaign_id = $1 AND tick > $2 ORDER BY seq",
-      {campaign, int64_t{tick}});
+  auto r = db_.query(std::string("SELECT ") + kCommandColumns +
+                         " FROM campaign_commands WHERE campaign_id = $1 AND tick > $2 ORDER BY seq",
+                     {campaign, int64_t{tick}});
   if (!r) return r.error();
   std::vector<LoggedCommand> out;
   for (const auto& row : r->rows) out.push_back(commandFrom(row));
@@ -354,6 +387,25 @@ Result<std::optional<Snapshot>> CampaignStore::latestSnapshot(int64_t campaign) 
   }
   return std::optional<Snapshot>(
       Snapshot{static_cast<int32_t>(row.getInt(0)), row.getText(1), std::move(*data)});
+}
+
+}  // namespace startales::campaign
+
+namespace startales::campaign {
+
+Result<std::vector<Snapshot>> CampaignStore::snapshots(int64_t campaign) {
+  auto r = db_.query(
+      "SELECT tick, state_hash, data FROM campaign_snapshots WHERE campaign_id = $1 "
+      "ORDER BY tick DESC",
+      {campaign});
+  if (!r) return r.error();
+  std::vector<Snapshot> out;
+  for (const auto& row : r->rows) {
+    auto data = base64Decode(row.getText(2));
+    out.push_back(Snapshot{static_cast<int32_t>(row.getInt(0)), row.getText(1),
+                           data ? std::move(*data) : std::string()});
+  }
+  return out;
 }
 
 }  // namespace startales::campaign

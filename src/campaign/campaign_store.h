@@ -56,6 +56,13 @@ struct LoggedCommand {
   int32_t civ = 0;
   std::string command;  // JSON
   int64_t created_at_ms = 0;
+  std::string refusal;  // the game's sentence when it was refused at its tick; empty otherwise
+};
+
+// A logged command the game refused at the tick that applied it.
+struct Refusal {
+  int64_t seq = 0;
+  std::string reason;
 };
 
 struct Snapshot {
@@ -99,10 +106,14 @@ class CampaignStore {
   // Appends commands in one transaction (group commit).
   Result<void> appendCommands(int64_t campaign, const std::vector<LoggedCommand>& commands);
   // Appends several campaigns' commands in one transaction (the group commit across
-  // campaigns, see command_log.h): all or none.
+  // campaigns, see command_log.h): all or none. Per batch, in this order: deletes the records
+  // with seq in [discard_from, discard_to) (an earlier write of the campaign whose COMMIT
+  // failed, so it may or may not be in the log), inserts `commands`, records `refusals`.
   struct CommandBatch {
     int64_t campaign = 0;
     const std::vector<LoggedCommand>* commands = nullptr;  // not null
+    const std::vector<Refusal>* refusals = nullptr;        // nullable
+    int64_t discard_from = 0, discard_to = 0;              // empty range: nothing to discard
   };
   Result<void> appendBatches(const std::vector<CommandBatch>& batches);
   // Commands with seq > after, oldest first; only `user`'s when given.
@@ -115,6 +126,11 @@ class CampaignStore {
   Result<void> saveSnapshot(int64_t campaign, const Snapshot& snapshot, int64_t now_ms,
                             int keep = 2);
   Result<std::optional<Snapshot>> latestSnapshot(int64_t campaign);
+  // Every kept snapshot, newest first. One whose data is not valid base64 comes with its data
+  // empty (it cannot be deserialized: the caller moves on to the next).
+  Result<std::vector<Snapshot>> snapshots(int64_t campaign);
+  // Records refusals of logged commands (idempotent).
+  Result<void> recordRefusals(int64_t campaign, const std::vector<Refusal>& refusals);
   // The latest snapshot's tick and hash, without its data (data left empty).
   Result<std::optional<Snapshot>> latestSnapshotInfo(int64_t campaign);
 

@@ -72,8 +72,8 @@ void CommandLogWriter::run() {
       size_t records = 0;
       while (!queue_.empty() &&
              (jobs.empty() ||
-              records + queue_.front().records.size() <= config_.max_records_per_commit)) {
-        records += queue_.front().records.size();
+              records + queue_.front().write.records.size() <= config_.max_records_per_commit)) {
+        records += queue_.front().write.records.size();
         jobs.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
@@ -83,7 +83,7 @@ void CommandLogWriter::run() {
     for (const auto& j : jobs) {
       window_.max_wait_s = std::max(
           window_.max_wait_s, std::chrono::duration<double>(started - j.queued).count());
-      window_.records += j.records.size();
+      window_.records += j.write.records.size();
     }
     commit(jobs);
     const auto done = std::chrono::steady_clock::now();
@@ -113,8 +113,9 @@ Result<void> CommandLogWriter::timedAppend(const std::vector<const Job*>& jobs) 
   batches.reserve(jobs.size());
   size_t records = 0;
   for (const Job* j : jobs) {
-    batches.push_back({j->campaign, &j->records});
-    records += j->records.size();
+    batches.push_back({j->campaign, &j->write.records, &j->write.refusals, j->write.discard_from,
+                       j->write.discard_to});
+    records += j->write.records.size();
   }
   const auto started = std::chrono::steady_clock::now();
   Result<void> result = store_.appendBatches(batches);
@@ -142,11 +143,9 @@ void CommandLogWriter::commit(std::vector<Job>& jobs) {
   all.reserve(jobs.size());
   for (const auto& j : jobs) all.push_back(&j);
   Result<void> together = timedAppend(all);
-  if (together || jobs.size() == 1 || together.error().code == "db_unavailable") {
-    if (!together) {
-      logging::error("command log write failed", {{"batches", static_cast<int64_t>(jobs.size())},
-                                                  {"error", together.error().message}});
-    }
+  if (together || jobs.size() == 1 || together.error().code == "db_unavailable" ||
+      together.error().code == "db_full") {
+    noteOutcome(together, jobs.size());
     for (auto& j : jobs) j.done->complete(together);
     return;
   }
@@ -163,6 +162,29 @@ void CommandLogWriter::commit(std::vector<Job>& jobs) {
     }
     j.done->complete(std::move(alone));
   }
+}
+
+void CommandLogWriter::noteOutcome(const Result<void>& result, size_t batches) {
+  auto& f = failure_log_;
+  const auto now = std::chrono::steady_clock::now();
+  if (result) {
+    if (f.failing) {
+      logging::info("command log writes recovered",
+                    {{"failed_commits", static_cast<int64_t>(f.failed_since)}});
+    }
+    f = FailureLog{};
+    return;
+  }
+  ++f.failed_since;
+  if (f.failing && now - f.last_line < kFailureLogPeriod) return;
+  logging::error(f.failing ? "command log writes still failing" : "command log writes failing",
+                 {{"error", result.error().message},
+                  {"code", result.error().code},
+                  {"failed_commits", static_cast<int64_t>(f.failed_since)},
+                  {"batches", static_cast<int64_t>(batches)}});
+  f.failing = true;
+  f.failed_since = 0;
+  f.last_line = now;
 }
 
 }  // namespace startales::campaign

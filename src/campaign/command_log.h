@@ -10,6 +10,11 @@
 // Durability: append() completes only after the transaction holding its records committed
 // (or failed: then none of its records are in the log).
 //
+// Failures: a failed transaction completes every batch in it with the store's error; the
+// campaign decides what it means (see CampaignRuntime::flush: a failed COMMIT's records may or
+// may not be in the log, so the campaign's next write discards them). Logged once when they
+// start, then at most every 30 s while they last, and once when writes recover.
+//
 // Failure isolation: when a multi-batch transaction fails for anything but an unreachable
 // database, each batch is retried in a transaction of its own, so one campaign's bad batch
 // fails only that campaign's commands.
@@ -50,6 +55,13 @@ struct CommandLogConfig {
   int commit_interval_us = 3000;
 };
 
+// One campaign's share of a commit, written in one transaction with the others'.
+struct CampaignWrite {
+  std::vector<LoggedCommand> records;  // in seq order
+  std::vector<Refusal> refusals;       // recorded on already logged commands
+  int64_t discard_from = 0, discard_to = 0;  // see CampaignStore::CommandBatch
+};
+
 // Counters of the writer since it started (for tests and logs; CommandLogMetrics has the
 // histograms).
 struct CommandLogStats {
@@ -69,18 +81,24 @@ class CommandLogWriter {
   CommandLogWriter(const CommandLogWriter&) = delete;
   CommandLogWriter& operator=(const CommandLogWriter&) = delete;
 
-  // Commits `records` (one campaign's, in seq order) with whatever else is queued; completes
-  // with the outcome on the token's associated executor (a coroutine: its own executor).
+  // Commits `write` (one campaign's) with whatever else is queued; completes with the
+  // outcome on the token's associated executor (a coroutine: its own executor).
   // "overloaded" at once when the queue is full, "stopped" after stop().
   template <typename Token>
-  auto append(int64_t campaign, std::vector<LoggedCommand> records, Token&& token) {
+  auto append(int64_t campaign, CampaignWrite write, Token&& token) {
     return boost::asio::async_initiate<Token, void(Result<void>)>(
-        [this](auto handler, int64_t campaign, std::vector<LoggedCommand> records) {
+        [this](auto handler, int64_t campaign, CampaignWrite write) {
           using Handler = decltype(handler);
           auto done = std::make_unique<Completion<Handler>>(std::move(handler));
-          submit(Job{campaign, std::move(records), std::move(done)});
+          submit(Job{campaign, std::move(write), std::move(done)});
         },
-        token, campaign, std::move(records));
+        token, campaign, std::move(write));
+  }
+  // As above, records only.
+  template <typename Token>
+  auto append(int64_t campaign, std::vector<LoggedCommand> records, Token&& token) {
+    return append(campaign, CampaignWrite{std::move(records), {}, 0, 0},
+                  std::forward<Token>(token));
   }
 
   // Reports to `metrics` from now on (nullptr: stop). `metrics` must outlive the writer or
@@ -117,10 +135,21 @@ class CommandLogWriter {
   };
   struct Job {
     int64_t campaign = 0;
-    std::vector<LoggedCommand> records;
+    CampaignWrite write;
     std::unique_ptr<CompletionBase> done;
     std::chrono::steady_clock::time_point queued{};
   };
+  // Failures are logged when they start, at most once per kFailureLogPeriod while they go
+  // on, and when writes recover: a database that is down does not flood the log (writer
+  // thread only).
+  struct FailureLog {
+    bool failing = false;
+    uint64_t failed_since = 0;  // failed transactions since the last line
+    std::chrono::steady_clock::time_point last_line{};
+  };
+  static constexpr std::chrono::seconds kFailureLogPeriod{30};
+  void noteOutcome(const Result<void>& result, size_t batches);
+
   // What the writer thread saw since its last debug line (writer thread only).
   struct Window {
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -146,6 +175,7 @@ class CommandLogWriter {
   bool stopping_ = false;       // guarded by mu_
   CommandLogStats stats_;       // guarded by mu_
   Window window_;               // writer thread only
+  FailureLog failure_log_;      // writer thread only
   std::chrono::steady_clock::time_point last_commit_{};  // writer thread only
   std::thread thread_;          // joined by stop()
   std::once_flag stopped_;

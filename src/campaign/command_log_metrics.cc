@@ -35,6 +35,12 @@ CommandLogMetrics::CommandLogMetrics(prometheus::Registry& registry)
                             .Register(registry)
                             .Add({}, prometheus::Histogram::BucketBoundaries{
                                          0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2,
-                                         0.5, 1, 5})) {}
+                                         0.5, 1, 5})),
+      snapshots_skipped_(&prometheus::BuildCounter()
+                              .Name("campaign_snapshots_skipped_total")
+                              .Help("Stored campaign snapshots a restore passed over because they "
+                                    "could not be read or did not match their hash.")
+                              .Register(registry)
+                              .Add({})) {}
 
 }  // namespace startales::campaign

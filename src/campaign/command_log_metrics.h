@@ -6,6 +6,8 @@
 //   command_log_commit_seconds            (histogram) time to commit one transaction
 //   command_log_commit_failures_total     transactions that failed (each batch is retried alone)
 //   command_log_rejected_total            batches refused with "overloaded" (writer queue full)
+//   campaign_snapshots_skipped_total      stored snapshots a restore passed over (unreadable
+//                                         or not matching their hash)
 //   campaign_command_seconds              (histogram) from a command reaching its campaign
 //                                         service to its answer: the hop to the campaign's
 //                                         strand, validation, the durable write, applying it
@@ -33,6 +35,7 @@ class CommandLogMetrics {
   void failed() { failures_->Increment(); }
   void rejected() { rejected_->Increment(); }
   void answered(double seconds) { command_seconds_->Observe(seconds); }
+  void snapshotsSkipped(size_t n) { snapshots_skipped_->Increment(static_cast<double>(n)); }
 
  private:
   prometheus::Histogram* records_;
@@ -40,6 +43,7 @@ class CommandLogMetrics {
   prometheus::Counter* failures_;
   prometheus::Counter* rejected_;
   prometheus::Histogram* command_seconds_;
+  prometheus::Counter* snapshots_skipped_;
 };
 
 }  // namespace startales::campaign

@@ -69,6 +69,28 @@ auto onStrand(Strand& strand, Body body)
   co_return std::move(*out);
 }
 
+// What a player hears when their command's log write failed. The cause is in the server's
+// log (the writer logs it once); the player gets the part that tells them what to do.
+Error notSaved(const Error& cause) {
+  const std::string& code = cause.code;
+  std::string why;
+  int retry_after_s = 1;
+  if (code == "db_full") {
+    why = "the server's storage is full";
+    retry_after_s = 30;
+  } else if (code == "db_unavailable") {
+    why = "the database cannot be reached";
+    retry_after_s = 5;
+  } else if (code == "db_busy") {
+    why = "the database is busy";
+  } else {
+    return cause;  // "overloaded" and "stopped" already say what to do; others are internal
+  }
+  Error e = makeError(code, "Your command was not saved: " + why + ". Try again in a moment.");
+  e.retry_after_s = retry_after_s;
+  return e;
+}
+
 }  // namespace
 
 struct CampaignRuntime::Waiting {
@@ -98,64 +120,121 @@ game::GameConfig CampaignRuntime::gameConfig(const CampaignRecord& record,
   return config;
 }
 
-Result<game::GameState> CampaignRuntime::restore(CampaignStore& store, const CampaignRecord& record,
-                                                 const std::vector<Member>& players) {
+namespace {
+
+// The state a stored snapshot holds, or why it cannot be used.
+Result<game::GameState> readSnapshot(const Snapshot& snapshot, int64_t campaign) {
+  const std::string which = "The snapshot of campaign " + std::to_string(campaign) + " at tick " +
+                            std::to_string(snapshot.tick);
   game::GameState state;
-  auto snapshot = store.latestSnapshot(record.id);
-  if (!snapshot) return snapshot.error();
-  if (*snapshot) {
-    std::string error;
-    if (!game::deserialize((*snapshot)->data, state, error)) {
-      return makeError("snapshot_corrupt", "The snapshot of campaign " + std::to_string(record.id) +
-                                               " at tick " + std::to_string((*snapshot)->tick) +
-                                               " cannot be read: " + error);
-    }
-    if (hex(game::stateHash(state)) != (*snapshot)->state_hash) {
-      return makeError("snapshot_corrupt", "The snapshot of campaign " + std::to_string(record.id) +
-                                               " at tick " + std::to_string((*snapshot)->tick) +
-                                               " does not match its recorded hash.");
-    }
-  } else {
-    const auto config = gameConfig(record, players);
-    if (auto problem = game::validateConfig(config)) {
-      return makeError("invalid_campaign", problem->message);
-    }
-    state = game::newGame(config);
+  std::string error;
+  if (!game::deserialize(snapshot.data, state, error)) {
+    return makeError("snapshot_corrupt", which + " cannot be read: " + error);
   }
-  auto commands = store.commandsSinceTick(record.id, state.tick);
-  if (!commands) return commands.error();
-  if (auto replayed = replayLog(state, *commands, record.id, -1); !replayed) {
-    return replayed.error();
+  if (hex(game::stateHash(state)) != snapshot.state_hash) {
+    return makeError("snapshot_corrupt", which + " does not match its recorded hash.");
   }
   return state;
 }
 
+}  // namespace
+
+Result<Restored> CampaignRuntime::restore(CampaignStore& store, const CampaignRecord& record,
+                                          const std::vector<Member>& players) {
+  Restored out;
+  auto snapshots = store.snapshots(record.id);
+  if (!snapshots) return snapshots.error();
+  bool have_state = false;
+  for (const auto& snapshot : *snapshots) {  // newest first
+    auto state = readSnapshot(snapshot, record.id);
+    if (state) {
+      out.state = std::move(*state);
+      have_state = true;
+      break;
+    }
+    out.skipped.push_back(state.error().message);
+  }
+  if (!have_state) {
+    const auto config = gameConfig(record, players);
+    if (auto problem = game::validateConfig(config)) {
+      return makeError("invalid_campaign", problem->message);
+    }
+    out.state = game::newGame(config);
+  }
+  auto commands = store.commandsSinceTick(record.id, out.state.tick);
+  if (!commands) return commands.error();
+  std::vector<Refusal> refusals;
+  // An older snapshot than the latest (which the record's tick names) is stepped up to the
+  // latest's tick: a restart resumes where the campaign was, whichever snapshot it read.
+  const ReplayBound until{-1, -1, record.tick};
+  if (auto replayed = replayLog(out.state, *commands, record.id, until, &refusals); !replayed) {
+    return replayed.error();
+  }
+  // Refusals the live campaign may not have recorded before it stopped (idempotent).
+  std::erase_if(refusals, [&](const Refusal& r) {
+    return std::any_of(commands->begin(), commands->end(), [&](const LoggedCommand& c) {
+      return c.seq == r.seq && c.refusal == r.reason;
+    });
+  });
+  if (auto recorded = store.recordRefusals(record.id, refusals); !recorded) {
+    return recorded.error();
+  }
+  return out;
+}
+
 Result<void> CampaignRuntime::replayLog(game::GameState& state,
                                         const std::vector<LoggedCommand>& commands,
-                                        int64_t campaign, int32_t until_tick) {
+                                        int64_t campaign, ReplayBound until,
+                                        std::vector<Refusal>* refusals) {
   // Replay exactly as the campaign lived: a command acknowledged for tick T was queued
-  // while the state was at T - 1, after the AI's commands from that step.
+  // while the state was at T - 1, after the AI's commands from that step, under its logged
+  // seq. A command whose seq the state has passed is already in it (applied, or queued in a
+  // snapshot taken between its commit and its tick: on pause or stop).
+  std::vector<int64_t> queued;  // logged seqs queued for the next step
+  auto stepCollecting = [&] {
+    const auto notices = game::step(state);
+    if (refusals != nullptr) collectRefusals(notices, queued, *refusals);
+    queued.clear();
+  };
   for (const auto& logged : commands) {
-    if (until_tick >= 0 && logged.tick > until_tick) break;
+    if (until.next_seq >= 0 ? logged.seq >= until.next_seq
+                            : until.tick >= 0 && logged.tick > until.tick) {
+      break;
+    }
+    if (logged.seq < state.next_seq) continue;
     auto action = parseAction(json::parse(logged.command));
     if (!action) {
       return makeError("command_log_corrupt", "Command " + std::to_string(logged.seq) +
                                                   " of campaign " + std::to_string(campaign) +
                                                   " cannot be read: " + action.error().message);
     }
-    while (state.tick < logged.tick - 1) game::step(state);
-    (void)game::submit(state, game::Command{logged.civ, *action});  // same verdict as live
+    while (state.tick < logged.tick - 1) stepCollecting();
+    game::queueLogged(state, game::Command{logged.civ, *action}, logged.seq);
+    queued.push_back(logged.seq);
   }
-  const int32_t last = commands.empty() ? state.tick : commands.back().tick;
-  const int32_t target = until_tick >= 0 ? until_tick : std::max(state.tick, last);
-  while (state.tick < target) game::step(state);
+  // Unbounded, the replay stops where its last command waits for its tick: the earliest
+  // state that holds every logged command (the live campaign may have stepped further; those
+  // steps follow from this state alone, so resuming here loses nothing).
+  const int32_t last = commands.empty() ? state.tick : commands.back().tick - 1;
+  const int32_t target = until.tick >= 0 ? until.tick : std::max({state.tick, last, until.at_least});
+  while (state.tick < target) stepCollecting();
   return {};
+}
+
+void CampaignRuntime::collectRefusals(const std::vector<game::Notice>& notices,
+                                      const std::vector<int64_t>& queued,
+                                      std::vector<Refusal>& out) {
+  for (const auto& n : notices) {
+    if (n.kind != "command_failed") continue;
+    if (std::find(queued.begin(), queued.end(), int64_t{n.ref}) == queued.end()) continue;
+    out.push_back(Refusal{n.ref, n.text});
+  }
 }
 
 Result<game::GameState> CampaignRuntime::replayFromStart(CampaignStore& store,
                                                          const CampaignRecord& record,
                                                          const std::vector<Member>& players,
-                                                         int32_t until_tick) {
+                                                         ReplayBound until) {
   const auto config = gameConfig(record, players);
   if (auto problem = game::validateConfig(config)) {
     return makeError("invalid_campaign", problem->message);
@@ -163,7 +242,7 @@ Result<game::GameState> CampaignRuntime::replayFromStart(CampaignStore& store,
   game::GameState state = game::newGame(config);
   auto commands = store.commandsSinceTick(record.id, 0);
   if (!commands) return commands.error();
-  if (auto replayed = replayLog(state, *commands, record.id, until_tick); !replayed) {
+  if (auto replayed = replayLog(state, *commands, record.id, until, nullptr); !replayed) {
     return replayed.error();
   }
   return state;
@@ -222,6 +301,9 @@ asio::awaitable<void> CampaignRuntime::tickLoop() {
     if (!running_) break;
     if (paused_) continue;  // paused while the flush was writing: no step
     const auto notices = game::step(state_);
+    collectRefusals(notices, queued_logged_, refusals_);
+    queued_logged_.clear();
+    if (!refusals_.empty()) scheduleFlush();
     publish(notices);
     if (commentator_ && !notices.empty()) {
       for (auto& m : commentator_->comment(id_, state_, notices)) {
@@ -245,7 +327,14 @@ asio::awaitable<void> CampaignRuntime::setPaused(bool paused) {
     self->tick_timer_.cancel();
     if (paused) {
       // No tick runs while paused, so this snapshot is the campaign as it stands: a restart
-      // (even after kill -9) resumes with this exact state.
+      // (even after kill -9) resumes with this exact state. A flush in flight settles first:
+      // its records are in the snapshot (queued) or discarded, never half of each.
+      co_await self->flush();
+      if (self->discard_from_ < self->discard_to_) {
+        logging::warn("snapshot on pause skipped: the last log write failed",
+                      {{"campaign", self->id_}});
+        co_return true;
+      }
       auto snap = std::make_shared<Snapshot>(Snapshot{
           self->state_.tick, hex(game::stateHash(self->state_)), game::serialize(self->state_)});
       const int64_t now = self->clock_.nowMs();
@@ -274,6 +363,11 @@ asio::awaitable<Result<void>> CampaignRuntime::stopOnStrand() {
   stopping_ = true;
   tick_timer_.cancel();
   co_await flush();
+  if (discard_from_ < discard_to_) {
+    co_return makeError("db_unavailable",
+                        "The campaign's last commands could not be written to its log, so no "
+                        "snapshot was written.");
+  }
   Snapshot snap{state_.tick, hex(game::stateHash(state_)), game::serialize(state_)};
   const int64_t now = clock_.nowMs();
   auto save = [this, &snap, now]() { return store_.saveSnapshot(id_, snap, now); };
@@ -337,47 +431,73 @@ asio::awaitable<void> CampaignRuntime::flush() {
     boost::system::error_code ec;
     co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
-  if (batch_.empty()) co_return;
+  if (batch_.empty() && !logWorkOwed()) co_return;
   flushing_ = true;
   flush_done_ = std::make_shared<asio::steady_timer>(strand_, steady_clock::time_point::max());
   auto items = std::move(batch_);
   batch_.clear();
 
+  // No step runs until this flush is done (the tick loop waits for it), so the state's
+  // next_seq and tick stay as read here.
   const int32_t apply_tick = state_.tick + 1;
   const int64_t first_seq = state_.next_seq;
-  std::vector<LoggedCommand> records;
-  records.reserve(items.size());
+  const int64_t end_seq = first_seq + static_cast<int64_t>(items.size());
+  CampaignWrite write;
+  write.records.reserve(items.size());
   const int64_t now = clock_.nowMs();
   for (size_t i = 0; i < items.size(); ++i) {
-    records.push_back(LoggedCommand{first_seq + static_cast<int64_t>(i), apply_tick, items[i]->user,
-                                    items[i]->command.civ,
-                                    json::serialize(actionToJson(items[i]->command.action)), now});
+    write.records.push_back(LoggedCommand{
+        first_seq + static_cast<int64_t>(i), apply_tick, items[i]->user, items[i]->command.civ,
+        json::serialize(actionToJson(items[i]->command.action)), now, {}});
   }
+  write.refusals = refusals_;
+  write.discard_from = discard_from_;
+  write.discard_to = discard_to_;
   // Resumes here, on the strand, once the shared writer committed (or failed) the batch.
-  auto append_op = log_.append(id_, std::move(records), asio::use_awaitable);
+  auto append_op = log_.append(id_, std::move(write), asio::use_awaitable);
   Result<void> written = co_await std::move(append_op);
 
-  for (size_t i = 0; i < items.size(); ++i) {
-    auto& w = *items[i];
-    if (!written) {
-      w.result = written.error();
-    } else {
-      auto verdict = game::submit(state_, w.command);
-      if (auto* rejection = std::get_if<game::Rejection>(&verdict)) {
-        w.result = makeError(rejection->code, rejection->message);  // the log replays the same
-      } else {
-        w.result = CommandAck{first_seq + static_cast<int64_t>(i), apply_tick};
-      }
+  if (written) {
+    discard_from_ = discard_to_ = 0;
+    refusals_.clear();  // no step ran meanwhile, so none was added
+    for (size_t i = 0; i < items.size(); ++i) {
+      const int64_t seq = first_seq + static_cast<int64_t>(i);
+      // Queued under its logged seq whatever happens at its tick: a refusal there is an
+      // event to the player and a note on the log record, never a gap in the sequence.
+      game::queueLogged(state_, items[i]->command, seq);
+      queued_logged_.push_back(seq);
+      items[i]->result = CommandAck{seq, apply_tick};
     }
-    w.timer.cancel();
+  } else {
+    // A failed COMMIT may still have committed: these seqs go to the next write's discard
+    // range and the state does not advance past them (the writer logged the cause).
+    if (!items.empty()) {
+      if (discard_from_ >= discard_to_) discard_from_ = first_seq;
+      discard_to_ = std::max(discard_to_, end_seq);
+    }
+    const Error answer = notSaved(written.error());
+    for (auto& w : items) w->result = answer;
+    scheduleRetry();
   }
-  if (!written) {
-    logging::error("command log write failed", {{"campaign", id_},
-                                                {"commands", static_cast<int64_t>(items.size())},
-                                                {"error", written.error().message}});
-  }
+  for (auto& w : items) w->timer.cancel();
   flushing_ = false;
   flush_done_->cancel();
+}
+
+void CampaignRuntime::scheduleRetry() {
+  if (retry_scheduled_ || !logWorkOwed()) return;
+  retry_scheduled_ = true;
+  asio::co_spawn(
+      strand_,
+      [self = shared_from_this()]() -> asio::awaitable<void> {
+        asio::steady_timer wait(self->strand_, milliseconds(kWriteRetryMs));
+        boost::system::error_code ec;
+        co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        self->retry_scheduled_ = false;
+        if (self->stopping_) co_return;  // stop() flushes itself
+        co_await self->flush();
+      },
+      asio::detached);
 }
 
 CampaignRuntime::Feed& CampaignRuntime::feedFor(game::CivId civ) {
@@ -454,6 +574,7 @@ void CampaignRuntime::publish(const std::vector<game::Notice>& notices) {
 
 void CampaignRuntime::snapshotAsync() {
   if (snapshot_in_flight_) return;  // the store is behind; the next period will catch up
+  if (discard_from_ < discard_to_) return;  // a failed write is unresolved (see discard_from_)
   snapshot_in_flight_ = true;
   auto snap = std::make_shared<Snapshot>(
       Snapshot{state_.tick, hex(game::stateHash(state_)), game::serialize(state_)});

@@ -79,6 +79,25 @@ class Commentator {
                                        const std::vector<game::Notice>& notices) = 0;
 };
 
+// What restore() rebuilt.
+struct Restored {
+  game::GameState state;
+  // Why each stored snapshot newer than the one used was passed over (unreadable, or not
+  // matching its hash), newest first. As many as the store keeps: the state was then
+  // replayed from the campaign's start.
+  std::vector<std::string> skipped;
+};
+
+// How far a replay goes: up to `tick`, and when next_seq >= 0 exactly the logged commands with
+// seq < next_seq (a snapshot's own bound: the commands it has seen, queued ones included).
+// -1: no bound (the whole log).
+struct ReplayBound {
+  int32_t tick = -1;
+  int64_t next_seq = -1;
+  int32_t at_least = 0;  // with no tick bound: step at least this far (the latest snapshot's
+                         // tick, when an older one was restored)
+};
+
 struct CommandAck {
   int64_t seq = 0;
   int32_t tick = 0;  // the tick that applies it
@@ -103,16 +122,18 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
   static game::GameConfig gameConfig(const CampaignRecord& record,
                                      const std::vector<Member>& players);
 
-  // Rebuilds a campaign's state from its latest snapshot and the command log after it (or
-  // from the settings when there is no snapshot). Blocking: run on a worker.
-  static Result<game::GameState> restore(CampaignStore& store, const CampaignRecord& record,
-                                         const std::vector<Member>& players);
+  // Rebuilds a campaign's state from its latest readable snapshot and the command log after
+  // it; a snapshot that cannot be read or does not match its hash is passed over for the one
+  // before it, and with none left (or none written yet) the log is replayed from the
+  // settings. Records refusals the replay met that the log lacks. Blocking: run on a worker.
+  static Result<Restored> restore(CampaignStore& store, const CampaignRecord& record,
+                                  const std::vector<Member>& players);
 
   // Rebuilds the campaign from its settings and its whole command log alone (no snapshot)
-  // up to `until_tick`: the audit that a snapshot and the log agree. Blocking.
+  // up to `until`: the audit that a snapshot and the log agree. Blocking.
   static Result<game::GameState> replayFromStart(CampaignStore& store, const CampaignRecord& record,
                                                  const std::vector<Member>& players,
-                                                 int32_t until_tick);
+                                                 ReplayBound until);
 
   static std::shared_ptr<CampaignRuntime> create(boost::asio::io_context& sim_io,
                                                  const CampaignRecord& record,
@@ -157,14 +178,25 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
 
  private:
   struct Waiting;  // a command waiting for its batch to commit
+  static constexpr int kWriteRetryMs = 1000;  // after a failed log write, milliseconds
   struct Feed;     // per civ: last view, recent deltas, subscribers
 
   CampaignRuntime(boost::asio::io_context& sim_io, const CampaignRecord& record,
                   game::GameState state, CampaignStore& store, WorkerPool& workers,
                   CommandLogWriter& log, const Clock& clock, const RuntimeConfig& config);
 
+  // Applies `commands` (in seq order) to `state` as the live campaign did; the refusals of
+  // logged commands at their tick go to `refusals` when not null.
   static Result<void> replayLog(game::GameState& state, const std::vector<LoggedCommand>& commands,
-                                int64_t campaign, int32_t until_tick);
+                                int64_t campaign, ReplayBound until, std::vector<Refusal>* refusals);
+  // The "command_failed" notices among `notices` for the logged seqs in `queued`.
+  static void collectRefusals(const std::vector<game::Notice>& notices,
+                              const std::vector<int64_t>& queued, std::vector<Refusal>& out);
+  // Whether a write of the log is owed even with no command waiting: refusals to record, or
+  // a failed write's seqs to discard.
+  bool logWorkOwed() const { return !refusals_.empty() || discard_from_ < discard_to_; }
+  // Retries the owed log work after a failed write, once per kWriteRetryMs.
+  void scheduleRetry();
   boost::asio::awaitable<Result<void>> stopOnStrand();
   boost::asio::awaitable<Result<CommandAck>> commandOnStrand(int64_t user, game::CivId civ,
                                                              game::Action action);
@@ -200,6 +232,14 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
   std::shared_ptr<boost::asio::steady_timer> flush_done_;  // fires when a flush completes
   std::map<game::CivId, Feed> feeds_;                      // kNone: observers
   bool snapshot_in_flight_ = false;
+  std::vector<int64_t> queued_logged_;  // seqs of logged commands queued for the next step
+  std::vector<Refusal> refusals_;       // refused at their tick, not yet recorded in the log
+  // Seqs [discard_from_, discard_to_) of a write whose COMMIT failed: it may or may not be in
+  // the log, and the live state did not apply it. The campaign's next write deletes them in
+  // its own transaction; until then no snapshot is written (a restore from it could replay
+  // them). next_seq was not advanced, so the next batch may reuse the numbers.
+  int64_t discard_from_ = 0, discard_to_ = 0;
+  bool retry_scheduled_ = false;
 };
 
 }  // namespace startales::campaign

@@ -112,6 +112,8 @@ class CampaignService {
                                                              bool paused);
 
   std::shared_ptr<Live> live(int64_t id) const;
+  // Logs and counts the snapshots a restore passed over. Thread-safe.
+  void noteSkippedSnapshots(int64_t campaign, const Restored& restored);
   // Runs a lobby change on lobby_, one at a time.
   template <typename F>
   boost::asio::awaitable<Result<Json>> serialized(F body);

@@ -28,6 +28,18 @@ using detail::notFound;
 using detail::playersOf;
 using detail::wrongState;
 
+void CampaignService::noteSkippedSnapshots(int64_t campaign, const Restored& restored) {
+  if (restored.skipped.empty()) return;
+  for (const auto& why : restored.skipped) {
+    logging::error("campaign snapshot skipped", {{"campaign", campaign}, {"error", why}});
+  }
+  logging::warn("campaign restored from an older snapshot",
+                {{"campaign", campaign},
+                 {"skipped", static_cast<int64_t>(restored.skipped.size())},
+                 {"tick", restored.state.tick}});
+  if (log_metrics_) log_metrics_->snapshotsSkipped(restored.skipped.size());
+}
+
 Result<int> CampaignService::restoreAll() {
   auto active = store_.active();
   if (!active) return active.error();
@@ -35,13 +47,15 @@ Result<int> CampaignService::restoreAll() {
   for (const auto& record : *active) {
     auto members = store_.members(record.id);
     if (!members) return members.error();
-    auto state = CampaignRuntime::restore(store_, record, playersOf(*members));
-    if (!state) {
+    auto restored = CampaignRuntime::restore(store_, record, playersOf(*members));
+    if (!restored) {
       // One broken campaign must not keep the others down; it stays in the database.
       logging::error("campaign restore failed",
-                     {{"campaign", record.id}, {"error", state.error().message}});
+                     {{"campaign", record.id}, {"error", restored.error().message}});
       continue;
     }
+    noteSkippedSnapshots(record.id, *restored);
+    auto state = std::optional<game::GameState>(std::move(restored->state));
     auto entry = std::make_shared<Live>();
     entry->record = record;
     entry->members = std::move(*members);
@@ -70,7 +84,8 @@ asio::awaitable<Result<std::shared_ptr<CampaignService::Live>>> CampaignService:
     members = std::move(*list);
     auto restored = CampaignRuntime::restore(store_, record, playersOf(members));
     if (!restored) return restored.error();
-    state = std::move(*restored);
+    noteSkippedSnapshots(record.id, *restored);
+    state = std::move(restored->state);
     return {};
   };
   auto op = workers_.run(restore);
@@ -249,11 +264,13 @@ asio::awaitable<Result<json::array>> CampaignService::commandLog(const User& use
   if (!commands) co_return commands.error();
   json::array out;
   for (const auto& c : *commands) {
-    out.push_back({{"seq", c.seq},
-                   {"tick", c.tick},
-                   {"civ", c.civ},
-                   {"command", json::parse(c.command)},
-                   {"created_at", isoTime(c.created_at_ms)}});
+    json::object entry{{"seq", c.seq},
+                       {"tick", c.tick},
+                       {"civ", c.civ},
+                       {"command", json::parse(c.command)},
+                       {"created_at", isoTime(c.created_at_ms)}};
+    if (!c.refusal.empty()) entry["refused"] = c.refusal;
+    out.push_back(std::move(entry));
   }
   co_return out;
 }

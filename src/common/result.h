@@ -16,6 +16,9 @@ struct Error {
   std::string code;
   std::string message;
   int retry_after_s = 0;  // rate_limited / overloaded: when to try again (HTTP Retry-After)
+  // The message names internals (a database's own text, a SQL state): it is for the server's
+  // log. An API answer gives a sentence for the code instead (net::publicMessage).
+  bool internal = false;
 };
 
 template <typename T>
@@ -55,6 +58,13 @@ class [[nodiscard]] Result<void> {
   Error error_;
   bool ok_ = true;
 };
+
+// An Error whose message is for the server's log only (see Error::internal).
+inline Error makeInternalError(std::string code, std::string message) {
+  Error e{std::move(code), std::move(message)};
+  e.internal = true;
+  return e;
+}
 
 inline Error makeError(std::string code, std::string message) {
   return Error{std::move(code), std::move(message)};

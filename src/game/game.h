@@ -45,6 +45,12 @@ struct Accepted {
 std::variant<Accepted, Rejection> submit(GameState& state, const Command& command);
 // Validation alone, without queueing.
 std::optional<Rejection> validate(const GameState& state, const Command& command);
+// Queues a command the campaign's log has already accepted under `seq`, without checking it
+// again: step() checks every queued command at the tick that applies it, and a refusal there
+// is a "command_failed" notice with ref = seq. The seq is the log's, so the state's sequence
+// never drifts from the log's (a refusal still consumes its number). Precondition:
+// seq >= state.next_seq; afterwards next_seq == seq + 1.
+void queueLogged(GameState& state, const Command& command, int64_t seq);
 
 // Advances one tick: applies queued commands in order, simulates, lets AI empires decide
 // (their commands are queued for the next tick). Returns what happened.

@@ -17,6 +17,11 @@ std::variant<Accepted, Rejection> submit(GameState& state, const Command& comman
   return Accepted{state.pending.back().seq, state.tick + 1};
 }
 
+void queueLogged(GameState& state, const Command& command, int64_t seq) {
+  state.next_seq = seq + 1;
+  state.pending.push_back(QueuedCommand{seq, command});
+}
+
 std::vector<Notice> step(GameState& s) {
   Notices out;
   s.tick++;

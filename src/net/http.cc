@@ -104,10 +104,18 @@ http::status statusFor(const Error& error) {
   if (code == "not_found") return http::status::not_found;
   if (endsWith(code, "_taken") || code == "conflict") return http::status::conflict;
   if (code == "rate_limited") return http::status::too_many_requests;
-  if (code == "overloaded" || code == "db_unavailable" || code == "db_busy") {
+  if (code == "overloaded" || code == "db_unavailable" || code == "db_busy" || code == "db_full") {
     return http::status::service_unavailable;
   }
   return http::status::internal_server_error;
+}
+
+std::string publicMessage(const Error& error) {
+  if (!error.internal) return error.message;
+  if (error.code == "db_unavailable") return "The database cannot be reached; try again in a moment.";
+  if (error.code == "db_busy") return "The database is busy; try again in a moment.";
+  if (error.code == "db_full") return "The server's storage is full; try again later.";
+  return "The server could not complete this request; try again in a moment.";
 }
 
 Response errorResponse(const Error& error) {
@@ -115,7 +123,7 @@ Response errorResponse(const Error& error) {
   if (status == http::status::internal_server_error) {
     return errorResponse(status, "internal", "Something went wrong on the server; it was logged.");
   }
-  Response res = errorResponse(status, error.code, error.message);
+  Response res = errorResponse(status, error.code, publicMessage(error));
   if (error.retry_after_s > 0) {
     res.set(http::field::retry_after, std::to_string(error.retry_after_s));
   } else if (status == http::status::service_unavailable ||

@@ -53,6 +53,10 @@ Response errorResponse(http::status status, std::string_view code, std::string_v
 // rate_limited → 429, overloaded / db_unavailable → 503, anything else → 500.
 http::status statusFor(const Error& error);
 
+// The sentence a client gets for `error`: its message, or for an internal one (a database's
+// own text, see Error::internal) a sentence for its code.
+std::string publicMessage(const Error& error);
+
 // errorResponse(statusFor(error), ...). 5xx internal details are not echoed to the client.
 Response errorResponse(const Error& error);
 

@@ -26,7 +26,7 @@ Result<ConnectionPool::Lease> ConnectionPool::acquire() {
   const bool ready = returned_.wait_for(lock, acquire_timeout_,
                                         [this] { return !idle_.empty() || open_ < max_size_; });
   if (!ready) {
-    return makeError("db_unavailable", "No database connection became free within " +
+    return makeInternalError("db_unavailable", "No database connection became free within " +
                                            std::to_string(acquire_timeout_.count()) + " ms (all " +
                                            std::to_string(max_size_) +
                                            " pooled connections are busy).");

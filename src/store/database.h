@@ -50,9 +50,12 @@ struct Rows {
 };
 
 // Error codes returned by the store (Error::code):
-//   "db_unavailable"   cannot connect / connection lost / pool exhausted within timeout
+//   "db_unavailable"   cannot connect / connection lost / pool exhausted within timeout /
+//                      I/O error / server shutting down. A COMMIT that fails this way may
+//                      or may not have committed (the outcome is unknown).
 //   "db_constraint"    a UNIQUE / FOREIGN KEY / CHECK constraint was violated
 //   "db_busy"          lock timeout (SQLite busy, PostgreSQL lock/serialization failure)
+//   "db_full"          the database's disk is full (SQLite SQLITE_FULL, PostgreSQL 53100)
 //   "db_error"         anything else (syntax error, type error...); message has the detail
 //   "db_config"        bad URL or options
 

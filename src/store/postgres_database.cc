@@ -100,7 +100,7 @@ class PostgresConnection final : public PooledConnection {
     PGconn* conn = connection->conn_;
     if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
       const std::string why = conn ? trimmed(PQerrorMessage(conn)) : "out of memory";
-      return makeError("db_unavailable", "Cannot connect to PostgreSQL at " +
+      return makeInternalError("db_unavailable", "Cannot connect to PostgreSQL at " +
                                              redactUrl(target.url) + ": " +
                                              scrubbed(why, target.secrets) + ".");
     }
@@ -193,12 +193,15 @@ class PostgresConnection final : public PooledConnection {
     // Class 08 is connection trouble, except 08P01 (protocol violation) which the server
     // reports for a caller's mistake such as a wrong parameter count, connection intact.
     if (broken() || (sqlstate.starts_with("08") && sqlstate != "08P01")) {
-      return makeError("db_unavailable", "The connection to PostgreSQL failed: " + detail + ".");
+      return makeInternalError("db_unavailable", "The connection to PostgreSQL failed: " + detail + ".");
     }
     std::string code = "db_error";
     if (sqlstate.starts_with("23")) code = "db_constraint";
     if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") code = "db_busy";
-    return makeError(std::move(code), "PostgreSQL: " + detail);
+    if (sqlstate == "53100") code = "db_full";  // disk_full
+    // admin_shutdown, crash_shutdown, cannot_connect_now: the server is going away or starting
+    if (sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03") code = "db_unavailable";
+    return makeInternalError(std::move(code), "PostgreSQL: " + detail);
   }
 
   PGconn* const conn_;  // owned

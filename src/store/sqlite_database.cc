@@ -29,8 +29,10 @@ Error sqliteError(sqlite3* db, int rc) {
   std::string code = "db_error";
   if (primary == SQLITE_CONSTRAINT) code = "db_constraint";
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) code = "db_busy";
+  if (primary == SQLITE_FULL) code = "db_full";
+  if (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN) code = "db_unavailable";
   const char* detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  return makeError(std::move(code), std::string("SQLite: ") + detail);
+  return makeInternalError(std::move(code), std::string("SQLite: ") + detail);
 }
 
 // Prepared statements keyed by SQL text, least recently used evicted first. Owns (finalizes)
@@ -93,7 +95,7 @@ class SqliteConnection final : public PooledConnection {
     auto connection = std::unique_ptr<SqliteConnection>(new SqliteConnection(db));
     const std::string where = path.empty() ? "in memory" : "at " + path;
     if (rc != SQLITE_OK) {
-      return makeError("db_unavailable", "Cannot open the SQLite database " + where + ": " +
+      return makeInternalError("db_unavailable", "Cannot open the SQLite database " + where + ": " +
                                              (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
     }
     sqlite3_extended_result_codes(db, 1);
@@ -107,7 +109,7 @@ class SqliteConnection final : public PooledConnection {
         (sync_full ? "FULL" : "NORMAL") +
         "; PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 8192;");
     if (!setup) {
-      return makeError("db_unavailable",
+      return makeInternalError("db_unavailable",
                        "Cannot use the SQLite database " + where + ": " + setup.error().message);
     }
     return std::unique_ptr<PooledConnection>(std::move(connection));

@@ -5,10 +5,13 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <future>
 #include <boost/json.hpp>
+#include <atomic>
 #include <mutex>
 #include <thread>
 
+#include "game/serialize.h"
 #include "store/database.h"
 #include "support/test_database.h"
 
@@ -33,6 +36,36 @@ class Collector : public Subscriber {
   std::mutex mu_;
   std::vector<json::object> messages_;
 };
+
+// A database whose transactions can be made to report a failure after they committed: what a
+// client sees when the connection drops during COMMIT (the outcome is unknown to it).
+class CommitThenFailDatabase : public store::Database {
+ public:
+  explicit CommitThenFailDatabase(store::Database& inner) : inner_(inner) {}
+  std::string_view backend() const override { return inner_.backend(); }
+  Result<store::Rows> query(std::string_view sql, const store::Params& params) override {
+    return inner_.query(sql, params);
+  }
+  Result<void> transaction(const std::function<Result<void>(store::Connection&)>& fn) override {
+    auto result = inner_.transaction(fn);
+    if (result && fail_after_commit_.exchange(false)) {
+      return makeError("db_unavailable", "The connection to the database was lost during COMMIT.");
+    }
+    return result;
+  }
+  Result<void> ping() override { return inner_.ping(); }
+  void failNextCommit() { fail_after_commit_ = true; }
+
+ private:
+  store::Database& inner_;
+  std::atomic<bool> fail_after_commit_{false};
+};
+
+std::string hashHex(const game::GameState& state) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(game::stateHash(state)));
+  return buf;
+}
 
 class RuntimeTest : public ::testing::Test {
  protected:
@@ -73,9 +106,9 @@ class RuntimeTest : public ::testing::Test {
   }
 
   std::shared_ptr<CampaignRuntime> launch(const RuntimeConfig& config) {
-    auto state = CampaignRuntime::restore(*store_, record_, players_);
-    EXPECT_TRUE(state.ok()) << state.error().message;
-    auto rt = CampaignRuntime::create(io_, record_, std::move(*state), *store_, workers_, *log_,
+    auto restored = CampaignRuntime::restore(*store_, record_, players_);
+    EXPECT_TRUE(restored.ok()) << restored.error().message;
+    auto rt = CampaignRuntime::create(io_, record_, std::move(restored->state), *store_, workers_, *log_,
                                       clock_, config);
     rt->start(false);
     return rt;
@@ -222,11 +255,11 @@ TEST_F(RuntimeTest, RestoreFromLogAloneReproducesTheLiveState) {
   // A second process would do exactly this on start.
   auto restored = CampaignRuntime::restore(*store_, record_, players_);
   ASSERT_TRUE(restored.ok()) << restored.error().message;
-  ASSERT_LE(restored->tick, live.tick);
-  while (restored->tick < live.tick) game::step(*restored);
+  ASSERT_LE(restored->state.tick, live.tick);
+  while (restored->state.tick < live.tick) game::step(restored->state);
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx",
-                static_cast<unsigned long long>(game::stateHash(*restored)));
+                static_cast<unsigned long long>(game::stateHash(restored->state)));
   EXPECT_EQ(std::string(buf), live.state_hash);
 
   // stop() writes a snapshot; restoring from it gives the final live state exactly.
@@ -234,9 +267,9 @@ TEST_F(RuntimeTest, RestoreFromLogAloneReproducesTheLiveState) {
   const auto final_status = statusOf(*rt);
   auto from_snapshot = CampaignRuntime::restore(*store_, record_, players_);
   ASSERT_TRUE(from_snapshot.ok());
-  EXPECT_EQ(from_snapshot->tick, final_status.tick);
+  EXPECT_EQ(from_snapshot->state.tick, final_status.tick);
   std::snprintf(buf, sizeof buf, "%016llx",
-                static_cast<unsigned long long>(game::stateHash(*from_snapshot)));
+                static_cast<unsigned long long>(game::stateHash(from_snapshot->state)));
   EXPECT_EQ(std::string(buf), final_status.state_hash);
 }
 
@@ -249,14 +282,201 @@ TEST_F(RuntimeTest, PauseWritesASnapshotOfTheExactState) {
   EXPECT_EQ(statusOf(*rt).tick, paused.tick);  // no ticks while paused
   auto restored = CampaignRuntime::restore(*store_, record_, players_);
   ASSERT_TRUE(restored.ok());
-  EXPECT_EQ(restored->tick, paused.tick);
+  EXPECT_EQ(restored->state.tick, paused.tick);
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx",
-                static_cast<unsigned long long>(game::stateHash(*restored)));
+                static_cast<unsigned long long>(game::stateHash(restored->state)));
   EXPECT_EQ(std::string(buf), paused.state_hash);
   run(rt->setPaused(false));
   waitForTick(*rt, paused.tick + 2);
   ASSERT_TRUE(run(rt->stop()).ok());
+}
+
+
+// --- Exact restores: every acknowledged command applied exactly once ---
+
+// A campaign whose first tick is a minute away: a command acknowledged now stays queued.
+class SlowCampaignTest : public RuntimeTest {
+ protected:
+  void SetUp() override {
+    RuntimeTest::SetUp();
+    record_.settings.tick_ms = 60'000;
+  }
+  game::PlanetId capital(CampaignRuntime& rt) {
+    auto view = json::parse(asio::co_spawn(io_, rt.viewJson(0), asio::use_future).get());
+    return static_cast<game::PlanetId>(view.at("self").at("capital").as_int64());
+  }
+  // The restored state, checked against the live one and against a replay of the whole log.
+  void expectRestoredExactly(const RuntimeStatus& live) {
+    auto restored = CampaignRuntime::restore(*store_, *store_->find(record_.id).value(), players_);
+    ASSERT_TRUE(restored.ok()) << restored.error().message;
+    EXPECT_EQ(restored->state.tick, live.tick);
+    EXPECT_EQ(hashHex(restored->state), live.state_hash);
+    const auto& state = restored->state;
+    const auto logged = store_->commandsAfter(record_.id, 0, user_, 100).value();
+    for (const auto& c : logged) {
+      const auto copies = std::count_if(state.pending.begin(), state.pending.end(),
+                                        [&](const game::QueuedCommand& q) { return q.seq == c.seq; });
+      EXPECT_EQ(copies, 1) << "command " << c.seq << " is queued " << copies << " times";
+    }
+    const ReplayBound bound{state.tick, state.next_seq};
+    auto replayed = CampaignRuntime::replayFromStart(*store_, record_, players_, bound);
+    ASSERT_TRUE(replayed.ok()) << replayed.error().message;
+    EXPECT_EQ(hashHex(*replayed), live.state_hash);
+  }
+};
+
+TEST_F(SlowCampaignTest, CommandQueuedAtPauseIsAppliedExactlyOnceAfterRestore) {
+  auto rt = launch({});
+  ASSERT_TRUE(command(*rt, game::Build{capital(*rt), game::Building::kFarm}).ok());
+  ASSERT_TRUE(command(*rt, game::Trade{game::Resource::kFood, -10}).ok());
+  run(rt->setPaused(true));  // the snapshot holds both commands, queued for tick 1
+  const auto paused = statusOf(*rt);
+  EXPECT_EQ(paused.tick, 0);
+  expectRestoredExactly(paused);
+  ASSERT_TRUE(run(rt->stop()).ok());
+}
+
+TEST_F(SlowCampaignTest, CommandQueuedAtStopIsAppliedExactlyOnceAfterRestore) {
+  auto rt = launch({});
+  ASSERT_TRUE(command(*rt, game::Research{game::tech::kHydroponics}).ok());
+  ASSERT_TRUE(run(rt->stop()).ok());  // SIGTERM and suspend both end this way
+  expectRestoredExactly(statusOf(*rt));
+}
+
+TEST_F(SlowCampaignTest, CommandAfterPauseIsAppliedOnceAndReplayMatchesTheSnapshot) {
+  auto rt = launch({});
+  ASSERT_TRUE(command(*rt, game::Trade{game::Resource::kFood, -10}).ok());
+  run(rt->setPaused(true));
+  ASSERT_TRUE(command(*rt, game::Trade{game::Resource::kMinerals, -10}).ok());  // after the snapshot
+  expectRestoredExactly(statusOf(*rt));
+  ASSERT_TRUE(run(rt->stop()).ok());
+}
+
+// --- Sequence numbers cannot drift ---
+
+TEST_F(SlowCampaignTest, CommitWithUnknownOutcomeDoesNotReuseItsSeqsOrReplayThem) {
+  CommitThenFailDatabase flaky(*db_);
+  CampaignStore store(flaky);
+  CommandLogWriter log(store);
+  record_.settings.ai_empires = 0;  // no AI commands to move the sequence on
+  auto created = store_->create(record_.settings, user_, "", players_.front(), 0);
+  record_ = *created;
+  players_ = *store_->members(record_.id);
+  auto restored = CampaignRuntime::restore(store, record_, players_);
+  ASSERT_TRUE(restored.ok());
+  auto rt = CampaignRuntime::create(io_, record_, std::move(restored->state), store, workers_, log,
+                                    clock_, {});
+  rt->start(false);
+
+  flaky.failNextCommit();  // commits, then says it failed
+  auto lost = command(*rt, game::Trade{game::Resource::kFood, -10});
+  ASSERT_FALSE(lost.ok());
+  EXPECT_EQ(lost.error().code, "db_unavailable");
+  EXPECT_GT(lost.error().retry_after_s, 0);
+  EXPECT_NE(lost.error().message.find("not saved"), std::string::npos) << lost.error().message;
+  for (int i = 0; i < 3; ++i) {  // the next commands get logged, none refused by a constraint
+    auto ack = command(*rt, game::Trade{game::Resource::kMinerals, -(i + 1)});
+    ASSERT_TRUE(ack.ok()) << ack.error().code << ": " << ack.error().message;
+  }
+  const auto logged = store_->commandsAfter(record_.id, 0, std::nullopt, 100).value();
+  ASSERT_EQ(logged.size(), 3u) << "the unconfirmed command was discarded";
+  for (const auto& c : logged) EXPECT_EQ(c.command.find("food"), std::string::npos);
+  run(rt->setPaused(true));
+  // The restored state has what the live one has: the three acknowledged commands only.
+  auto again = CampaignRuntime::restore(*store_, *store_->find(record_.id).value(), players_);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(hashHex(again->state), statusOf(*rt).state_hash);
+  EXPECT_EQ(again->state.pending.size(), 3u);
+  ASSERT_TRUE(run(rt->stop()).ok());
+  log.stop();
+}
+
+TEST_F(RuntimeTest, CommandRefusedAtItsTickIsLoggedWithItsRefusalAndTheSequenceGoesOn) {
+  record_.settings.ai_empires = 0;  // no AI commands to move the sequence on
+  record_.settings.tick_ms = 500;
+  record_ = *store_->create(record_.settings, user_, "", players_.front(), 0);
+  players_ = *store_->members(record_.id);
+  auto rt = launch({});
+  auto sub = std::make_shared<Collector>();
+  run(rt->subscribe({user_, 0}, sub, std::nullopt));
+  // Civ 0 starts with 10 exotics: selling 8 is valid alone, the second sale fails at the tick
+  // that applies both (they are validated together, against the same state).
+  std::optional<Result<CommandAck>> acks[2];
+  std::vector<std::future<void>> sent;
+  for (auto& out : acks) {
+    sent.push_back(asio::co_spawn(
+        io_,
+        [&]() -> asio::awaitable<void> {
+          out.emplace(co_await rt->command(user_, 0, game::Trade{game::Resource::kExotics, -8}));
+        },
+        asio::use_future));
+  }
+  for (auto& f : sent) f.get();
+  ASSERT_TRUE(acks[0]->ok() && acks[1]->ok());
+  ASSERT_EQ((*acks[0])->tick, (*acks[1])->tick) << "both must apply at the same tick";
+  const int64_t refused_seq = std::max((*acks[0])->seq, (*acks[1])->seq);
+  waitForTick(*rt, (*acks[0])->tick + 1);
+
+  // The player hears it as an event naming the command's seq...
+  bool told = false;
+  for (const auto& m : sub->messages()) {
+    if (m.at("type").as_string() != "event") continue;
+    const auto& n = m.at("notice").as_object();
+    told |= n.at("kind").as_string() == "command_failed" && n.at("ref").as_int64() == refused_seq;
+  }
+  EXPECT_TRUE(told);
+  // ...the log keeps it with its refusal...
+  auto logged = store_->commandsAfter(record_.id, 0, user_, 10).value();
+  ASSERT_EQ(logged.size(), 2u);
+  for (const auto& c : logged) {
+    if (c.seq == refused_seq) {
+      EXPECT_NE(c.refusal.find("exotics"), std::string::npos) << c.refusal;
+    } else {
+      EXPECT_EQ(c.refusal, "");
+    }
+  }
+  // ...and the next command takes the next number.
+  auto next = command(*rt, game::Trade{game::Resource::kFood, -5});
+  ASSERT_TRUE(next.ok()) << next.error().code << ": " << next.error().message;
+  EXPECT_EQ(next->seq, refused_seq + 1);
+  ASSERT_TRUE(run(rt->stop()).ok());
+  auto restored = CampaignRuntime::restore(*store_, *store_->find(record_.id).value(), players_);
+  ASSERT_TRUE(restored.ok());
+  EXPECT_EQ(hashHex(restored->state), statusOf(*rt).state_hash);
+}
+
+TEST_F(RuntimeTest, CorruptLatestSnapshotFallsBackToThePreviousThenToTheStart) {
+  RuntimeConfig config;
+  config.snapshot_every = 2;
+  auto rt = launch(config);
+  ASSERT_TRUE(command(*rt, game::Trade{game::Resource::kFood, -10}).ok());
+  waitForTick(*rt, 7);
+  ASSERT_TRUE(run(rt->stop()).ok());
+  const auto final_status = statusOf(*rt);
+  const auto record = *store_->find(record_.id).value();
+  ASSERT_EQ(record.tick, final_status.tick);
+  ASSERT_EQ(store_->snapshots(record_.id)->size(), 2u);
+
+  ASSERT_TRUE(db_->query("UPDATE campaign_snapshots SET data = 'AAAA' WHERE campaign_id = $1 AND "
+                         "tick = $2",
+                         {record_.id, int64_t{final_status.tick}})
+                  .ok());
+  auto from_previous = CampaignRuntime::restore(*store_, record, players_);
+  ASSERT_TRUE(from_previous.ok()) << from_previous.error().message;
+  EXPECT_EQ(from_previous->skipped.size(), 1u);
+  EXPECT_EQ(from_previous->state.tick, final_status.tick);
+  EXPECT_EQ(hashHex(from_previous->state), final_status.state_hash);
+
+  ASSERT_TRUE(db_->query("UPDATE campaign_snapshots SET state_hash = '0000000000000000' WHERE "
+                         "campaign_id = $1",
+                         {record_.id})
+                  .ok());
+  auto from_start = CampaignRuntime::restore(*store_, record, players_);
+  ASSERT_TRUE(from_start.ok()) << from_start.error().message;
+  EXPECT_EQ(from_start->skipped.size(), 2u);
+  EXPECT_EQ(from_start->state.tick, final_status.tick);
+  EXPECT_EQ(hashHex(from_start->state), final_status.state_hash);
 }
 
 }  // namespace

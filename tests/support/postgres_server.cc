@@ -238,7 +238,10 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::start() {
         as_server({bin + "pg_ctl", "-D", data_dir, "-l", server->root_dir_ + "/postgres.log", "-w",
                    "-t", "60", "-o", options, "start"});
     CommandResult r = run(pg_ctl, server->root_dir_);
-    if (r.exit_code == 0) break;
+    if (r.exit_code == 0) {
+      server->start_command_ = pg_ctl;
+      break;
+    }
     std::ifstream log(server->root_dir_ + "/postgres.log");
     r.output += std::string(std::istreambuf_iterator<char>(log), {});
     // Another process may have taken the port between freePort() and the bind.
@@ -258,6 +261,30 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::start() {
 }
 
 PostgresServer::~PostgresServer() { stop(); }
+
+Result<void> PostgresServer::halt() {
+  if (start_command_.empty()) {
+    return makeError("postgres_unavailable", "An external PostgreSQL server cannot be halted.");
+  }
+  std::vector<std::string> argv;
+  if (!run_as_.empty()) argv = {"runuser", "-u", run_as_, "--"};
+  argv.insert(argv.end(), {bin_dir_ + "/pg_ctl", "-D", root_dir_ + "/data", "-m", "fast", "-w",
+                           "-t", "30", "stop"});
+  if (CommandResult r = run(argv, root_dir_); r.exit_code != 0) return commandFailed(argv, r);
+  unguardPostmaster();
+  return {};
+}
+
+Result<void> PostgresServer::restart() {
+  if (start_command_.empty()) {
+    return makeError("postgres_unavailable", "An external PostgreSQL server cannot be restarted.");
+  }
+  if (CommandResult r = run(start_command_, root_dir_); r.exit_code != 0) {
+    return commandFailed(start_command_, r);
+  }
+  if (std::optional<pid_t> pid = postmasterPid(root_dir_ + "/data")) guardPostmaster(*pid);
+  return {};
+}
 
 void PostgresServer::stop() {
   if (root_dir_.empty()) return;

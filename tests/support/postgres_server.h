@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 
@@ -29,6 +30,12 @@ class PostgresServer {
   // postgres://startales@127.0.0.1:PORT/startales_test (or STARTALES_TEST_POSTGRES_URL).
   const std::string& url() const { return url_; }
 
+  // Stops the server (fast shutdown: sessions are cut) and keeps its data; connections fail
+  // until restart(). Not for an external server ("postgres_unavailable").
+  Result<void> halt();
+  // Starts it again on the same port with the same data.
+  Result<void> restart();
+
  private:
   PostgresServer() = default;
   void stop();
@@ -37,6 +44,7 @@ class PostgresServer {
   std::string bin_dir_;   // empty for an external server
   std::string root_dir_;  // temporary directory holding data/ and the socket; empty if external
   std::string run_as_;    // system user running the server processes, or "" for ourselves
+  std::vector<std::string> start_command_;  // the pg_ctl start that worked; empty if external
 };
 
 // A gtest global environment owning one PostgresServer for the whole test binary:
