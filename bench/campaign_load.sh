@@ -38,7 +38,7 @@ if [ "$hard" = unlimited ]; then ulimit -n 1048576; else ulimit -n "$hard"; fi
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 "$build/src/app/startales" serve --host 127.0.0.1 --port 0 --data-dir "$data" --access-log false \
-  --auth-rate-address-burst 1000000 --auth-rate-address-per-min 1000000 \
+  --metrics-listen 127.0.0.1:0 --auth-rate-address-burst 1000000 --auth-rate-address-per-min 1000000 \
   --password-mem-kib 1024 --password-ops 1 "$@" 2>"$log" &
 server_pid=$!
 port=$(listening_port "$log")
@@ -91,7 +91,7 @@ awk -v from="$(echo "$end - $duration_s - 1" | bc)" -v hz="$hz" '
 grep -E 'VmHWM|Threads' "/proc/$server_pid/status" >&2
 # The server's own view of the same run (its whole life, setup included): the bucket that
 # holds each quantile of the command path's histograms (command_log_metrics.h).
-curl -s "http://127.0.0.1:$port/metrics" >"$data/metrics" || true
+curl -s "http://127.0.0.1:$(metrics_port "$log")/metrics" >"$data/metrics" || true
 for h in campaign_command_seconds command_log_commit_seconds; do
   awk -v h="$h" '
     index($0, h "_bucket{") == 1 { n++; le[n] = $0; sub(/.*le="/, "", le[n]); sub(/".*/, "", le[n]); c[n] = $NF }

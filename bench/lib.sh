@@ -14,3 +14,9 @@ listening_port() {
   cat "$log" >&2
   return 1
 }
+
+# metrics_port LOG: the port of the server's /metrics listener (--metrics-listen), once
+# listening_port has returned; empty when the listener is off.
+metrics_port() {
+  grep -o '"msg":"metrics listening".*"port":[0-9]*' "$1" | grep -o '[0-9]*$' || true
+}

@@ -52,7 +52,8 @@ trap cleanup EXIT
 # start_server <extra args...>: starts the release binary on a free port, sets $port.
 start_server() {
   : >"$log"
-  "$build/src/app/startales" serve --host 127.0.0.1 --port 0 --data-dir "$data" "$@" 2>"$log" &
+  "$build/src/app/startales" serve --host 127.0.0.1 --port 0 --data-dir "$data" \
+    --metrics-listen off "$@" 2>"$log" &
   server_pid=$!
   port=$(listening_port "$log") || exit 1
 }

@@ -197,7 +197,8 @@ std::shared_ptr<campaign::Commentator> DialogueService::commentator() {
 
 asio::awaitable<Result<json::object>> DialogueService::recap(const User& user, int64_t campaign,
                                                              int32_t since_tick) {
-  auto access = campaigns_.access(user, campaign);
+  auto access_op = campaigns_.access(user, campaign);
+  auto access = co_await std::move(access_op);
   if (!access) co_return access.error();
   auto cast_op = castOf(*access, campaign);
   auto cast = co_await std::move(cast_op);

@@ -122,7 +122,8 @@ asio::awaitable<Result<std::vector<Character>>> DialogueService::castOf(const Ac
 
 asio::awaitable<Result<Character>> DialogueService::reachable(const User& user, int64_t campaign,
                                                               int64_t id, Access* access_out) {
-  auto access = campaigns_.access(user, campaign);
+  auto access_op = campaigns_.access(user, campaign);
+  auto access = co_await std::move(access_op);
   if (!access) co_return access.error();
   auto cast_op = castOf(*access, campaign);
   auto cast = co_await std::move(cast_op);
@@ -144,7 +145,8 @@ asio::awaitable<Result<Character>> DialogueService::reachable(const User& user, 
 
 asio::awaitable<Result<json::array>> DialogueService::characters(const User& user,
                                                                  int64_t campaign) {
-  auto access = campaigns_.access(user, campaign);
+  auto access_op = campaigns_.access(user, campaign);
+  auto access = co_await std::move(access_op);
   if (!access) co_return access.error();
   auto cast_op = castOf(*access, campaign);
   auto cast = co_await std::move(cast_op);
@@ -458,7 +460,8 @@ asio::awaitable<void> DialogueService::validateProposals(Turn& t) {
 
 asio::awaitable<Result<json::array>> DialogueService::proposals(const User& user, int64_t campaign,
                                                                 std::string status) {
-  auto access = campaigns_.access(user, campaign);
+  auto access_op = campaigns_.access(user, campaign);
+  auto access = co_await std::move(access_op);
   if (!access) co_return access.error();
   auto load = [&]() { return characters_.proposals(campaign, user.id, status, 100); };
   auto load_op = workers_.run(load);
@@ -471,7 +474,8 @@ asio::awaitable<Result<json::array>> DialogueService::proposals(const User& user
 
 asio::awaitable<Result<json::object>> DialogueService::decide(const User& user, int64_t campaign,
                                                               int64_t proposal, bool approve) {
-  auto access = campaigns_.access(user, campaign);
+  auto access_op = campaigns_.access(user, campaign);
+  auto access = co_await std::move(access_op);
   if (!access) co_return access.error();
   auto load = [&]() { return characters_.proposal(campaign, proposal); };
   auto load_op = workers_.run(load);

@@ -2,6 +2,9 @@
 
 #include <chrono>
 
+#include "account/crypto.h"
+#include "common/log.h"
+
 namespace startales::api {
 
 namespace asio = boost::asio;
@@ -31,8 +34,12 @@ void addHealthRoutes(net::Router& router, const HealthDeps& deps) {
     }
     auto ping = co_await deps.workers.run([&] { return deps.db->ping(); });
     if (!ping) {
+      // The error text may name hosts, users or files: it goes to the log, not to the client.
+      logging::warn("not ready", {{"dependency", "database"},
+                                  {"error", ping.error().code},
+                                  {"reason", ping.error().message}});
       Response res = net::errorResponse(http::status::service_unavailable, "not_ready",
-                                        "The database is not reachable: " + ping.error().message);
+                                        "The database is unreachable.");
       res.set(http::field::retry_after, "5");
       co_return res;
     }
@@ -46,11 +53,22 @@ void addHealthRoutes(net::Router& router, const HealthDeps& deps) {
     co_return net::jsonResponse(http::status::ok,
                                 {{"status", "ready"}, {"checks", std::move(checks)}});
   });
+}
 
-  router.add(http::verb::get, "/metrics", [deps](Request&) -> asio::awaitable<Response> {
+void addMetricsRoute(net::Router& router, metrics::Metrics& metrics, const std::string& token) {
+  // Only the token's hash is kept; comparing hashes leaks nothing about the token.
+  const std::string token_hash = token.empty() ? "" : account::tokenHash(token);
+  auto* m = &metrics;
+  router.add(http::verb::get, "/metrics", [m, token_hash](Request& req) -> asio::awaitable<Response> {
+    if (!token_hash.empty() && account::tokenHash(req.bearerToken()) != token_hash) {
+      Response res = net::errorResponse(http::status::unauthorized, "unauthorized",
+                                        "/metrics needs \"Authorization: Bearer <metrics token>\".");
+      res.set(http::field::www_authenticate, "Bearer");
+      co_return res;
+    }
     Response res{http::status::ok, 11};
     res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-    res.body() = deps.metrics.render();
+    res.body() = m->render();
     res.prepare_payload();
     co_return res;
   });

@@ -1,8 +1,9 @@
 #pragma once
 
 // GET /api/health (liveness), GET /api/ready (readiness: the database answers; the remote
-// LLM's circuit state is reported alongside),
-// GET /metrics (Prometheus text format).
+// LLM's circuit state is reported alongside), and GET /metrics (Prometheus text format),
+// which is registered separately: on its own listener (--metrics-listen) and, only with a
+// bearer token (--metrics-token), on the main port.
 
 #include <string>
 
@@ -17,7 +18,6 @@ namespace startales::api {
 struct HealthDeps {
   store::Database* db;  // null for services without a database (stt, tts)
   WorkerPool& workers;
-  metrics::Metrics& metrics;
   std::string version;
   // The remote dialogue engine, or null (built-in). Reported by /api/ready, never failing it:
   // characters fall back to the built-in engine, so the server stays useful without it.
@@ -26,6 +26,13 @@ struct HealthDeps {
   std::string service = "startales";  // named in /health
 };
 
+// {prefix}/health and {prefix}/ready. A failing readiness check answers a generic reason
+// ("The database is unreachable.") and logs the detailed error.
 void addHealthRoutes(net::Router& router, const HealthDeps& deps);
+
+// GET /metrics. With a non-empty `token` it answers only to "Authorization: Bearer <token>"
+// (401 otherwise); with an empty one to anybody (for a listener on a private address).
+// `metrics` outlives the router.
+void addMetricsRoute(net::Router& router, metrics::Metrics& metrics, const std::string& token);
 
 }  // namespace startales::api

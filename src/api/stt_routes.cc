@@ -48,7 +48,8 @@ asio::awaitable<Result<voice::Transcript>> transcribe(const SttDeps& deps, voice
 asio::awaitable<Result<std::shared_ptr<const voice::Vocabulary>>> campaignVocabulary(
     campaign::CampaignService& campaigns, const account::User& user, int64_t campaign,
     std::vector<std::string> character_names) {
-  auto access = campaigns.access(user, campaign);
+  auto access_op = campaigns.access(user, campaign);
+  auto access = co_await std::move(access_op);
   if (!access) co_return access.error();
   if (access->observer) {
     co_return makeError("forbidden", "Observers have no civilization to command by voice.");

@@ -160,7 +160,8 @@ class Session : public net::WsHandler,
       }
       last_tick = static_cast<int32_t>(t->as_int64());
     }
-    auto access = campaigns_.access(user_, c->as_int64());
+    auto access_op = campaigns_.access(user_, c->as_int64());
+    auto access = co_await std::move(access_op);
     if (!access) {
       error(id, access.error().code, net::publicMessage(access.error()));
       co_return;
@@ -365,6 +366,14 @@ class Session : public net::WsHandler,
 };
 
 }  // namespace
+
+std::vector<std::string_view> wsMessageTypes(bool dialogue, bool voice) {
+  std::vector<std::string_view> types = {"join", "leave", "command", "chat"};
+  if (dialogue) types.insert(types.end(), {"talk", "talk.cancel", "recap"});
+  if (voice) types.insert(types.end(), {"voice.start", "voice.end", "voice.cancel"});
+  types.push_back("ping");
+  return types;
+}
 
 void addWsGateway(net::Router& router, const AuthDeps& auth, campaign::CampaignService& campaigns,
                   ai::DialogueService* dialogue, const VoiceDeps* voice) {

@@ -10,6 +10,9 @@
 // Every client message may carry an "id"; the answer (ack, joined, pong or error) echoes it.
 // docs/protocol.md has every message with its fields and an example session.
 
+#include <string_view>
+#include <vector>
+
 #include "ai/dialogue.h"
 #include "api/auth_routes.h"
 #include "api/ws_voice.h"
@@ -22,5 +25,10 @@ namespace startales::api {
 // (then voice.* are unknown). Both outlive the router.
 void addWsGateway(net::Router& router, const AuthDeps& auth, campaign::CampaignService& campaigns,
                   ai::DialogueService* dialogue, const VoiceDeps* voice);
+
+// The client message types the gateway answers with these dependencies (null: absent), in the
+// order docs/protocol.md lists them. `startales routes` prints them; the authorization matrix
+// test (tests/integration/authz_matrix_test.cc) needs a row for each.
+std::vector<std::string_view> wsMessageTypes(bool dialogue, bool voice);
 
 }  // namespace startales::api

@@ -12,7 +12,10 @@ namespace startales::app {
 // server; `serve` will also host the embedded speech engines and the web client.
 enum class Role { kServe, kApi };
 
-int runServer(const Config& config, Role role);
+// With `list_routes` (`startales routes`): wires everything as `role` would with this
+// configuration, prints the routes and /ws message types as one JSON line on stdout and exits
+// 0 without listening or resuming campaigns.
+int runServer(const Config& config, Role role, bool list_routes = false);
 
 // `startales stt` / `startales tts`: one speech service with /health, /ready, /metrics.
 enum class SpeechRole { kStt, kTts };

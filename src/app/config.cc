@@ -32,6 +32,7 @@ struct RawConfig {
   std::string llm_quota_burst = "10", llm_quota_per_min = "20";
   std::string tts_url, stt_url;
   std::string web_dir = STARTALES_DEFAULT_WEB_DIR;
+  std::string metrics_listen = "127.0.0.1:9464", metrics_token;
 };
 
 namespace {
@@ -52,6 +53,12 @@ const Option kOptions[] = {
      "[default: sqlite://<data-dir>/startales.db]"},
     {"--web-dir", "STARTALES_WEB_DIR", &RawConfig::web_dir,
      "Directory of the built web client, served at / by `serve` (empty = none)"},
+    {"--metrics-listen", "STARTALES_METRICS_LISTEN", &RawConfig::metrics_listen,
+     "HOST:PORT of a separate listener serving only GET /metrics (off = none); keep it on a "
+     "private address"},
+    {"--metrics-token", "STARTALES_METRICS_TOKEN", &RawConfig::metrics_token,
+     "Bearer token (16+ characters) that also opens GET /metrics on the main port (empty = the "
+     "main port has no /metrics)"},
     {"--db-pool-size", "STARTALES_DB_POOL_SIZE", &RawConfig::db_pool_size,
      "Database connections kept open"},
     {"--db-sync", "STARTALES_DB_SYNC", &RawConfig::db_sync,
@@ -226,6 +233,27 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
   if (r.data_dir.empty()) check.fail("--data-dir", "a directory is required");
   c.data_dir = r.data_dir;
   c.web_dir = r.web_dir;
+  c.metrics_listen = r.metrics_listen != "off";
+  if (c.metrics_listen) {
+    // HOST:PORT, the host possibly in brackets ([::1]:9464).
+    const size_t colon = r.metrics_listen.rfind(':');
+    std::string host = colon == std::string::npos ? "" : r.metrics_listen.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+    }
+    if (host.empty()) {
+      check.fail("--metrics-listen", "\"" + r.metrics_listen +
+                                         "\" is not HOST:PORT (e.g. 127.0.0.1:9464) or off");
+    } else {
+      c.metrics_host = host;
+      check.integer<uint16_t>("--metrics-listen", r.metrics_listen.substr(colon + 1), 0, 65535,
+                              c.metrics_port);
+    }
+  }
+  c.metrics_token = r.metrics_token;
+  if (!r.metrics_token.empty() && r.metrics_token.size() < 16) {
+    check.fail("--metrics-token", "a token needs at least 16 characters");
+  }
   c.database.url = r.db.empty() ? "sqlite://" + r.data_dir + "/startales.db" : r.db;
   if (!c.database.url.starts_with("sqlite:") && !c.database.url.starts_with("postgres://") &&
       !c.database.url.starts_with("postgresql://")) {

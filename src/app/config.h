@@ -26,6 +26,13 @@ struct Config {
   int suspend_after_s = 300;           // seconds a watched-by-nobody paused campaign stays loaded
   int shutdown_timeout_ms = 10'000;    // SIGTERM: how long in-flight requests may take
   std::string web_dir;                 // browser client served at / by `serve`; empty = none
+  // GET /metrics on a listener of its own (--metrics-listen HOST:PORT, "off" = none).
+  bool metrics_listen = true;
+  std::string metrics_host = "127.0.0.1";
+  uint16_t metrics_port = 9464;  // 0 picks a free port (tests)
+  // Non-empty: the main port serves GET /metrics too, to "Authorization: Bearer <this>" only.
+  // Empty: the main port has no /metrics.
+  std::string metrics_token;
   net::ServerConfig server;
   store::DatabaseConfig database;
   account::AccountConfig account;

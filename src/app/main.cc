@@ -23,6 +23,9 @@ int run(int argc, char** argv) {
   auto* serve = cli.add_subcommand("serve", "Run everything in one process (the default setup)");
   auto* api = cli.add_subcommand("api", "Run the API role only (distributed deployments)");
   auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
+  auto* routes = cli.add_subcommand(
+      "routes", "Print the HTTP routes and /ws message types `serve` would answer with these "
+                "options, as JSON, and exit (opens the database like serve)");
   auto* stt = cli.add_subcommand(
       "stt", "Run the speech-to-text service alone (POST /transcribe, /v1/audio/transcriptions)");
   auto* tts = cli.add_subcommand(
@@ -33,7 +36,7 @@ int run(int argc, char** argv) {
   replay->add_option("--campaign", replay_options.campaign, "Campaign id")->required();
   replay->add_option("--tick", replay_options.tick,
                      "Replay up to this tick (default: the latest snapshot's)");
-  for (auto* sub : {serve, api, migrate, replay, stt, tts}) sub->fallthrough();
+  for (auto* sub : {serve, api, migrate, routes, replay, stt, tts}) sub->fallthrough();
   SimOptions sim_options;
   auto* sim = cli.add_subcommand("sim", "Run a headless campaign of AI empires and print a summary");
   sim->add_option("--seed", sim_options.seed, "Galaxy and campaign seed")->capture_default_str();
@@ -68,6 +71,7 @@ int run(int argc, char** argv) {
     return 2;
   }
   if (*migrate) return runMigrate(config);
+  if (*routes) return runServer(config, Role::kServe, true);
   if (*replay) return runReplay(config, replay_options);
   if (*stt) return runSpeechService(config, SpeechRole::kStt);
   if (*tts) return runSpeechService(config, SpeechRole::kTts);

@@ -3,6 +3,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
+#include <boost/json.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -66,6 +68,30 @@ Result<std::unique_ptr<store::Database>> openDatabase(const Config& config) {
   return db;
 }
 
+// `startales routes`: one JSON object on stdout, {"routes":[{method, pattern, kind,
+// listener}...], "ws_messages":[...]}, read by the authorization matrix test.
+void printRoutes(const net::Router& main, const net::Router* metrics,
+                 const std::vector<std::string_view>& ws_messages) {
+  boost::json::array routes;
+  auto add = [&](const net::Router& router, const char* listener) {
+    for (const auto& r : router.routes()) {
+      routes.push_back({{"method", std::string_view(net::http::to_string(r.method))},
+                        {"pattern", r.pattern},
+                        {"kind", net::kindName(r.kind)},
+                        {"listener", listener}});
+    }
+  };
+  add(main, "main");
+  if (metrics != nullptr) add(*metrics, "metrics");
+  boost::json::array types;
+  for (auto t : ws_messages) types.emplace_back(t);
+  const std::string out = boost::json::serialize(
+      boost::json::object{{"routes", std::move(routes)}, {"ws_messages", std::move(types)}});
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+}
+
 void initLogging(const Config& config) {
   logging::Level level = logging::Level::kInfo;
   (void)logging::parseLevel(config.log_level, level);
@@ -85,7 +111,7 @@ int runMigrate(const Config& config) {
   return 0;
 }
 
-int runServer(const Config& config, Role role) {
+int runServer(const Config& config, Role role, bool list_routes) {
   initLogging(config);
   const char* role_name = role == Role::kServe ? "serve" : "api";
   auto db = openDatabase(config);
@@ -185,17 +211,10 @@ int runServer(const Config& config, Role role) {
   auto speech = createSpeechEngines(true, true, config.stt_url, config.tts_url);
   if (!speech) return cannotStart(speech.error());
 
-  campaigns.registerMetrics(metrics.registry());  // before restoring: restores are counted
-  auto resumed = campaigns.restoreAll();
-  if (!resumed) return cannotStart(resumed.error());
-  logging::info("campaigns resumed", {{"count", *resumed}});
-  // Paused campaigns nobody watches leave memory after a while (resume loads them).
-  campaigns.startSuspender(std::chrono::seconds(std::min(30, config.suspend_after_s)),
-                           std::chrono::seconds(config.suspend_after_s));
-
   net::Router router;
   const api::AuthDeps auth{**accounts, per_address, per_account, workers};
-  api::addHealthRoutes(router, {db->get(), workers, metrics, STARTALES_VERSION, llm_backend.get()});
+  api::addHealthRoutes(router, {db->get(), workers, STARTALES_VERSION, llm_backend.get()});
+  if (!config.metrics_token.empty()) api::addMetricsRoute(router, metrics, config.metrics_token);
   api::addAuthRoutes(router, auth);
   api::addCampaignRoutes(router, auth, campaigns);
   api::addCharacterRoutes(router, auth, dialogue);
@@ -216,11 +235,30 @@ int runServer(const Config& config, Role role) {
       logging::warn("no web client", {{"reason", web.error().message}});
     }
   }
+  const net::Router metrics_router = metricsRouter(metrics);
+  if (list_routes) {
+    printRoutes(router, config.metrics_listen ? &metrics_router : nullptr,
+                api::wsMessageTypes(true, true));
+    stop_sim();
+    workers.stop();
+    logging::flush();
+    return 0;
+  }
+
+  campaigns.registerMetrics(metrics.registry());  // before restoring: restores are counted
+  auto resumed = campaigns.restoreAll();
+  if (!resumed) return cannotStart(resumed.error());
+  logging::info("campaigns resumed", {{"count", *resumed}});
+  // Paused campaigns nobody watches leave memory after a while (resume loads them).
+  campaigns.startSuspender(std::chrono::seconds(std::min(30, config.suspend_after_s)),
+                           std::chrono::seconds(config.suspend_after_s));
   metrics.addGaugeCallback("campaigns_live", "Campaigns simulated by this server.",
                            [&] { return static_cast<double>(campaigns.liveCount()); });
 
   asio::io_context io(config.threads);
-  auto server = net::Server::create(io, config.server, router, http_metrics);
+  auto metrics_server = startMetricsListener(io, config, metrics_router, http_metrics);
+  auto server = metrics_server ? net::Server::create(io, config.server, router, http_metrics)
+                               : Result<std::unique_ptr<net::Server>>(metrics_server.error());
   if (!server) {
     logging::error("cannot start", {{"error", server.error().code},
                                     {"reason", server.error().message}});
@@ -246,12 +284,13 @@ int runServer(const Config& config, Role role) {
     auto stop_campaigns = campaigns.stopAll();
     co_await std::move(stop_campaigns);
     logging::info("campaigns saved", {{"count", static_cast<int64_t>(campaigns.liveCount())}});
-  });
+  }, metrics_server->get());
 
   // Stop in reverse dependency order: no new work reaches the pool, finish what is queued.
   stop_sim();
   workers.stop();
   server->reset();
+  metrics_server->reset();
   logging::info("stopped");
   logging::flush();
   return 0;

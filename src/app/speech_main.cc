@@ -84,7 +84,7 @@ int runSpeechService(const Config& config, SpeechRole role) {
   net::HttpMetrics http_metrics(metrics.registry());
   WorkerPool workers(name, config.workers, config.max_pending_work);
   net::Router router;
-  api::addHealthRoutes(router, {nullptr, workers, metrics, STARTALES_VERSION, nullptr, "", name});
+  api::addHealthRoutes(router, {nullptr, workers, STARTALES_VERSION, nullptr, "", name});
   const voice::AudioLimits limits;
   api::VoiceRegistry voices;
   std::optional<api::SttDeps> stt_deps;
@@ -101,8 +101,12 @@ int runSpeechService(const Config& config, SpeechRole role) {
   // the smaller general default says.
   net::ServerConfig server_config = config.server;
   server_config.max_body_bytes = std::max(server_config.max_body_bytes, limits.max_bytes + 4096);
+  if (!config.metrics_token.empty()) api::addMetricsRoute(router, metrics, config.metrics_token);
+  const net::Router metrics_router = metricsRouter(metrics);
   boost::asio::io_context io(config.threads);
-  auto server = net::Server::create(io, server_config, router, http_metrics);
+  auto metrics_server = startMetricsListener(io, config, metrics_router, http_metrics);
+  auto server = metrics_server ? net::Server::create(io, server_config, router, http_metrics)
+                               : Result<std::unique_ptr<net::Server>>(metrics_server.error());
   if (!server) {
     logging::error("cannot start", {{"error", server.error().code}, {"reason", server.error().message}});
     logging::flush();
@@ -114,9 +118,10 @@ int runSpeechService(const Config& config, SpeechRole role) {
                               {"port", (*server)->port()},
                               {"threads", config.threads},
                               {"version", STARTALES_VERSION}});
-  serveUntilSignal(io, **server, config, {});
+  serveUntilSignal(io, **server, config, {}, metrics_server->get());
   workers.stop();
   server->reset();
+  metrics_server->reset();
   logging::info("stopped");
   logging::flush();
   return 0;

@@ -319,9 +319,10 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::join(const User&
     if (findMember(members, user.id)) {
       co_return makeError("already_joined", "You have already joined this campaign.");
     }
+    // Without its invite code a private campaign does not exist: the answer for a missing or
+    // wrong code is the one for a campaign id nobody created.
     if (record.settings.visibility == "private" && code != record.invite_code) {
-      co_return forbidden(code.empty() ? "This campaign is private; it needs its invite code."
-                                       : "That invite code is not right for this campaign.");
+      co_return notFound(id);
     }
     Member m;
     m.user_id = user.id;
@@ -508,6 +509,13 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::setPaused(const 
       live_[id] = entry;
     }
     if (entry->record.host_user_id != user.id) {
+      bool member = false;
+      {
+        std::lock_guard lock(mu_);
+        member = findMember(entry->members, user.id) != nullptr;
+      }
+      // As findVisible: a private campaign does not exist for strangers.
+      if (!member && entry->record.settings.visibility == "private") co_return notFound(id);
       co_return forbidden(std::string("Only the host can ") + (paused ? "pause" : "resume") +
                           " the campaign.");
     }

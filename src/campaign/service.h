@@ -78,13 +78,18 @@ class CampaignService {
   boost::asio::awaitable<Result<boost::json::array>> commandLog(const User& user, int64_t id,
                                                                 int64_t after, int limit);
 
-  // What the /ws gateway needs to attach a connection to a live campaign.
+  // What the /ws gateway (and every per-campaign action) needs to act in a live campaign.
   struct Access {
     std::shared_ptr<CampaignRuntime> runtime;
     Seat seat;  // civ kNone for observers
     bool observer = false;
   };
-  Result<Access> access(const User& user, int64_t id);
+  // The caller's seat in live campaign `id`. Errors: "not_found" when there is no such
+  // campaign or it is private and the caller is not a member — the same answer word for word
+  // (a private campaign does not exist for strangers); "forbidden" for a non-member of a
+  // public campaign; "invalid_state" for a member (or anyone, when public) while it is not
+  // live (not started, or paused and stored).
+  boost::asio::awaitable<Result<Access>> access(const User& user, int64_t id);
 
   size_t liveCount() const;
   // The players seated at `civ` in a live campaign (empty when it is not live).

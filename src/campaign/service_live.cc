@@ -192,44 +192,47 @@ std::shared_ptr<CampaignService::Live> CampaignService::live(int64_t id) const {
   return it == live_.end() ? nullptr : it->second;
 }
 
-Result<CampaignService::Access> CampaignService::access(const User& user, int64_t id) {
-  auto entry = live(id);
-  if (!entry) {
-    return wrongState("Campaign " + std::to_string(id) +
-                      " is not running: it has not started, or it is paused and stored until "
-                      "its host resumes it.");
+asio::awaitable<Result<CampaignService::Access>> CampaignService::access(const User& user,
+                                                                        int64_t id) {
+  if (auto entry = live(id)) {
+    auto seat = [&]() -> Result<Access> {
+      std::lock_guard lock(mu_);
+      const Member* me = findMember(entry->members, user.id);
+      if (!me) {
+        if (entry->record.settings.visibility == "private") return notFound(id);
+        return forbidden("You have not joined this campaign.");
+      }
+      Access a;
+      a.runtime = entry->runtime;
+      a.observer = me->role != "player";
+      a.seat = Seat{user.id, a.observer ? game::kNone : me->civ};
+      return a;
+    };
+    co_return seat();
   }
-  std::lock_guard lock(mu_);
-  const Member* me = findMember(entry->members, user.id);
-  if (!me) return forbidden("You have not joined this campaign.");
-  Access a;
-  a.runtime = entry->runtime;
-  a.observer = me->role != "player";
-  a.seat = Seat{user.id, a.observer ? game::kNone : me->civ};
-  return a;
+  // Not live: whether it exists (for this caller) decides between not_found and the state.
+  auto fetch_op = fetchVisible(id, user.id, nullptr);
+  auto record = co_await std::move(fetch_op);
+  if (!record) co_return record.error();
+  if (record->status == "paused") {
+    co_return wrongState("The campaign is paused and stored; its host can resume it.");
+  }
+  if (record->status == "lobby") co_return wrongState("The campaign has not started yet.");
+  co_return wrongState("Campaign " + std::to_string(id) + " is not running on this server.");
 }
 
 asio::awaitable<Result<std::string>> CampaignService::state(const User& user, int64_t id) {
-  auto a = access(user, id);
-  if (!a) {
-    if (a.error().code == "invalid_state" && !live(id)) {
-      auto fetch_op = fetchVisible(id, user.id, nullptr);
-      auto record = co_await std::move(fetch_op);
-      if (!record) co_return record.error();
-      if (record->status == "paused") {
-        co_return wrongState("The campaign is paused and stored; its host can resume it.");
-      }
-      co_return wrongState("The campaign has not started yet.");
-    }
-    co_return a.error();
-  }
+  auto access_op = access(user, id);
+  auto a = co_await std::move(access_op);
+  if (!a) co_return a.error();
   auto op = a->runtime->viewJson(a->seat.civ);
   co_return co_await std::move(op);
 }
 
 asio::awaitable<Result<CampaignService::Json>> CampaignService::command(
     const User& user, int64_t id, const json::value& command) {
-  auto a = access(user, id);
+  auto access_op = access(user, id);
+  auto a = co_await std::move(access_op);
   if (!a) co_return a.error();
   if (a->observer) co_return forbidden("Observers cannot give commands.");
   auto action = parseAction(command);

@@ -14,14 +14,15 @@ std::vector<std::string_view> splitPath(std::string_view path) {
   return parts;
 }
 
-void Router::add(http::verb method, std::string_view pattern, Handler handler) {
-  Route route{method, std::string(pattern), {}, std::move(handler), {}};
+void Router::add(http::verb method, std::string_view pattern, Handler handler, Kind kind) {
+  Route route{method, std::string(pattern), {}, std::move(handler), {}, {}, kind};
   for (auto part : splitPath(pattern)) route.segments.emplace_back(part);
   routes_.push_back(std::move(route));
 }
 
 void Router::websocket(std::string_view pattern, WsAcceptor acceptor) {
-  Route route{http::verb::get, std::string(pattern), {}, {}, std::move(acceptor)};
+  Route route{http::verb::get, std::string(pattern), {}, {}, std::move(acceptor), {},
+              Kind::kWebSocket};
   for (auto part : splitPath(pattern)) route.segments.emplace_back(part);
   routes_.push_back(std::move(route));
 }
@@ -42,7 +43,7 @@ bool Router::matchSegments(const Route& route, const std::vector<std::string_vie
 }
 
 void Router::events(http::verb method, std::string_view pattern, EventHandler handler) {
-  Route route{method, std::string(pattern), {}, {}, {}, std::move(handler)};
+  Route route{method, std::string(pattern), {}, {}, {}, std::move(handler), Kind::kEvents};
   for (auto part : splitPath(pattern)) route.segments.emplace_back(part);
   routes_.push_back(std::move(route));
 }
@@ -69,6 +70,23 @@ Router::Match Router::match(http::verb method, std::string_view path) const {
     if (result.route.empty()) result.route = route.pattern;
   }
   return result;
+}
+
+std::vector<Router::RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const Route& route : routes_) out.push_back({route.method, route.pattern, route.kind});
+  return out;
+}
+
+std::string_view kindName(Router::Kind kind) {
+  switch (kind) {
+    case Router::Kind::kHttp: return "http";
+    case Router::Kind::kEvents: return "events";
+    case Router::Kind::kWebSocket: return "websocket";
+    case Router::Kind::kStatic: return "static";
+  }
+  return "http";
 }
 
 }  // namespace startales::net

@@ -16,7 +16,10 @@ namespace startales::net {
 
 class Router {
  public:
-  void add(http::verb method, std::string_view pattern, Handler handler);
+  // What kind of answer a route gives; `kStatic` marks the web client's files (net/static_files.h).
+  enum class Kind { kHttp, kEvents, kWebSocket, kStatic };
+
+  void add(http::verb method, std::string_view pattern, Handler handler, Kind kind = Kind::kHttp);
   // A WebSocket endpoint: GET upgrade requests to `pattern` run `acceptor` (net/websocket.h).
   void websocket(std::string_view pattern, WsAcceptor acceptor);
   // A Server-Sent Events endpoint (net/event_stream.h).
@@ -32,6 +35,14 @@ class Router {
   };
   [[nodiscard]] Match match(http::verb method, std::string_view path) const;
 
+  // Every registered route, in registration order (`startales routes` prints them).
+  struct RouteInfo {
+    http::verb method;
+    std::string pattern;
+    Kind kind;
+  };
+  [[nodiscard]] std::vector<RouteInfo> routes() const;
+
  private:
   struct Route {
     http::verb method;
@@ -40,6 +51,7 @@ class Router {
     Handler handler;
     WsAcceptor acceptor;  // set for WebSocket routes (then handler is empty)
     EventHandler events;  // set for event-stream routes (then handler is empty)
+    Kind kind = Kind::kHttp;
   };
   static bool matchSegments(const Route& route, const std::vector<std::string_view>& parts,
                             std::vector<std::pair<std::string, std::string>>* params);
@@ -49,5 +61,8 @@ class Router {
 
 // Splits "/a/b/c" into {"a","b","c"}; a trailing slash is ignored.
 std::vector<std::string_view> splitPath(std::string_view path);
+
+// "http", "events", "websocket", "static".
+std::string_view kindName(Router::Kind kind);
 
 }  // namespace startales::net

@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "net/cors.h"
 #include "net/http_metrics.h"
+#include "net/security_headers.h"
 #include "net/websocket.h"
 
 namespace startales::net {
@@ -163,6 +164,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
                     std::string reason) -> asio::awaitable<void> {
     metrics_.reject(reason);
     Response res = errorResponse(status, code, message);
+    addSecurityHeaders(res);
     res.keep_alive(false);
     stream.expires_after(milliseconds(config_.read_timeout_ms));
     auto [ec, n] = co_await http::async_write(stream, res, kTuple);
@@ -479,6 +481,7 @@ Response Server::route(Request& req, const Router::Match& match) {
 
 void Server::finish(const Request& req, Response& res, std::chrono::steady_clock::time_point start) {
   res.set("X-Request-Id", req.request_id);
+  addSecurityHeaders(res);
   if (!config_.cors_origins.empty()) addCorsHeaders(config_.cors_origins, req, res);
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

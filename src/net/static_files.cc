@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "net/router.h"
+#include "net/security_headers.h"
 
 namespace startales::net {
 
@@ -184,6 +185,10 @@ Response StaticFiles::answer(const Request& req, const File& file) const {
   res.set(http::field::etag, file.etag);
   res.set(http::field::cache_control, file.cache_control);
   res.set("X-Content-Type-Options", "nosniff");
+  // On a 304 too: a revalidated page keeps the headers of this answer, its policy included.
+  if (file.content_type.starts_with("text/html")) {
+    res.set("Content-Security-Policy", kClientCsp);
+  }
   if (!fresh) {
     res.set(http::field::content_type, file.content_type);
     res.body() = file.body;
@@ -223,9 +228,10 @@ void addStaticRoutes(Router& router, std::shared_ptr<const StaticFiles> files) {
   Handler handler = [files](Request& req) -> boost::asio::awaitable<Response> {
     co_return files->serve(req);
   };
-  router.add(http::verb::get, "/", handler);
-  for (const auto& path : files->paths()) router.add(http::verb::get, path, handler);
-  for (std::string_view route : kClientRoutes) router.add(http::verb::get, route, handler);
+  constexpr auto kStatic = Router::Kind::kStatic;
+  router.add(http::verb::get, "/", handler, kStatic);
+  for (const auto& path : files->paths()) router.add(http::verb::get, path, handler, kStatic);
+  for (std::string_view route : kClientRoutes) router.add(http::verb::get, route, handler, kStatic);
 }
 
 }  // namespace startales::net

@@ -10,6 +10,7 @@
 #include <exception>
 
 #include "common/log.h"
+#include "net/security_headers.h"
 #include "net/server.h"
 #include "net/token_bucket.h"
 #include "net/ws_metrics.h"
@@ -197,7 +198,10 @@ asio::awaitable<bool> WsConnection::accept(const Request& req) {
   timeouts.keep_alive_pings = false;
   io.ws.set_option(timeouts);
   io.ws.set_option(websocket::stream_base::decorator(
-      [id = req.request_id](websocket::response_type& res) { res.set("X-Request-Id", id); }));
+      [id = req.request_id](websocket::response_type& res) {
+        res.set("X-Request-Id", id);
+        addSecurityHeaders(res);
+      }));
   io.ws.read_message_max(0);  // readLoop enforces ws_max_message_bytes and closes with a reason
   io.ws.auto_fragment(false);
   beast::get_lowest_layer(io.ws).expires_never();

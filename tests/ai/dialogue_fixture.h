@@ -286,8 +286,8 @@ class DialogueTest : public ::testing::Test {
     EXPECT_TRUE(ready.ok()) << ready.error().message;
     auto started = run(campaigns_->start(alice_, c.id));
     EXPECT_TRUE(started.ok()) << started.error().message;
-    auto a = campaigns_->access(alice_, c.id);
-    auto b = campaigns_->access(bob_, c.id);
+    auto a = run(campaigns_->access(alice_, c.id));
+    auto b = run(campaigns_->access(bob_, c.id));
     EXPECT_TRUE(a.ok() && b.ok());
     if (a && b) {
       c.alice_civ = a->seat.civ;
@@ -305,7 +305,7 @@ class DialogueTest : public ::testing::Test {
   }
 
   int32_t tickOf(const Campaign& c) {
-    auto a = campaigns_->access(alice_, c.id);
+    auto a = run(campaigns_->access(alice_, c.id));
     EXPECT_TRUE(a.ok());
     return run(a->runtime->status()).tick;
   }
@@ -316,7 +316,7 @@ class DialogueTest : public ::testing::Test {
   }
 
   game::View viewOf(const account::User& user, const Campaign& c) {
-    auto a = campaigns_->access(user, c.id);
+    auto a = run(campaigns_->access(user, c.id));
     EXPECT_TRUE(a.ok());
     game::View v;
     const game::CivId civ = a->seat.civ;
@@ -325,7 +325,7 @@ class DialogueTest : public ::testing::Test {
   }
 
   game::GameState stateOf(const Campaign& c) {
-    auto a = campaigns_->access(alice_, c.id);
+    auto a = run(campaigns_->access(alice_, c.id));
     EXPECT_TRUE(a.ok());
     game::GameState copy;
     run(a->runtime->read([&](const game::GameState& s) { copy = s; }));

@@ -56,7 +56,7 @@ async function startServer() {
   server = spawn(binary, ['serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir,
     '--web-dir', webDist, '--password-mem-kib', '64', '--password-ops', '1',
     '--auth-rate-address-burst', '1000', '--auth-rate-address-per-min', '1000',
-    '--threads', '2', '--sim-threads', '1', '--access-log', 'false'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--threads', '2', '--sim-threads', '1', '--access-log', 'false', '--metrics-listen', 'off'], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the server did not start in 20 s')), 20_000);
     const onData = (chunk) => {
@@ -139,7 +139,12 @@ async function shot(page, file) {
 
 async function register(p, username) {
   const { page } = p;
-  await page.goto(`${base}/`);
+  const res = await page.goto(`${base}/`);
+  // The whole run works under the page's policy (a violation is a console error, which fails it).
+  const csp = res.headers()['content-security-policy'] || '';
+  if (!csp.includes("script-src 'self'") || !csp.includes("connect-src 'self'")) {
+    throw new Error(`the page has no strict Content-Security-Policy: "${csp}"`);
+  }
   await page.waitForURL('**/login');
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill('a long secret');

@@ -20,9 +20,9 @@ namespace json = boost::json;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
-// The value of one series in /metrics text; -1 when absent.
-double metric(HttpClient& http, const std::string& series) {
-  std::istringstream lines(http.get("/metrics").body);
+// The value of one series in /metrics text (`metrics`: the metrics listener); -1 when absent.
+double metric(HttpClient& metrics, const std::string& series) {
+  std::istringstream lines(metrics.get("/metrics").body);
   std::string line;
   while (std::getline(lines, line)) {
     if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
@@ -50,6 +50,7 @@ TEST(CampaignSlowConsumerTest, AClientThatStopsReadingIsClosedWithoutSlowingTheO
                        env);
   ASSERT_TRUE(server.waitReady()) << server.log();
   HttpClient http(server.port());
+  HttpClient metrics(server.metricsPort());
   auto alice = signUp(http, "alice"), bob = signUp(http, "bob");
   auto c = post(http, "/api/campaigns",
                 R"({"name":"Slow","systems":60,"ai_empires":1,"max_players":2,"tick_ms":100})",
@@ -108,12 +109,12 @@ TEST(CampaignSlowConsumerTest, AClientThatStopsReadingIsClosedWithoutSlowingTheO
   ASSERT_TRUE(slow.waitClose(std::chrono::seconds(20))) << slow.error();
   EXPECT_EQ(slow.closeCode(), 4000);
   EXPECT_EQ(slow.closeReason(), "too slow: outbound queue full");
-  for (int i = 0; i < 100 && metric(http, "ws_closes_total{reason=\"slow_consumer\"}") < 1; ++i) {
+  for (int i = 0; i < 100 && metric(metrics, "ws_closes_total{reason=\"slow_consumer\"}") < 1; ++i) {
     std::this_thread::sleep_for(milliseconds(20));
   }
-  EXPECT_EQ(metric(http, "ws_closes_total{reason=\"slow_consumer\"}"), 1);
+  EXPECT_EQ(metric(metrics, "ws_closes_total{reason=\"slow_consumer\"}"), 1);
   // Every acknowledged command went through the shared command-log writer.
-  EXPECT_GE(metric(http, "command_log_commit_records_sum"), 40);
+  EXPECT_GE(metric(metrics, "command_log_commit_records_sum"), 40);
 
   // And he can come back: a new socket joins and gets a snapshot.
   Gamer bob_again(server.port(), bob);

@@ -18,7 +18,8 @@ TEST(CliTest, HelpListsEverySettingWithItsEnvironmentVariable) {
   auto run = runBinary("--help");
   EXPECT_EQ(run.code, 0) << run.output;
   for (const char* text :
-       {"serve", "api", "migrate", "--port", "STARTALES_PORT", "--host", "STARTALES_HOST",
+       {"serve", "api", "migrate", "routes", "--metrics-listen", "STARTALES_METRICS_LISTEN",
+        "127.0.0.1:9464", "--metrics-token", "STARTALES_METRICS_TOKEN", "--port", "STARTALES_PORT", "--host", "STARTALES_HOST",
         "--data-dir", "STARTALES_DATA_DIR", "--db", "STARTALES_DB", "4000", "0.0.0.0"}) {
     EXPECT_NE(run.output.find(text), std::string::npos) << "missing " << text << "\n" << run.output;
   }
@@ -67,9 +68,29 @@ TEST(CliTest, TakenPortFailsWithAClearLine) {
   ServerProcess first;
   ASSERT_TRUE(first.waitReady()) << first.log();
   auto run = runBinary("serve --host 127.0.0.1 --port " + std::to_string(first.port()) +
-                       " --data-dir " + first.dataDir());
+                       " --data-dir " + first.dataDir() + " --metrics-listen off");
   EXPECT_EQ(run.code, 1) << run.output;
   EXPECT_NE(run.output.find("Cannot listen on 127.0.0.1:"), std::string::npos) << run.output;
+  // The metrics listener's port is checked the same way.
+  auto metrics = runBinary("serve --host 127.0.0.1 --port 0 --data-dir " + first.dataDir() +
+                           " --metrics-listen 127.0.0.1:" + std::to_string(first.metricsPort()));
+  EXPECT_EQ(metrics.code, 1) << metrics.output;
+  EXPECT_NE(metrics.output.find("Cannot listen on 127.0.0.1:" + std::to_string(first.metricsPort())),
+            std::string::npos)
+      << metrics.output;
+}
+
+TEST(CliTest, MetricsOptionsAreValidatedAtStart) {
+  auto run = runBinary("serve --metrics-listen nowhere", "STARTALES_METRICS_TOKEN=short");
+  EXPECT_EQ(run.code, 2) << run.output;
+  EXPECT_NE(run.output.find("2 problems"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("--metrics-listen (STARTALES_METRICS_LISTEN): \"nowhere\" is not "
+                            "HOST:PORT"),
+            std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("--metrics-token (STARTALES_METRICS_TOKEN): a token needs at least 16"),
+            std::string::npos)
+      << run.output;
 }
 
 }  // namespace

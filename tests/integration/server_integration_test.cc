@@ -32,6 +32,11 @@ std::string credentials(const std::string& user, const std::string& pass) {
 void expectErrorShape(const HttpResult& r, int status, const std::string& code) {
   EXPECT_EQ(r.status, status) << r.body;
   EXPECT_EQ(r.header("content-type"), "application/json");
+  // Every answer, refusals before routing (413, 431) included (net/security_headers.h).
+  EXPECT_EQ(r.header("x-content-type-options"), "nosniff") << status;
+  EXPECT_EQ(r.header("referrer-policy"), "no-referrer") << status;
+  EXPECT_EQ(r.header("content-security-policy"), "default-src 'none'; frame-ancestors 'none'")
+      << status;
   auto json = r.json();
   ASSERT_TRUE(json.is_object()) << r.body;
   auto* error = json.as_object().if_contains("error");
@@ -204,7 +209,10 @@ TEST_F(ServerTest, BurstOfWrongLoginsIsRateLimited) {
 TEST_F(ServerTest, MetricsExposeRequestsByRouteAndStatus) {
   HttpClient client(port());
   client.get("/api/health");
-  auto r = client.get("/metrics");
+  // Not on the main port (no --metrics-token here): only on the metrics listener.
+  expectErrorShape(client.get("/metrics"), 404, "not_found");
+  HttpClient scraper(server_->metricsPort());
+  auto r = scraper.get("/metrics");
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("http_requests_total{"), std::string::npos);
   EXPECT_NE(r.body.find("route=\"/api/health\""), std::string::npos);
@@ -287,6 +295,10 @@ TEST(ServerPostgresTest, AccountsWorkOnPostgresAndReadinessFollowsTheDatabase) {
   auto not_ready = client.get("/api/ready");
   expectErrorShape(not_ready, 503, "not_ready");
   EXPECT_FALSE(not_ready.header("retry-after").empty());
+  // A generic reason for the client; the driver's own words (hosts, ports, users) go to the log.
+  EXPECT_EQ(not_ready.json().at("error").at("message").as_string(), "The database is unreachable.");
+  EXPECT_TRUE(server.waitForLine(R"("msg":"not ready","dependency":"database")", 5s))
+      << server.log();
   EXPECT_EQ(client.get("/api/health").status, 200);
   // A request that needs the database fails with a clear 503, not a hang or a crash.
   auto me = client.get("/api/me", token);

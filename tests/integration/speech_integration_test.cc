@@ -143,7 +143,9 @@ TEST(SpeechServiceTest, TtsSynthesizesWavsSoxiReadsAndMatchesVoices) {
   EXPECT_EQ(again.status, 200) << again.body;
   expectError(http.request("POST", "/clone-voice", "not a wav", kWav), 400, "invalid_audio");
   EXPECT_EQ(http.get("/health").status, 200);  // still serving
-  auto metrics = http.get("/metrics");
+  // /metrics is on the metrics listener, not on the service's port.
+  EXPECT_EQ(http.get("/metrics").status, 404);
+  auto metrics = HttpClient(tts.metricsPort()).get("/metrics");
   EXPECT_NE(metrics.body.find("http_requests_total"), std::string::npos);
 }
 
@@ -205,7 +207,7 @@ TEST(SpeechServiceTest, ServeSpeaksThroughARemoteTtsServiceWithTheExactVoice) {
   EXPECT_NE(soxi(r.body).find("Channels       : 1"), std::string::npos);
   // The audio came from the tts service's OpenAI-compatible route, asked for that exact voice.
   HttpClient remote(tts.port());
-  const std::string metrics = remote.get("/metrics").body;
+  const std::string metrics = HttpClient(tts.metricsPort()).get("/metrics").body;
   EXPECT_NE(metrics.find(R"(route="/v1/audio/speech",status="200")"), std::string::npos) << metrics;
   // And a voice name nobody knows is still a clear error on the remote route too.
   auto unknown = remote.postJson("/synthesize", R"({"text":"hi","voice":"f3:64:82"})");

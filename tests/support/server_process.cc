@@ -41,6 +41,9 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::vector<std::str
     data_dir_ = makeTempDir("startales-it-");
     args.insert(args.begin(), {"--data-dir", data_dir_});
   }
+  if (std::find(args.begin(), args.end(), "--metrics-listen") == args.end()) {
+    args.insert(args.end(), {"--metrics-listen", "127.0.0.1:0"});
+  }
   std::vector<std::string> argv = {binaryPath(), subcommand, "--host", "127.0.0.1", "--port", "0"};
   argv.insert(argv.end(), args.begin(), args.end());
   int pipe_fds[2];
@@ -111,6 +114,11 @@ bool ServerProcess::waitForLine(const std::string& needle, std::chrono::millisec
 bool ServerProcess::waitReady(std::chrono::milliseconds timeout) {
   if (!waitForLine("\"msg\":\"listening\"", timeout)) return false;
   std::lock_guard lock(mu_);
+  for (const auto& line : lines_) {  // logged before "listening" when the listener is on
+    if (line.find("\"msg\":\"metrics listening\"") == std::string::npos) continue;
+    auto pos = line.find("\"port\":");
+    if (pos != std::string::npos) metrics_port_ = static_cast<uint16_t>(std::stoi(line.substr(pos + 7)));
+  }
   for (const auto& line : lines_) {
     if (line.find("\"msg\":\"listening\"") == std::string::npos) continue;
     auto pos = line.find("\"port\":");

@@ -1,8 +1,9 @@
 #pragma once
 
 // Runs the real `startales` binary for integration tests: on 127.0.0.1, port 0, a fresh
-// temporary data directory; learns the port from the "listening" log line; collects every
-// log line; always kills the process in the destructor.
+// temporary data directory, the /metrics listener on 127.0.0.1 port 0 too (unless args name
+// --metrics-listen); learns the ports from the "listening" and "metrics listening" log lines;
+// collects every log line; always kills the process in the destructor.
 
 #include <sys/types.h>
 
@@ -31,6 +32,8 @@ class ServerProcess {
   // the timeout passes first.
   bool waitReady(std::chrono::milliseconds timeout = std::chrono::seconds(20));
   uint16_t port() const { return port_; }
+  // The --metrics-listen port (GET /metrics); 0 when it is off. Known after waitReady().
+  uint16_t metricsPort() const { return metrics_port_; }
   const std::string& dataDir() const { return data_dir_; }
 
   void signal(int sig);
@@ -52,6 +55,7 @@ class ServerProcess {
   int exit_code_ = -1;
   bool exited_ = false;
   uint16_t port_ = 0;
+  uint16_t metrics_port_ = 0;
   std::string data_dir_;
   bool owns_data_dir_ = true;  // removed in the destructor unless the caller passed --data-dir
   std::thread reader_;

@@ -15,6 +15,8 @@ export function h(spec, attrs, ...children) {
     else if (k === 'value') el.value = v;
     else if (k === 'checked') el.checked = !!v;
     else if (k === 'dataset') Object.assign(el.dataset, v);
+    // Through the CSSOM: the page's CSP refuses style attributes set as markup.
+    else if (k === 'style') el.style.cssText = v;
     else el.setAttribute(k, v === true ? '' : v);
   }
   append(el, children);

@@ -14,50 +14,8 @@ const CHUNK_SAMPLES = 4000;  // 0.25 s at 16 kHz = 8000 bytes per frame
 const MAX_FRAME_BYTES = 32 * 1024;
 const MAX_SECONDS = 28;      // the server drops utterances over 30 s
 
-// The worklet: averages the input over each output sample's span (a box low-pass) while
-// downsampling from the context's rate to 16 kHz, converts to PCM16 and posts chunks.
-const WORKLET = `
-class Pcm16Downsampler extends AudioWorkletProcessor {
-  constructor(options) {
-    super();
-    this.target = options.processorOptions.target;
-    this.chunk = options.processorOptions.chunk;
-    this.step = sampleRate / this.target;   // input samples per output sample
-    this.pos = 0;                           // where the next output sample starts, in input samples
-    this.acc = 0; this.n = 0;
-    this.out = new Int16Array(this.chunk); this.len = 0;
-    this.port.onmessage = (e) => { if (e.data === 'flush') this.flush(); };
-  }
-  flush() {
-    if (this.len) this.port.postMessage(this.out.slice(0, this.len).buffer);
-    this.len = 0;
-    this.port.postMessage('flushed');
-  }
-  process(inputs) {
-    const input = inputs[0];
-    if (!input || !input.length) return true;
-    const frames = input[0].length, channels = input.length;
-    for (let i = 0; i < frames; i++) {
-      let s = 0;
-      for (let c = 0; c < channels; c++) s += input[c][i];
-      this.acc += s / channels; this.n++;
-      this.pos += 1;
-      if (this.pos >= this.step) {
-        this.pos -= this.step;
-        const v = Math.max(-1, Math.min(1, this.acc / this.n));
-        this.out[this.len++] = v < 0 ? v * 0x8000 : v * 0x7fff;
-        this.acc = 0; this.n = 0;
-        if (this.len === this.chunk) {
-          this.port.postMessage(this.out.buffer, [this.out.buffer]);
-          this.out = new Int16Array(this.chunk); this.len = 0;
-        }
-      }
-    }
-    return true;
-  }
-}
-registerProcessor('pcm16-downsampler', Pcm16Downsampler);
-`;
+// The worklet (src/pcm16-worklet.js), built to its own file: build.mjs defines its URL.
+/* global WORKLET_URL */
 
 const commandText = (c) => {
   if (!c || !c.type) return '';
@@ -142,10 +100,7 @@ export class PushToTalk {
     this.heardEl.textContent = ''; this.outcomeEl.textContent = ''; this.outcomeEl.className = 'outcome';
     try {
       if (!navigator.mediaDevices || !window.AudioWorkletNode) throw new Error('This browser cannot record audio here (it needs a secure page and AudioWorklet).');
-      if (!this.workletReady) {
-        const url = URL.createObjectURL(new Blob([WORKLET], { type: 'text/javascript' }));
-        this.workletReady = ctx.audioWorklet.addModule(url).finally(() => URL.revokeObjectURL(url));
-      }
+      if (!this.workletReady) this.workletReady = ctx.audioWorklet.addModule(WORKLET_URL);
       const [stream] = await Promise.all([
         navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true, noiseSuppression: false, autoGainControl: true } }),
         this.workletReady,
