@@ -21,12 +21,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/result.h"
+#include "outbound/cancel_token.h"
 
 namespace startales {
 class Clock;
@@ -80,28 +80,8 @@ struct ChatResult {
   std::string finish_reason;  // "stop", "length", "tool_calls"... as the server said
 };
 
-// Cancels a call in flight (barge-in). Copies share one state; cancel() is thread-safe and
-// may be called before, during or after the call. A cancelled token stays cancelled: use a
-// new token per call.
-class CancelToken {
- public:
-  CancelToken();
-  void cancel() const;
-  [[nodiscard]] bool cancelled() const;
-
-  // For backends: `hook` runs once, on the cancelling thread, when cancel() is called while it
-  // is set (or at once if already cancelled). clearHook() before what it touches dies.
-  void setHook(std::function<void()> hook) const;
-  void clearHook() const;
-
- private:
-  struct State {
-    std::mutex mu;
-    bool cancelled = false;      // guarded by mu
-    std::function<void()> hook;  // guarded by mu
-  };
-  std::shared_ptr<State> state_;
-};
+// Cancels a call in flight (barge-in): copies share one state, cancel() is thread-safe.
+using CancelToken = outbound::CancelToken;
 
 // Called with each piece of text as it arrives, in order, never twice at once. Runs on the
 // call's internal strand (or the caller's executor for a last line without its newline) while
