@@ -6,13 +6,13 @@
 // the dialogue layer picks it when STARTALES_LLM is "builtin" or when a backend fails.
 //
 // Errors (Error::code), stable, one metric label each:
-//   llm_unavailable      cannot connect, HTTP 503 after the retries, or the circuit breaker is
-//                        open (fail fast)
+//   llm_unavailable      cannot connect, HTTP 503 or 429 after the retries (Retry-After
+//                        honoured up to backoff_max_ms), or the circuit breaker is open (fail fast)
 //   llm_timeout          connect, first-token, idle-between-chunks or total timeout
 //   llm_protocol         the stream was cut (truncated line, no final "done"/[DONE]), a line is
 //                        not JSON, or a tool call's arguments are not a JSON object
 //   llm_cancelled        the CancelToken fired (barge-in)
-//   llm_request_failed   the server refused the request (4xx, 5xx other than 503, or an error
+//   llm_request_failed   the server refused the request (4xx, 5xx other than 503/429, or an error
 //                        object in the stream), e.g. an unknown model
 //   overloaded           this backend already runs LlmConfig::max_concurrent calls (no queue)
 
@@ -120,7 +120,7 @@ struct LlmConfig {
   int total_timeout_ms = 120'000;  // whole call, retries and backoff included
   int embed_timeout_ms = 30'000;   // whole embed call, retries included
 
-  int max_retries = 2;         // extra attempts on connect errors / 503, before any
+  int max_retries = 2;         // extra attempts on connect errors / 503 / 429, before any
                                // byte of a 200 response; never after
   int backoff_base_ms = 100;   // first backoff; doubles per retry
   int backoff_max_ms = 2'000;  // backoff cap, before jitter

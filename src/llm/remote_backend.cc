@@ -147,15 +147,15 @@ void RemoteBackend::account(const Result<void>& outcome) {
 
 asio::awaitable<Result<void>> RemoteBackend::post(std::string path, std::string body,
                                                   std::string accept, outbound::Policy policy,
-                                                  outbound::BodyReader reader,
-                                                  CancelToken cancel) {
+                                                  outbound::BodyReader reader, CancelToken cancel) {
   outbound::Request request;
   request.method = "POST";
   request.target = client_.endpoint().base_path + path;
   request.content_type = "application/json";
   request.body = std::move(body);
   request.headers.emplace_back("Accept", std::move(accept));
-  if (!config_.api_key.empty()) request.headers.emplace_back("Authorization", "Bearer " + config_.api_key);
+  if (!config_.api_key.empty())
+    request.headers.emplace_back("Authorization", "Bearer " + config_.api_key);
   Result<outbound::Response> reply =
       co_await client_.call(std::move(request), policy, std::move(reader), std::move(cancel));
   if (!reply) co_return reply.error();
@@ -204,9 +204,9 @@ asio::awaitable<Result<ChatResult>> RemoteBackend::chat(const ChatRequest& reque
   policy.backoff_max_ms = config_.backoff_max_ms;
   policy.max_body_bytes = config_.max_response_bytes;
 
-  Result<void> outcome = co_await post(chatPath(), json::serialize(chatBody(request, model)),
-                                       streamAccept(), policy, std::move(reader),
-                                       std::move(cancel));
+  Result<void> outcome =
+      co_await post(chatPath(), json::serialize(chatBody(request, model)), streamAccept(), policy,
+                    std::move(reader), std::move(cancel));
   if (outcome.ok()) outcome = decoder->finish();
   account(outcome);
   if (!outcome.ok()) co_return outcome.error();

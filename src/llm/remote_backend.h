@@ -122,9 +122,9 @@ class RemoteBackend : public LlmBackend {
  private:
   // POST `body` to `path`; maps a non-2xx reply to llm_unavailable (503, 429) or
   // llm_request_failed.
-  boost::asio::awaitable<Result<void>> post(std::string path, std::string body,
-                                            std::string accept, outbound::Policy policy,
-                                            outbound::BodyReader reader, CancelToken cancel);
+  boost::asio::awaitable<Result<void>> post(std::string path, std::string body, std::string accept,
+                                            outbound::Policy policy, outbound::BodyReader reader,
+                                            CancelToken cancel);
   // Breaker accounting + error metric for a finished call.
   void account(const Result<void>& outcome);
   Error fail(Error error);  // counts the error metric and returns it

@@ -187,9 +187,10 @@ asio::awaitable<Result<void>> HttpClient::execute(Call& call) const {
     const int status = call.response.status;
     const bool busy = outcome.ok() && (status == 503 || status == 429);
     if ((outcome.ok() && !busy) || (!outcome.ok() && !retryable)) co_return outcome;
-    const Error why = outcome.ok() ? error("unavailable", where_ + " is busy (HTTP " +
-                                                              std::to_string(status) + ").")
-                                   : outcome.error();
+    const Error why =
+        outcome.ok()
+            ? error("unavailable", where_ + " is busy (HTTP " + std::to_string(status) + ").")
+            : outcome.error();
     const milliseconds delay = backoff(retry, call.policy, call.response.retry_after_s);
     if (retry >= call.policy.max_retries || Steady::now() + delay >= call.deadline) {
       if (busy) co_return outcome;  // the caller reads the status
@@ -228,8 +229,7 @@ asio::awaitable<Result<void>> HttpClient::attempt(Call& call, bool& retryable) c
     shared->resolver->cancel();
   };
   resolve_timer.async_wait(std::move(on_resolve_timeout));
-  auto [rec, results] =
-      co_await resolver.async_resolve(endpoint_.host, endpoint_.port, kTuple);
+  auto [rec, results] = co_await resolver.async_resolve(endpoint_.host, endpoint_.port, kTuple);
   state.resolver = nullptr;
   resolve_timer.cancel();
   if (call.cancelled()) co_return cancelled();
@@ -255,8 +255,8 @@ asio::awaitable<Result<void>> HttpClient::attempt(Call& call, bool& retryable) c
   }
   if (cec) {
     retryable = true;
-    co_return error("unavailable", where_ + " is unavailable: cannot connect: " + cec.message() +
-                                       ".");
+    co_return error("unavailable",
+                    where_ + " is unavailable: cannot connect: " + cec.message() + ".");
   }
 
   const Request& req = call.request;
@@ -322,10 +322,11 @@ asio::awaitable<Result<void>> HttpClient::attempt(Call& call, bool& retryable) c
   if (hec == beast::error::timeout) co_return timedOut();
   if (hec && (hec == http::error::end_of_stream || !parser.got_some())) {
     retryable = true;
-    co_return error("unavailable", where_ + " closed the connection before answering: " +
-                                       hec.message() + ".");
+    co_return error("unavailable",
+                    where_ + " closed the connection before answering: " + hec.message() + ".");
   }
-  if (hec) co_return error("protocol", where_ + " sent an unreadable reply: " + hec.message() + ".");
+  if (hec)
+    co_return error("protocol", where_ + " sent an unreadable reply: " + hec.message() + ".");
 
   Response& out = call.response;
   const auto& head = parser.get();

@@ -14,7 +14,7 @@ TEST(ParseUrl, TakesHostPortAndBasePath) {
 
   auto v1 = parseUrl("http://10.0.0.2/v1/", "TTS");
   ASSERT_TRUE(v1.ok());
-  EXPECT_EQ(v1->port, "80");  // http's default
+  EXPECT_EQ(v1->port, "80");        // http's default
   EXPECT_EQ(v1->base_path, "/v1");  // without the trailing '/'
   EXPECT_EQ(v1->hostPort(), "10.0.0.2:80");
 
@@ -29,13 +29,13 @@ TEST(ParseUrl, RefusesEachBadUrlWithItsOwnSentence) {
     const char* url;
     const char* says;
   };
-  for (const Case& c : {Case{"not a url", "is not a URL"}, Case{"https://api.example/v1", "https"},
-                        Case{"ftp://host/", "Only http://"}, Case{"http:///v1", "has no host"},
-                        Case{"http://host:0/", "invalid port"},
-                        Case{"http://host:70000/", "invalid port"},
-                        Case{"http://user:secret@host/", "user info"},
-                        Case{"http://host/v1?key=1", "query or a fragment"},
-                        Case{"http://host/v1#x", "query or a fragment"}}) {
+  for (const Case& c :
+       {Case{"not a url", "is not a URL"}, Case{"https://api.example/v1", "https"},
+        Case{"ftp://host/", "Only http://"}, Case{"http:///v1", "has no host"},
+        Case{"http://host:0/", "invalid port"}, Case{"http://host:70000/", "invalid port"},
+        Case{"http://user:secret@host/", "user info"},
+        Case{"http://host/v1?key=1", "query or a fragment"},
+        Case{"http://host/v1#x", "query or a fragment"}}) {
     auto ep = parseUrl(c.url, "STT", "invalid_stt_url");
     ASSERT_FALSE(ep.ok()) << c.url;
     EXPECT_EQ(ep.error().code, "invalid_stt_url") << c.url;
