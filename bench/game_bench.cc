@@ -173,6 +173,12 @@ void BM_NewGame(benchmark::State& st) {
     GameState s = newGame(config);
     benchmark::DoNotOptimize(s);
   }
+  // What was generated (after the timed loop): lanes (each listed by both ends) and planets.
+  const GameState s = newGame(config);
+  size_t lane_ends = 0;
+  for (const StarSystem& sys : s.systems) lane_ends += sys.lanes.size();
+  st.counters["lanes"] = static_cast<double>(lane_ends / 2);
+  st.counters["planets"] = static_cast<double>(s.planets.size());
 }
 BENCHMARK(BM_NewGame)->Apply(sizes)->Unit(benchmark::kMillisecond);
 

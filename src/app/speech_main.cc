@@ -1,6 +1,7 @@
 // `startales stt` and `startales tts`: the speech services on their own (distributed
 // deployments), each with /health, /ready and /metrics. `serve` mounts the same routes under
-// /api/stt and /api/tts with the same embedded engines (see mountSpeech in server_main.cc).
+// /api/stt and /api/tts with the same embedded engines (runServer in server_main.cc: the same
+// createSpeechEngines, then api::addSttRoutes / api::addTtsRoutes).
 
 #include <boost/asio/io_context.hpp>
 #include <algorithm>

@@ -6,13 +6,13 @@
 // the dialogue layer picks it when STARTALES_LLM is "builtin" or when a backend fails.
 //
 // Errors (Error::code), stable, one metric label each:
-//   llm_unavailable      cannot connect, HTTP 503 after the retries, or the circuit breaker is
-//                        open (fail fast)
+//   llm_unavailable      cannot connect, HTTP 503 or 429 after the retries (Retry-After
+//                        honoured up to backoff_max_ms), or the circuit breaker is open (fail fast)
 //   llm_timeout          connect, first-token, idle-between-chunks or total timeout
 //   llm_protocol         the stream was cut (truncated line, no final "done"/[DONE]), a line is
 //                        not JSON, or a tool call's arguments are not a JSON object
 //   llm_cancelled        the CancelToken fired (barge-in)
-//   llm_request_failed   the server refused the request (4xx, 5xx other than 503, or an error
+//   llm_request_failed   the server refused the request (4xx, 5xx other than 503/429, or an error
 //                        object in the stream), e.g. an unknown model
 //   overloaded           this backend already runs LlmConfig::max_concurrent calls (no queue)
 
@@ -21,12 +21,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/result.h"
+#include "outbound/cancel_token.h"
 
 namespace startales {
 class Clock;
@@ -80,28 +80,8 @@ struct ChatResult {
   std::string finish_reason;  // "stop", "length", "tool_calls"... as the server said
 };
 
-// Cancels a call in flight (barge-in). Copies share one state; cancel() is thread-safe and
-// may be called before, during or after the call. A cancelled token stays cancelled: use a
-// new token per call.
-class CancelToken {
- public:
-  CancelToken();
-  void cancel() const;
-  [[nodiscard]] bool cancelled() const;
-
-  // For backends: `hook` runs once, on the cancelling thread, when cancel() is called while it
-  // is set (or at once if already cancelled). clearHook() before what it touches dies.
-  void setHook(std::function<void()> hook) const;
-  void clearHook() const;
-
- private:
-  struct State {
-    std::mutex mu;
-    bool cancelled = false;      // guarded by mu
-    std::function<void()> hook;  // guarded by mu
-  };
-  std::shared_ptr<State> state_;
-};
+// Cancels a call in flight (barge-in): copies share one state, cancel() is thread-safe.
+using CancelToken = outbound::CancelToken;
 
 // Called with each piece of text as it arrives, in order, never twice at once. Runs on the
 // call's internal strand (or the caller's executor for a last line without its newline) while
@@ -140,7 +120,7 @@ struct LlmConfig {
   int total_timeout_ms = 120'000;  // whole call, retries and backoff included
   int embed_timeout_ms = 30'000;   // whole embed call, retries included
 
-  int max_retries = 2;         // extra attempts on connect errors / 503, before any
+  int max_retries = 2;         // extra attempts on connect errors / 503 / 429, before any
                                // byte of a 200 response; never after
   int backoff_base_ms = 100;   // first backoff; doubles per retry
   int backoff_max_ms = 2'000;  // backoff cap, before jitter

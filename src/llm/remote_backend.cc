@@ -1,28 +1,11 @@
 #include "llm/remote_backend.h"
 
 #include <algorithm>
-#include <array>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/error.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/buffer_body.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <boost/url/parse.hpp>
-#include <exception>
+#include <functional>
+#include <memory>
+#include <utility>
 
 #include "common/log.h"
 #include "llm/llm_metrics.h"
@@ -30,17 +13,13 @@
 namespace startales::llm {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 namespace json = boost::json;
-using asio::ip::tcp;
 using Steady = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 namespace {
 
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-constexpr size_t kErrorBodyCap = 4096;  // bytes of a non-200 body kept for the message
+constexpr outbound::Service kLlmService{"llm", "LLM", "llm_cancelled"};
 
 int64_t msSince(Steady::time_point start) {
   return std::chrono::duration_cast<milliseconds>(Steady::now() - start).count();
@@ -52,43 +31,6 @@ struct ClearOnExit {
 };
 
 }  // namespace
-
-// ---- CancelToken -------------------------------------------------------------------------
-
-CancelToken::CancelToken() : state_(std::make_shared<State>()) {}
-
-void CancelToken::cancel() const {
-  std::function<void()> hook;
-  {
-    std::lock_guard lock(state_->mu);
-    if (state_->cancelled) return;
-    state_->cancelled = true;
-    hook = std::move(state_->hook);
-    state_->hook = nullptr;
-  }
-  if (hook) hook();
-}
-
-bool CancelToken::cancelled() const {
-  std::lock_guard lock(state_->mu);
-  return state_->cancelled;
-}
-
-void CancelToken::setHook(std::function<void()> hook) const {
-  {
-    std::lock_guard lock(state_->mu);
-    if (!state_->cancelled) {
-      state_->hook = std::move(hook);
-      return;
-    }
-  }
-  hook();
-}
-
-void CancelToken::clearHook() const {
-  std::lock_guard lock(state_->mu);
-  state_->hook = nullptr;
-}
 
 std::string_view roleName(ChatMessage::Role role) {
   switch (role) {
@@ -107,26 +49,7 @@ std::string_view roleName(ChatMessage::Role role) {
 // ---- helpers -------------------------------------------------------------------------------
 
 Result<Endpoint> parseHttpUrl(std::string_view url) {
-  auto parsed = boost::urls::parse_uri(url);
-  if (!parsed) {
-    return makeError("invalid_llm_spec", "'" + std::string(url) + "' is not a URL.");
-  }
-  if (parsed->scheme() != "http") {
-    return makeError("invalid_llm_spec", "Only http:// LLM URLs are supported ('" +
-                                             std::string(url) +
-                                             "'); put a TLS-terminating proxy in front for https.");
-  }
-  Endpoint endpoint;
-  endpoint.host = std::string(parsed->host_address());
-  if (endpoint.host.empty()) {
-    return makeError("invalid_llm_spec", "The LLM URL '" + std::string(url) + "' has no host.");
-  }
-  endpoint.port = parsed->has_port() ? std::string(parsed->port()) : "80";
-  endpoint.base_path = std::string(parsed->encoded_path());
-  while (!endpoint.base_path.empty() && endpoint.base_path.back() == '/') {
-    endpoint.base_path.pop_back();
-  }
-  return endpoint;
+  return outbound::parseUrl(url, "LLM", "invalid_llm_spec");
 }
 
 std::vector<std::string> validateConfig(const LlmConfig& c) {
@@ -186,49 +109,20 @@ void StreamDecoder::emitText(std::string_view text) {
 
 // ---- RemoteBackend -------------------------------------------------------------------------
 
-// Per-call state shared with the cancel hook. Touched only on `strand`.
-struct RemoteBackend::CallState {
-  explicit CallState(asio::strand<asio::any_io_executor> s) : strand(std::move(s)) {}
-  asio::strand<asio::any_io_executor> strand;
-  bool cancelled = false;
-  // The operation in flight, if any (owned by the attempt/backoff frames; nulled before they
-  // die).
-  tcp::resolver* resolver = nullptr;
-  beast::tcp_stream* stream = nullptr;
-  asio::steady_timer* timer = nullptr;
-
-  void cancelOps() {
-    cancelled = true;
-    if (resolver) resolver->cancel();
-    if (stream) stream->cancel();
-    if (timer) timer->cancel();
-  }
-};
-
-struct RemoteBackend::Call {
-  std::string target;  // full path
-  std::string body;
-  std::string accept;
-  bool streaming = false;  // first-token and idle deadlines apply
-  Steady::time_point start;
-  Steady::time_point deadline;                         // total
-  std::function<Result<void>(std::string_view)> sink;  // body bytes of a 200 response
-  const StreamDecoder* decoder = nullptr;              // streaming: first-token flag
-  CancelToken cancel;
-  std::shared_ptr<CallState> state;
-
-  [[nodiscard]] bool cancelled() const { return (state && state->cancelled) || cancel.cancelled(); }
-};
-
 RemoteBackend::RemoteBackend(std::string name, Endpoint endpoint, LlmConfig config,
                              LlmMetrics* metrics, const Clock* clock)
     : name_(std::move(name)),
-      endpoint_(std::move(endpoint)),
       config_(std::move(config)),
       metrics_(metrics),
+      client_(std::move(endpoint), kLlmService, config_.jitter_seed,
+              [this](const Error& why, milliseconds delay) {
+                if (metrics_) metrics_->retry(name_);
+                logging::debug("llm retry", {{"backend", name_},
+                                             {"error", why.message},
+                                             {"delay_ms", static_cast<int64_t>(delay.count())}});
+              }),
       breaker_(config_.breaker_failures, config_.breaker_open_ms,
-               clock ? *clock : static_cast<const Clock&>(system_clock_)),
-      rng_(config_.jitter_seed ? config_.jitter_seed : std::random_device{}()) {
+               clock ? *clock : static_cast<const Clock&>(system_clock_)) {
   if (metrics_) metrics_->breakerState(name_, 0);
 }
 
@@ -251,12 +145,31 @@ void RemoteBackend::account(const Result<void>& outcome) {
   if (!outcome.ok() && metrics_) metrics_->error(name_, outcome.error().code);
 }
 
-std::chrono::milliseconds RemoteBackend::backoff(int retry) {
-  int64_t base = std::max(1, config_.backoff_base_ms);
-  int64_t delay = std::min<int64_t>(base << std::min(retry, 20), config_.backoff_max_ms);
-  std::lock_guard lock(rng_mu_);
-  std::uniform_real_distribution<double> jitter(0.5, 1.0);
-  return milliseconds(static_cast<int64_t>(static_cast<double>(delay) * jitter(rng_)));
+asio::awaitable<Result<void>> RemoteBackend::post(std::string path, std::string body,
+                                                  std::string accept, outbound::Policy policy,
+                                                  outbound::BodyReader reader, CancelToken cancel) {
+  outbound::Request request;
+  request.method = "POST";
+  request.target = client_.endpoint().base_path + path;
+  request.content_type = "application/json";
+  request.body = std::move(body);
+  request.headers.emplace_back("Accept", std::move(accept));
+  if (!config_.api_key.empty())
+    request.headers.emplace_back("Authorization", "Bearer " + config_.api_key);
+  Result<outbound::Response> reply =
+      co_await client_.call(std::move(request), policy, std::move(reader), std::move(cancel));
+  if (!reply) co_return reply.error();
+  const int status = reply->status;
+  if (status >= 200 && status <= 299) co_return Result<void>{};
+  if (status == 503 || status == 429) {
+    Error busy = makeError("llm_unavailable", "The LLM server is busy (" + std::to_string(status) +
+                                                  "): " + errorMessageFromBody(reply->body));
+    busy.retry_after_s = std::max(1, reply->retry_after_s);
+    co_return busy;
+  }
+  co_return makeError("llm_request_failed", "The LLM server refused the request (" +
+                                                std::to_string(status) +
+                                                "): " + errorMessageFromBody(reply->body));
 }
 
 asio::awaitable<Result<ChatResult>> RemoteBackend::chat(const ChatRequest& request,
@@ -274,26 +187,32 @@ asio::awaitable<Result<ChatResult>> RemoteBackend::chat(const ChatRequest& reque
                              "breaker open)."));
   }
   const std::string& model = request.model.empty() ? config_.model : request.model;
-  Call call;
-  call.start = Steady::now();
-  call.deadline = call.start + milliseconds(config_.total_timeout_ms);
-  call.target = endpoint_.base_path + chatPath();
-  call.body = json::serialize(chatBody(request, model));
-  call.accept = streamAccept();
-  call.streaming = true;
-  call.cancel = std::move(cancel);
-  std::unique_ptr<StreamDecoder> decoder = makeDecoder(std::move(on_delta), call.start);
-  call.decoder = decoder.get();
+  const Steady::time_point start = Steady::now();
+  std::unique_ptr<StreamDecoder> decoder = makeDecoder(std::move(on_delta), start);
   StreamDecoder* raw = decoder.get();
-  call.sink = [raw](std::string_view bytes) { return raw->feed(bytes); };
+  outbound::BodyReader reader;
+  reader.sink = [raw](std::string_view bytes) { return raw->feed(bytes); };
+  reader.started = [raw] { return raw->sawToken(); };
+  reader.started_name = "first token";
+  outbound::Policy policy;
+  policy.connect_timeout_ms = config_.connect_timeout_ms;
+  policy.first_byte_timeout_ms = config_.first_token_ms;
+  policy.idle_timeout_ms = config_.idle_timeout_ms;
+  policy.total_timeout_ms = config_.total_timeout_ms;
+  policy.max_retries = config_.max_retries;
+  policy.backoff_base_ms = config_.backoff_base_ms;
+  policy.backoff_max_ms = config_.backoff_max_ms;
+  policy.max_body_bytes = config_.max_response_bytes;
 
-  Result<void> outcome = co_await run(call);
+  Result<void> outcome =
+      co_await post(chatPath(), json::serialize(chatBody(request, model)), streamAccept(), policy,
+                    std::move(reader), std::move(cancel));
   if (outcome.ok()) outcome = decoder->finish();
   account(outcome);
   if (!outcome.ok()) co_return outcome.error();
 
   ChatResult result = std::move(decoder->result());
-  result.usage.total_ms = msSince(call.start);
+  result.usage.total_ms = msSince(start);
   if (result.usage.completion_tokens <= 0) result.usage.completion_tokens = decoder->chunks();
   if (metrics_ && result.usage.first_token_ms >= 0) {
     metrics_->firstToken(name_, static_cast<double>(result.usage.first_token_ms) / 1000.0);
@@ -321,23 +240,27 @@ asio::awaitable<Result<std::vector<std::vector<float>>>> RemoteBackend::embed(
                              "The embedding server is failing; calls are paused (circuit "
                              "breaker open)."));
   }
-  Call call;
-  call.start = Steady::now();
-  call.deadline = call.start + milliseconds(config_.embed_timeout_ms);
-  call.target = endpoint_.base_path + embedPath();
-  call.body = json::serialize(embedBody(model.empty() ? config_.embed_model : model, texts));
-  call.accept = "application/json";
   std::string body;
-  size_t cap = config_.max_response_bytes;
+  outbound::BodyReader reader;
+  const size_t cap = config_.max_response_bytes;
   std::string* out = &body;
-  call.sink = [out, cap](std::string_view bytes) -> Result<void> {
+  reader.sink = [out, cap](std::string_view bytes) -> Result<void> {
     if (out->size() + bytes.size() > cap) {
       return makeError("llm_protocol", "The embedding response is larger than the limit.");
     }
     out->append(bytes);
     return {};
   };
-  Result<void> outcome = co_await run(call);
+  outbound::Policy policy;  // no first-byte or idle deadline: one JSON body
+  policy.connect_timeout_ms = config_.connect_timeout_ms;
+  policy.total_timeout_ms = config_.embed_timeout_ms;
+  policy.max_retries = config_.max_retries;
+  policy.backoff_base_ms = config_.backoff_base_ms;
+  policy.backoff_max_ms = config_.backoff_max_ms;
+  policy.max_body_bytes = config_.max_response_bytes;
+  Result<void> outcome = co_await post(
+      embedPath(), json::serialize(embedBody(model.empty() ? config_.embed_model : model, texts)),
+      "application/json", policy, std::move(reader), CancelToken{});
   Result<std::vector<std::vector<float>>> parsed = std::vector<std::vector<float>>{};
   if (outcome.ok()) {
     parsed = parseEmbed(body, texts.size());
@@ -346,189 +269,6 @@ asio::awaitable<Result<std::vector<std::vector<float>>>> RemoteBackend::embed(
   account(outcome);
   if (!outcome.ok()) co_return outcome.error();
   co_return parsed;
-}
-
-asio::awaitable<Result<void>> RemoteBackend::run(Call& call) {
-  auto executor = co_await asio::this_coro::executor;
-  call.state = std::make_shared<CallState>(asio::make_strand(executor));
-  std::shared_ptr<CallState> state = call.state;
-  auto hook = [state] {
-    auto cancel_ops = [state] { state->cancelOps(); };
-    asio::post(state->strand, std::move(cancel_ops));
-  };
-  call.cancel.setHook(std::move(hook));
-  Result<void> outcome;
-  try {
-    auto inner = execute(call);
-    auto op = asio::co_spawn(state->strand, std::move(inner), asio::use_awaitable);
-    outcome = co_await std::move(op);
-  } catch (const std::exception& e) {
-    outcome = makeError("llm_protocol", std::string("LLM call failed: ") + e.what());
-  }
-  call.cancel.clearHook();
-  co_return outcome;
-}
-
-asio::awaitable<Result<void>> RemoteBackend::execute(Call& call) {
-  for (int retry = 0;; ++retry) {
-    if (call.cancelled()) co_return makeError("llm_cancelled", "The reply was cancelled.");
-    bool retryable = false;
-    Result<void> outcome = co_await attempt(call, retryable);
-    if (outcome.ok() || !retryable || retry >= config_.max_retries) co_return outcome;
-    milliseconds delay = backoff(retry);
-    if (Steady::now() + delay >= call.deadline) co_return outcome;
-    if (metrics_) metrics_->retry(name_);
-    logging::debug("llm retry", {{"backend", name_},
-                                 {"error", outcome.error().message},
-                                 {"delay_ms", static_cast<int64_t>(delay.count())}});
-    asio::steady_timer timer(call.state->strand, delay);
-    call.state->timer = &timer;
-    co_await timer.async_wait(kTuple);
-    call.state->timer = nullptr;
-  }
-}
-
-asio::awaitable<Result<void>> RemoteBackend::attempt(Call& call, bool& retryable) {
-  retryable = false;
-  CallState& state = *call.state;
-  auto cancelled = [&] { return makeError("llm_cancelled", "The reply was cancelled."); };
-  const std::string where = endpoint_.host + ":" + endpoint_.port;
-
-  tcp::resolver resolver(state.strand);
-  state.resolver = &resolver;
-  auto [rec, results] = co_await resolver.async_resolve(endpoint_.host, endpoint_.port, kTuple);
-  state.resolver = nullptr;
-  if (call.cancelled()) co_return cancelled();
-  if (rec) {
-    retryable = true;
-    co_return makeError("llm_unavailable",
-                        "Cannot resolve the LLM server " + where + ": " + rec.message());
-  }
-
-  beast::tcp_stream stream(state.strand);
-  state.stream = &stream;
-  ClearOnExit clear{[&state] { state.stream = nullptr; }};
-
-  stream.expires_at(
-      std::min(Steady::now() + milliseconds(config_.connect_timeout_ms), call.deadline));
-  auto [cec, ep] = co_await stream.async_connect(results, kTuple);
-  (void)ep;
-  if (call.cancelled()) co_return cancelled();
-  if (cec == beast::error::timeout) {
-    retryable = true;
-    co_return makeError("llm_timeout", "Connecting to the LLM server " + where + " timed out.");
-  }
-  if (cec) {
-    retryable = true;
-    co_return makeError("llm_unavailable",
-                        "Cannot connect to the LLM server " + where + ": " + cec.message());
-  }
-
-  http::request<http::string_body> req{http::verb::post, call.target, 11};
-  const bool ipv6 = endpoint_.host.find(':') != std::string::npos;
-  req.set(http::field::host,
-          (ipv6 ? "[" + endpoint_.host + "]" : endpoint_.host) + ":" + endpoint_.port);
-  req.set(http::field::user_agent, "startales");
-  req.set(http::field::content_type, "application/json");
-  req.set(http::field::accept, call.accept);
-  if (!config_.api_key.empty()) req.set(http::field::authorization, "Bearer " + config_.api_key);
-  req.body() = call.body;
-  req.prepare_payload();
-
-  // Until the first token, every wait is bounded by the first-token deadline; after it, by
-  // the idle timeout; always by the total deadline. Non-streamed calls: total only.
-  const Steady::time_point first_token_deadline =
-      call.streaming ? call.start + milliseconds(config_.first_token_ms) : call.deadline;
-  const char* phase = "";
-  auto arm = [&] {
-    Steady::time_point d = call.deadline;
-    phase = call.streaming ? "total" : "response";
-    if (call.streaming) {
-      Steady::time_point p = call.decoder && call.decoder->sawToken()
-                                 ? Steady::now() + milliseconds(config_.idle_timeout_ms)
-                                 : first_token_deadline;
-      if (p < d) {
-        d = p;
-        phase = call.decoder && call.decoder->sawToken() ? "idle between chunks" : "first token";
-      }
-    }
-    stream.expires_at(d);
-  };
-  auto timedOut = [&] {
-    return makeError("llm_timeout",
-                     std::string("The LLM server did not answer in time (") + phase + " timeout).");
-  };
-
-  arm();
-  auto [wec, written] = co_await http::async_write(stream, req, kTuple);
-  (void)written;
-  if (call.cancelled()) co_return cancelled();
-  if (wec == beast::error::timeout) co_return timedOut();
-  if (wec) {
-    retryable = true;
-    co_return makeError("llm_unavailable",
-                        "Sending the request to " + where + " failed: " + wec.message());
-  }
-
-  beast::flat_buffer buffer;
-  http::response_parser<http::buffer_body> parser;
-  parser.body_limit(boost::none);
-  arm();
-  auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, kTuple);
-  (void)hn;
-  if (call.cancelled()) co_return cancelled();
-  if (hec == beast::error::timeout) co_return timedOut();
-  if (hec) {
-    retryable = true;
-    co_return makeError(
-        "llm_unavailable",
-        "The LLM server " + where + " closed the connection before answering: " + hec.message());
-  }
-  const unsigned status = parser.get().result_int();
-
-  std::string error_body;
-  std::array<char, 8192> chunk{};
-  bool streamed_any = false;
-  while (!parser.is_done()) {
-    arm();
-    parser.get().body().data = chunk.data();
-    parser.get().body().size = chunk.size();
-    auto [ec, n] = co_await http::async_read_some(stream, buffer, parser, kTuple);
-    (void)n;
-    if (ec == http::error::need_buffer) ec = {};
-    const size_t got = chunk.size() - parser.get().body().size;
-    if (got > 0) {
-      std::string_view bytes(chunk.data(), got);
-      if (status == 200) {
-        streamed_any = true;
-        Result<void> fed = call.sink(bytes);
-        if (!fed) co_return fed;
-      } else if (error_body.size() < kErrorBodyCap) {
-        error_body.append(bytes.substr(0, kErrorBodyCap - error_body.size()));
-      }
-    }
-    if (call.cancelled()) co_return cancelled();
-    if (ec == beast::error::timeout) co_return timedOut();
-    if (ec) {
-      if (status != 200) break;  // the status says enough
-      co_return makeError("llm_protocol", std::string("The LLM stream was cut before its end (") +
-                                              (streamed_any ? "after" : "before") +
-                                              " the first bytes): " + ec.message());
-    }
-  }
-  if (status == 503) {
-    retryable = true;
-    co_return makeError("llm_unavailable",
-                        "The LLM server is busy (503): " + errorMessageFromBody(error_body));
-  }
-  if (status != 200) {
-    co_return makeError("llm_request_failed", "The LLM server refused the request (" +
-                                                  std::to_string(status) +
-                                                  "): " + errorMessageFromBody(error_body));
-  }
-  beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  co_return Result<void>{};
 }
 
 json::object RemoteBackend::embedBody(const std::string& model,

@@ -1,20 +1,15 @@
 #pragma once
 
-// The shared machinery of the remote backends (Ollama, OpenAI-compatible): one HTTP/1.1
-// connection per attempt (Boost.Beast), timeouts (connect, first token, idle, total),
-// bounded retries with exponential backoff + jitter on connection errors and HTTP 503 before
-// any byte of a 200 body, a circuit breaker, a concurrency limit and metrics. Subclasses only
+// The shared machinery of the remote backends (Ollama, OpenAI-compatible): the HTTP calls go
+// through outbound::HttpClient (timeouts: connect, first token, idle, total; retries with
+// backoff + jitter on connection errors, 503 and 429 before any byte of a 200 body;
+// cancellation); this adds a circuit breaker, a concurrency limit and metrics. Subclasses only
 // say how to write the request bodies and how to read the replies (a StreamDecoder).
-//
-// Each call runs on its own strand (made from the caller's executor); cancellation posts to
-// that strand and cancels the socket / backoff timer there.
 
 #include <atomic>
 #include <boost/json/object.hpp>
 #include <chrono>
 #include <memory>
-#include <mutex>
-#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,17 +18,13 @@
 #include "common/result.h"
 #include "llm/circuit_breaker.h"
 #include "llm/llm.h"
+#include "outbound/http_client.h"
 
 namespace startales::llm {
 
-// Where an engine listens: "http://HOST:PORT/base".
-struct Endpoint {
-  std::string host;
-  std::string port;
-  std::string base_path;  // without a trailing '/', e.g. "" or "/v1"
-};
+using outbound::Endpoint;
 
-// Parses an http:// URL (https is refused with a clear message). Error: "invalid_llm_spec".
+// Parses an engine's http:// URL (outbound::parseUrl). Error: "invalid_llm_spec".
 Result<Endpoint> parseHttpUrl(std::string_view url);
 
 // Turns the body of a 200 chat response into text deltas, tool calls and usage. One per call;
@@ -129,28 +120,24 @@ class RemoteBackend : public LlmBackend {
       std::string_view body, size_t expected) const = 0;
 
  private:
-  struct CallState;
-  struct Call;
-
-  boost::asio::awaitable<Result<void>> run(Call& call);
-  boost::asio::awaitable<Result<void>> execute(Call& call);
-  boost::asio::awaitable<Result<void>> attempt(Call& call, bool& retryable);
-  std::chrono::milliseconds backoff(int retry);
+  // POST `body` to `path`; maps a non-2xx reply to llm_unavailable (503, 429) or
+  // llm_request_failed.
+  boost::asio::awaitable<Result<void>> post(std::string path, std::string body, std::string accept,
+                                            outbound::Policy policy, outbound::BodyReader reader,
+                                            CancelToken cancel);
   // Breaker accounting + error metric for a finished call.
   void account(const Result<void>& outcome);
   Error fail(Error error);  // counts the error metric and returns it
 
   // const after construction
   const std::string name_;
-  const Endpoint endpoint_;
   const LlmConfig config_;
   LlmMetrics* const metrics_;  // may be null
   SystemClock system_clock_;
+  const outbound::HttpClient client_;
 
   CircuitBreaker breaker_;
   std::atomic<int> in_flight_{0};
-  std::mutex rng_mu_;
-  std::mt19937_64 rng_;  // guarded by rng_mu_
 };
 
 // Extracts a readable message from an error body: {"error":"..."} (Ollama),

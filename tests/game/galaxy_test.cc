@@ -1,9 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <queue>
 #include <set>
@@ -351,17 +349,6 @@ TEST(GalaxyTest, SameSeedSameGalaxyOtherSeedOtherGalaxy) {
     EXPECT_NE(a.systems, other.systems);
     EXPECT_NE(a.planets, other.planets);
   }
-}
-
-TEST(GalaxyTest, GenerationTimeForTheLargestGalaxy) {
-  const auto start = std::chrono::steady_clock::now();
-  const GameState s = newGame(config(123, 5000, 32));
-  const auto ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
-  size_t lanes = 0;
-  for (const StarSystem& sys : s.systems) lanes += sys.lanes.size();
-  std::printf("newGame(5000 systems, 32 civs): %.1f ms, %zu lanes, %zu planets\n", ms.count(),
-              lanes / 2, s.planets.size());
 }
 
 }  // namespace

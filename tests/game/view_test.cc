@@ -3,9 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <deque>
 #include <vector>
 
@@ -351,19 +349,10 @@ TEST(View, RealCampaignViewsAreFairAndDeltasTrackThem) {
   EXPECT_GT(changes, 0u);
 }
 
-TEST(View, IsCheapForALargeGalaxy) {
+// Its timing: bench/game_bench.cc (BM_ViewFor).
+TEST(View, ShowsOnlyTheKnownSystemsOfALargeGalaxy) {
   const GameState s = gridState(32, 8);  // 1,024 systems; each civ knows 100
-  const auto start = std::chrono::steady_clock::now();
-  constexpr int kRuns = 50;
-  size_t systems = 0;
-  for (int i = 0; i < kRuns; ++i) systems += viewFor(s, i % 8).systems.size();
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - start)
-                      .count();
-  EXPECT_EQ(systems, 100u * kRuns);
-  std::printf("viewFor, 1024 systems, 100 known: %.1f us per view\n",
-              static_cast<double>(us) / kRuns);
-  EXPECT_LT(us / kRuns, 20000);  // generous: debug and sanitizer builds are slow
+  for (CivId civ = 0; civ < 8; ++civ) EXPECT_EQ(viewFor(s, civ).systems.size(), 100u) << civ;
 }
 
 }  // namespace

@@ -27,21 +27,21 @@ std::vector<std::string> validateCommon(const RemoteSttConfig& c, bool openai) {
   std::vector<std::string> problems;
   if (c.url.empty()) problems.emplace_back("url must not be empty.");
   if (openai && c.model.empty()) problems.emplace_back("model must not be empty.");
-  for (auto& p : validatePolicy(c.http)) problems.push_back(std::move(p));
+  for (auto& p : outbound::validatePolicy(c.http)) problems.push_back(std::move(p));
   return problems;
 }
 
 template <typename T>
 Result<std::unique_ptr<T>> createRemote(const RemoteSttConfig& config, bool openai,
                                         std::unique_ptr<T> (*make)(RemoteSttConfig,
-                                                                   HttpEndpoint)) {
+                                                                   outbound::Endpoint)) {
   auto problems = validateCommon(config, openai);
   if (!problems.empty()) {
     std::string all;
     for (const auto& p : problems) all += (all.empty() ? "" : " ") + p;
     return makeError("invalid_config", all);
   }
-  auto endpoint = parseEndpoint(config.url);
+  auto endpoint = outbound::parseUrl(config.url, "STT");
   if (!endpoint) return endpoint.error();
   return make(config, std::move(*endpoint));
 }
@@ -51,7 +51,7 @@ Result<std::unique_ptr<T>> createRemote(const RemoteSttConfig& config, bool open
 std::vector<std::string> validateRemoteSttConfig(const RemoteSttConfig& config, bool openai) {
   auto problems = validateCommon(config, openai);
   if (!config.url.empty()) {
-    if (auto ep = parseEndpoint(config.url); !ep) problems.push_back(ep.error().message);
+    if (auto ep = outbound::parseUrl(config.url, "STT"); !ep) problems.push_back(ep.error().message);
   }
   return problems;
 }
@@ -81,11 +81,12 @@ Result<Transcript> RemoteStt::transcribe(const Audio& audio, const TranscribeOpt
   auto at16k = resample(audio, kWhisperRate);
   if (!at16k) return at16k.error();
   const auto start = std::chrono::steady_clock::now();
-  auto reply = httpCall(endpoint_, request(encodeWav(*at16k)), config_.http, kSttService);
+  auto reply = client_.callBlocking(request(encodeWav(*at16k)), config_.http);
   if (!reply) return reply.error();
-  const std::string where = "The STT server at " + endpoint_.host + ":" + endpoint_.port;
-  if (reply->status == 503) {
-    Error e = makeError("stt_unavailable", where + " is busy (503).");
+  const std::string where = "The STT server at " + client_.endpoint().hostPort();
+  if (reply->status == 503 || reply->status == 429) {
+    Error e =
+        makeError("stt_unavailable", where + " is busy (" + std::to_string(reply->status) + ").");
     e.retry_after_s = std::max(1, reply->retry_after_s);
     return e;
   }
@@ -129,38 +130,38 @@ Result<Transcript> RemoteStt::transcribe(const Audio& audio, const TranscribeOpt
 
 Result<std::unique_ptr<WhisperCppStt>> WhisperCppStt::create(const RemoteSttConfig& config) {
   return createRemote<WhisperCppStt>(
-      config, false, [](RemoteSttConfig c, HttpEndpoint ep) {
+      config, false, [](RemoteSttConfig c, outbound::Endpoint ep) {
         return std::unique_ptr<WhisperCppStt>(new WhisperCppStt(std::move(c), std::move(ep)));
       });
 }
 
-HttpRequest WhisperCppStt::request(const std::string& wav) const {
+outbound::Request WhisperCppStt::request(const std::string& wav) const {
   std::vector<std::pair<std::string, std::string>> fields = {{"response_format", "json"},
                                                              {"temperature", "0.0"}};
   if (!config_.language.empty()) fields.emplace_back("language", config_.language);
   const std::string boundary = makeBoundary(wav);
-  HttpRequest req;
+  outbound::Request req;
   req.method = "POST";
-  req.target = endpoint_.base_path + "/inference";
+  req.target = client_.endpoint().base_path + "/inference";
   req.content_type = "multipart/form-data; boundary=" + boundary;
   req.body = multipartBody(boundary, fields, "file", "audio.wav", "audio/wav", wav);
   return req;
 }
 
 Result<std::unique_ptr<OpenAiStt>> OpenAiStt::create(const RemoteSttConfig& config) {
-  return createRemote<OpenAiStt>(config, true, [](RemoteSttConfig c, HttpEndpoint ep) {
+  return createRemote<OpenAiStt>(config, true, [](RemoteSttConfig c, outbound::Endpoint ep) {
     return std::unique_ptr<OpenAiStt>(new OpenAiStt(std::move(c), std::move(ep)));
   });
 }
 
-HttpRequest OpenAiStt::request(const std::string& wav) const {
+outbound::Request OpenAiStt::request(const std::string& wav) const {
   std::vector<std::pair<std::string, std::string>> fields = {{"model", config_.model},
                                                              {"response_format", "json"}};
   if (!config_.language.empty()) fields.emplace_back("language", config_.language);
   const std::string boundary = makeBoundary(wav);
-  HttpRequest req;
+  outbound::Request req;
   req.method = "POST";
-  req.target = endpoint_.base_path + "/audio/transcriptions";
+  req.target = client_.endpoint().base_path + "/audio/transcriptions";
   req.content_type = "multipart/form-data; boundary=" + boundary;
   req.body = multipartBody(boundary, fields, "file", "audio.wav", "audio/wav", wav);
   if (!config_.api_key.empty())

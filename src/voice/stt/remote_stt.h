@@ -23,9 +23,11 @@
 #include <vector>
 
 #include "voice/stt/stt.h"
-#include "voice/remote/http_call.h"
+#include "outbound/http_client.h"
 
 namespace startales::voice {
+
+inline constexpr outbound::Service kSttService{"stt", "STT", "cancelled"};
 
 struct RemoteSttConfig {
   // "http://HOST[:PORT][/base]". whisper.cpp: the server root; OpenAI: ".../v1".
@@ -33,7 +35,7 @@ struct RemoteSttConfig {
   std::string model = "whisper-1";  // OpenAI: model field (default whisper-1)
   std::string api_key;              // OpenAI: bearer token, empty = no header
   std::string language;             // ISO 639-1 hint sent as "language" (empty = auto)
-  HttpPolicy http;        // timeouts (connect 2 s, total 30 s), retries (2)
+  outbound::Policy http;  // timeouts (connect 2 s, total 30 s), retries (2)
 };
 
 // One line per problem, empty when valid.
@@ -44,14 +46,14 @@ class RemoteStt : public SpeechToText {
   Result<Transcript> transcribe(const Audio& audio, const TranscribeOptions& opts) override;
 
  protected:
-  RemoteStt(RemoteSttConfig config, HttpEndpoint endpoint)
-      : config_(std::move(config)), endpoint_(std::move(endpoint)) {}
+  RemoteStt(RemoteSttConfig config, outbound::Endpoint endpoint)
+      : config_(std::move(config)), client_(std::move(endpoint), kSttService) {}
   // The request for one 16 kHz mono WAV.
-  [[nodiscard]] virtual HttpRequest request(const std::string& wav) const = 0;
+  [[nodiscard]] virtual outbound::Request request(const std::string& wav) const = 0;
 
   // const after construction
   RemoteSttConfig config_;
-  HttpEndpoint endpoint_;
+  const outbound::HttpClient client_;
 };
 
 class WhisperCppStt final : public RemoteStt {
@@ -61,7 +63,7 @@ class WhisperCppStt final : public RemoteStt {
 
  private:
   using RemoteStt::RemoteStt;
-  [[nodiscard]] HttpRequest request(const std::string& wav) const override;
+  [[nodiscard]] outbound::Request request(const std::string& wav) const override;
 };
 
 class OpenAiStt final : public RemoteStt {
@@ -71,7 +73,7 @@ class OpenAiStt final : public RemoteStt {
 
  private:
   using RemoteStt::RemoteStt;
-  [[nodiscard]] HttpRequest request(const std::string& wav) const override;
+  [[nodiscard]] outbound::Request request(const std::string& wav) const override;
 };
 
 // multipart/form-data body of `fields` (name, value) and one file part; `boundary` must not

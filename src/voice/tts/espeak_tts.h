@@ -10,7 +10,7 @@
 // crash of the engine on untrusted text (espeak-ng 1.51 has had several memory-safety CVEs)
 // out of the server. The price is ~10-15 ms of process start per sentence (measured: a
 // 3.4 s sentence takes ~7 ms in the library, ~20 ms as a process), small next to the audio.
-// Measured with tests/voice/tts/tts_measure (release, 2 shared cores): first audio of a short
+// Measured with bench/tts_measure (release, 2 shared cores): first audio of a short
 // sentence ~11 ms; a 3-sentence reply at RTF 0.004; 2 processes sustain ~480 s of audio per
 // second, i.e. hundreds of real-time speakers; more processes than cores only add latency.
 //

@@ -38,9 +38,9 @@ std::string messageFromBody(std::string_view body) {
 }
 
 Result<std::vector<std::string>> checkConfig(const RemoteTtsConfig& c, bool openai,
-                                             HttpEndpoint& endpoint) {
-  std::vector<std::string> problems = validatePolicy(c.http);
-  auto ep = parseEndpoint(c.url);
+                                             outbound::Endpoint& endpoint) {
+  std::vector<std::string> problems = outbound::validatePolicy(c.http);
+  auto ep = outbound::parseUrl(c.url, "TTS");
   if (!ep) {
     problems.push_back(ep.error().message);
   } else {
@@ -70,7 +70,7 @@ std::string multipartField(const std::string& boundary, const std::string& name,
 
 }  // namespace
 
-Result<Audio> audioFromReply(const HttpResponse& reply, int pcm_rate, double max_seconds) {
+Result<Audio> audioFromReply(const outbound::Response& reply, int pcm_rate, double max_seconds) {
   if (reply.status == 503 || reply.status == 429) {
     Error e =
         makeError("tts_unavailable", "The TTS server is busy (" + std::to_string(reply.status) +
@@ -108,7 +108,7 @@ Result<Audio> audioFromReply(const HttpResponse& reply, int pcm_rate, double max
 // ---- Coqui ---------------------------------------------------------------------------------
 
 Result<std::unique_ptr<CoquiTts>> CoquiTts::create(RemoteTtsConfig config) {
-  HttpEndpoint endpoint;
+  outbound::Endpoint endpoint;
   if (auto ok = checkConfig(config, false, endpoint); !ok) return ok.error();
   return std::unique_ptr<CoquiTts>(new CoquiTts(std::move(config), std::move(endpoint)));
 }
@@ -122,9 +122,9 @@ Result<Audio> CoquiTts::synthesizeSentence(const std::string& sentence, const Vo
   if (!speaker.empty()) fields.emplace_back("speaker_id", speaker);
   if (!config_.language.empty()) fields.emplace_back("language_id", config_.language);
 
-  HttpRequest req;
+  outbound::Request req;
   req.headers.emplace_back("Accept", "audio/wav");
-  const std::string path = endpoint_.base_path + "/api/tts";
+  const std::string path = client_.endpoint().base_path + "/api/tts";
   if (config_.clones_reference && !voice.reference_wav.empty()) {
     // XTTS-style upload: the reference voice travels with every request.
     const std::string boundary = "startales-tts-7b1f0c2e9d";
@@ -139,7 +139,7 @@ Result<Audio> CoquiTts::synthesizeSentence(const std::string& sentence, const Vo
   } else {
     std::string form;
     for (const auto& [name, value] : fields) {
-      form += (form.empty() ? "" : "&") + name + "=" + urlEncode(value);
+      form += (form.empty() ? "" : "&") + name + "=" + outbound::urlEncode(value);
     }
     if (config_.use_post) {
       req.method = "POST";
@@ -150,7 +150,7 @@ Result<Audio> CoquiTts::synthesizeSentence(const std::string& sentence, const Vo
       req.target = path + "?" + form;
     }
   }
-  auto reply = httpCall(endpoint_, req, config_.http, kTtsService, cancel);
+  auto reply = client_.callBlocking(req, config_.http, {}, cancel);
   if (!reply) return reply.error();
   return audioFromReply(*reply, 0, config_.max_sentence_seconds);
 }
@@ -158,7 +158,7 @@ Result<Audio> CoquiTts::synthesizeSentence(const std::string& sentence, const Vo
 // ---- OpenAI-compatible ---------------------------------------------------------------------
 
 Result<std::unique_ptr<OpenAiTts>> OpenAiTts::create(RemoteTtsConfig config) {
-  HttpEndpoint endpoint;
+  outbound::Endpoint endpoint;
   if (auto ok = checkConfig(config, true, endpoint); !ok) return ok.error();
   if (config.default_voice.empty()) config.default_voice = "alloy";
   return std::unique_ptr<OpenAiTts>(new OpenAiTts(std::move(config), std::move(endpoint)));
@@ -173,14 +173,14 @@ Result<Audio> OpenAiTts::synthesizeSentence(const std::string& sentence, const V
   body["voice"] = voice.remote_voice.empty() ? config_.default_voice : voice.remote_voice;
   body["response_format"] = config_.response_format;
   body["speed"] = speed;
-  HttpRequest req;
+  outbound::Request req;
   req.method = "POST";
-  req.target = endpoint_.base_path + "/audio/speech";
+  req.target = client_.endpoint().base_path + "/audio/speech";
   req.content_type = "application/json";
   req.body = json::serialize(body);
   if (!config_.api_key.empty())
     req.headers.emplace_back("Authorization", "Bearer " + config_.api_key);
-  auto reply = httpCall(endpoint_, req, config_.http, kTtsService, cancel);
+  auto reply = client_.callBlocking(req, config_.http, {}, cancel);
   if (!reply) return reply.error();
   bool pcm = config_.response_format == "pcm";
   return audioFromReply(*reply, pcm ? kOpenAiPcmRate : 0, config_.max_sentence_seconds);

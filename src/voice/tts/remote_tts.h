@@ -14,15 +14,18 @@
 //              These servers pick from named voices (remote_voice); they do not clone.
 //
 // Both ignore the embedded fields of VoiceSpec (variant/pitch/range/rate). Thread-safe: each
-// call makes its own connections (HttpPolicy: timeouts, retries on connect errors and 503).
+// call makes its own connections (outbound::HttpClient: timeouts, retries on connect errors,
+// 503 and 429).
 
 #include <memory>
 #include <string>
 
-#include "voice/remote/http_call.h"
+#include "outbound/http_client.h"
 #include "voice/tts/sentence_tts.h"
 
 namespace startales::voice {
+
+inline constexpr outbound::Service kTtsService{"tts", "TTS", "cancelled"};
 
 struct RemoteTtsConfig {
   // Coqui: "http://host:5002"; OpenAI-compatible: "http://host:8000/v1" (the base of
@@ -37,7 +40,7 @@ struct RemoteTtsConfig {
   bool clones_reference = false;        // Coqui: the server accepts an uploaded speaker_wav (XTTS)
   int sample_rate = 0;                  // output rate (Hz); 0 = as the server sends it
   double max_sentence_seconds = 120;    // a longer sentence from the server is tts_protocol
-  HttpPolicy http;
+  outbound::Policy http;
   TextLimits limits;
 };
 
@@ -55,14 +58,14 @@ class CoquiTts final : public SentenceTts {
   [[nodiscard]] bool checksVoiceSpec() const override { return false; }
 
  private:
-  CoquiTts(RemoteTtsConfig config, HttpEndpoint endpoint)
+  CoquiTts(RemoteTtsConfig config, outbound::Endpoint endpoint)
       : SentenceTts(config.limits, config.sample_rate),
         config_(std::move(config)),
-        endpoint_(std::move(endpoint)) {}
+        client_(std::move(endpoint), kTtsService) {}
 
   // const after construction
   const RemoteTtsConfig config_;
-  const HttpEndpoint endpoint_;
+  const outbound::HttpClient client_;
 };
 
 class OpenAiTts final : public SentenceTts {
@@ -79,19 +82,19 @@ class OpenAiTts final : public SentenceTts {
   [[nodiscard]] bool checksVoiceSpec() const override { return false; }
 
  private:
-  OpenAiTts(RemoteTtsConfig config, HttpEndpoint endpoint)
+  OpenAiTts(RemoteTtsConfig config, outbound::Endpoint endpoint)
       : SentenceTts(config.limits, config.sample_rate),
         config_(std::move(config)),
-        endpoint_(std::move(endpoint)) {}
+        client_(std::move(endpoint), kTtsService) {}
 
   // const after construction
   const RemoteTtsConfig config_;
-  const HttpEndpoint endpoint_;
+  const outbound::HttpClient client_;
 };
 
 // Maps a reply to audio: 200 + WAV (or PCM16 at pcm_rate when pcm_rate > 0) -> Audio;
 // 503/429 -> tts_unavailable (retry_after_s); other 5xx -> tts_unavailable; 4xx and bodies
 // that are not audio -> tts_protocol.
-Result<Audio> audioFromReply(const HttpResponse& reply, int pcm_rate, double max_seconds);
+Result<Audio> audioFromReply(const outbound::Response& reply, int pcm_rate, double max_seconds);
 
 }  // namespace startales::voice

@@ -31,9 +31,13 @@
 
 #include "common/result.h"
 #include "voice/audio/audio.h"
-#include "voice/remote/cancel_token.h"
+#include "outbound/cancel_token.h"
 
 namespace startales::voice {
+
+// Cancels a synthesis from any thread (barge-in): engines check it between sentences and, where
+// they can, during one (espeak-ng: the process is killed; a remote call: its socket is closed).
+using CancelToken = outbound::CancelToken;
 
 // How a character sounds. The embedded engine uses variant/pitch/range/rate; remote engines
 // use remote_voice (and reference_wav when they really clone). Same fields as ai::Voice;

@@ -33,8 +33,8 @@ RemoteSttConfig config(const std::string& url) {
   c.url = url;
   c.http.connect_timeout_ms = 500;
   c.http.total_timeout_ms = 2000;
-  c.http.backoff_ms = 20;
-  c.http.max_backoff_ms = 50;
+  c.http.backoff_base_ms = 20;
+  c.http.backoff_max_ms = 50;
   return c;
 }
 

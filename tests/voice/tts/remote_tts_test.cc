@@ -34,8 +34,8 @@ RemoteTtsConfig config(const std::string& url) {
   c.url = url;
   c.http.connect_timeout_ms = 500;
   c.http.total_timeout_ms = 2000;
-  c.http.backoff_ms = 20;
-  c.http.max_backoff_ms = 50;  // Retry-After is capped here, so retries stay quick
+  c.http.backoff_base_ms = 20;
+  c.http.backoff_max_ms = 50;  // Retry-After is capped here, so retries stay quick
   return c;
 }
 
