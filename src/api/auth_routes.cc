@@ -2,6 +2,8 @@
 
 #include <boost/json/object.hpp>
 
+#include "account/crypto.h"
+#include "api/socket_registry.h"
 #include "common/time_format.h"
 
 namespace startales::api {
@@ -87,7 +89,16 @@ void addAuthRoutes(net::Router& router, const AuthDeps& deps) {
                }
                auto creds = parseCredentials(req);
                if (!creds) co_return net::errorResponse(creds.error());
-               if (auto wait = deps.per_account.take("user:" + account::usernameKey(creds->username))) {
+               // No such account can exist: no bucket, no lookup, no hash.
+               if (!account::validateUsername(creds->username)) {
+                 co_return unauthorizedResponse(
+                     makeError("invalid_credentials", "The username or password is incorrect."));
+               }
+               // Keyed by account and address together: a stranger's wrong guesses throttle
+               // only the stranger, never the owner logging in from elsewhere. (Guesses from
+               // many addresses are each held by the per-address limit.)
+               if (auto wait = deps.per_account.take("user:" + account::usernameKey(creds->username) +
+                                                     "|ip:" + req.client_address)) {
                  co_return rateLimited(*wait);
                }
                auto login = co_await deps.workers.run(
@@ -104,6 +115,10 @@ void addAuthRoutes(net::Router& router, const AuthDeps& deps) {
                std::string token(req.bearerToken());
                auto login = co_await deps.workers.run([&] { return deps.accounts.refresh(token); });
                if (!login) co_return unauthorizedResponse(login.error());
+               if (deps.sockets != nullptr) {  // the old token is dead: so are its sockets
+                 deps.sockets->closeToken(account::tokenHash(token), kWsCloseSessionEnded,
+                                          "session ended: token refreshed");
+               }
                co_return loginResponse(*login);
              });
 
@@ -112,6 +127,10 @@ void addAuthRoutes(net::Router& router, const AuthDeps& deps) {
                std::string token(req.bearerToken());
                auto done = co_await deps.workers.run([&] { return deps.accounts.logout(token); });
                if (!done) co_return unauthorizedResponse(done.error());
+               if (deps.sockets != nullptr) {
+                 deps.sockets->closeToken(account::tokenHash(token), kWsCloseSessionEnded,
+                                          "session ended: logged out");
+               }
                Response res{http::status::no_content, 11};
                res.prepare_payload();
                co_return res;
