@@ -4,6 +4,7 @@
 
 #include "account/crypto.h"
 #include "api/socket_registry.h"
+#include "net/address_counter.h"
 #include "common/time_format.h"
 
 namespace startales::api {
@@ -71,7 +72,7 @@ asio::awaitable<Result<account::User>> requireUser(const Request& req, const Aut
 void addAuthRoutes(net::Router& router, const AuthDeps& deps) {
   router.add(http::verb::post, "/api/auth/register",
              [deps](Request& req) -> asio::awaitable<Response> {
-               if (auto wait = deps.per_address.take("ip:" + req.client_address)) {
+               if (auto wait = deps.per_address.take("ip:" + net::addressKey(req.client_address))) {
                  co_return rateLimited(*wait);
                }
                auto creds = parseCredentials(req);
@@ -84,7 +85,7 @@ void addAuthRoutes(net::Router& router, const AuthDeps& deps) {
 
   router.add(http::verb::post, "/api/auth/login",
              [deps](Request& req) -> asio::awaitable<Response> {
-               if (auto wait = deps.per_address.take("ip:" + req.client_address)) {
+               if (auto wait = deps.per_address.take("ip:" + net::addressKey(req.client_address))) {
                  co_return rateLimited(*wait);
                }
                auto creds = parseCredentials(req);
@@ -98,7 +99,7 @@ void addAuthRoutes(net::Router& router, const AuthDeps& deps) {
                // only the stranger, never the owner logging in from elsewhere. (Guesses from
                // many addresses are each held by the per-address limit.)
                if (auto wait = deps.per_account.take("user:" + account::usernameKey(creds->username) +
-                                                     "|ip:" + req.client_address)) {
+                                                     "|ip:" + net::addressKey(req.client_address))) {
                  co_return rateLimited(*wait);
                }
                auto login = co_await deps.workers.run(
@@ -109,7 +110,7 @@ void addAuthRoutes(net::Router& router, const AuthDeps& deps) {
 
   router.add(http::verb::post, "/api/auth/refresh",
              [deps](Request& req) -> asio::awaitable<Response> {
-               if (auto wait = deps.per_address.take("ip:" + req.client_address)) {
+               if (auto wait = deps.per_address.take("ip:" + net::addressKey(req.client_address))) {
                  co_return rateLimited(*wait);
                }
                std::string token(req.bearerToken());

@@ -5,13 +5,34 @@
 // an address has an entry only while it holds something, so there are never more entries
 // than open connections.
 
+#include <boost/asio/ip/address.hpp>
+#include <algorithm>
 #include <cstddef>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
 namespace startales::net {
+
+// The key per-address limits count a client under: an IPv4 address as is, an IPv6 address by
+// its /64 (one subscriber's allocation: every address in it is free to its holder, so
+// counting single addresses would limit nothing). Anything else: its first 64 bytes.
+inline std::string addressKey(std::string_view address) {
+  const std::string text(address.substr(0, 64));
+  boost::system::error_code ec;
+  auto parsed = boost::asio::ip::make_address(text, ec);
+  if (ec) return text;
+  if (parsed.is_v4()) return parsed.to_string();
+  auto v6 = parsed.to_v6();
+  if (v6.is_v4_mapped()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6).to_string();
+  }
+  auto bytes = v6.to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return boost::asio::ip::address_v6(bytes).to_string() + "/64";
+}
 
 class AddressCounter {
  public:

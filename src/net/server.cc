@@ -250,7 +250,8 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
     req.http = parser.release();
     req.client_address = clientAddress(peer, req.http, config_.trust_proxy);
     if (!address_slot.held()) {  // the first request says whose connection this is
-      if (!connections_per_address_.tryAcquire(req.client_address)) {
+      std::string key = addressKey(req.client_address);
+      if (!connections_per_address_.tryAcquire(key)) {
         co_await refuse(http::status::too_many_requests, "too_many_connections",
                         "This address has " + std::to_string(connections_per_address_.max()) +
                             " connections open, the limit per address "
@@ -258,7 +259,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
                         "too_many_connections_per_address");
         break;
       }
-      address_slot = AddressSlot(connections_per_address_, req.client_address);
+      address_slot = AddressSlot(connections_per_address_, std::move(key));
     }
     Router::Match match = prepare(req);
     Response res;
@@ -446,7 +447,8 @@ asio::awaitable<std::optional<Response>> Server::upgrade(
     res.set(http::field::retry_after, "1");
     co_return res;
   }
-  if (!websockets_per_address_.tryAcquire(req.client_address)) {
+  std::string ws_key = addressKey(req.client_address);
+  if (!websockets_per_address_.tryAcquire(ws_key)) {
     metrics_.reject("too_many_websockets_per_address");
     Response res = errorResponse(http::status::too_many_requests, "too_many_websockets",
                                  "This address has " +
@@ -456,7 +458,7 @@ asio::awaitable<std::optional<Response>> Server::upgrade(
     res.set(http::field::retry_after, "1");
     co_return res;
   }
-  AddressSlot ws_slot(websockets_per_address_, req.client_address);  // until the socket ends
+  AddressSlot ws_slot(websockets_per_address_, std::move(ws_key));  // until the socket ends
   std::optional<Result<std::shared_ptr<WsHandler>>> accepted;
   try {
     accepted.emplace(co_await acceptor(req));
