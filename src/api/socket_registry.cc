@@ -6,13 +6,16 @@ namespace startales::api {
 
 SocketRegistry::Slot::~Slot() { registry_->release(key_, user_id_); }
 
-void SocketRegistry::Slot::attach(const std::string& token_hash,
-                                  std::weak_ptr<net::WsConnection> conn) {
-  registry_->attach(key_, token_hash, std::move(conn));
+bool SocketRegistry::Slot::attach(std::weak_ptr<net::WsConnection> conn) {
+  return registry_->attach(key_, std::move(conn));
 }
 
-Result<std::unique_ptr<SocketRegistry::Slot>> SocketRegistry::reserve(int64_t user_id) {
+Result<std::unique_ptr<SocketRegistry::Slot>> SocketRegistry::reserve(
+    int64_t user_id, const std::string& token_hash) {
   std::lock_guard lock(mu_);
+  if (closed_.contains(token_hash)) {
+    return makeError("unauthorized", "Your session is missing, invalid or expired; log in again.");
+  }
   size_t& count = per_account_[user_id];
   if (count >= max_per_account_) {
     if (count == 0) per_account_.erase(user_id);
@@ -25,7 +28,7 @@ Result<std::unique_ptr<SocketRegistry::Slot>> SocketRegistry::reserve(int64_t us
   }
   ++count;
   const uint64_t key = next_key_++;
-  entries_.emplace(key, Entry{user_id, {}, {}});
+  entries_.emplace(key, Entry{user_id, token_hash, {}, false});
   return std::make_unique<Slot>(*this, key, user_id);
 }
 
@@ -36,13 +39,12 @@ void SocketRegistry::release(uint64_t key, int64_t user_id) {
   if (it != per_account_.end() && --it->second == 0) per_account_.erase(it);
 }
 
-void SocketRegistry::attach(uint64_t key, const std::string& token_hash,
-                            std::weak_ptr<net::WsConnection> conn) {
+bool SocketRegistry::attach(uint64_t key, std::weak_ptr<net::WsConnection> conn) {
   std::lock_guard lock(mu_);
   auto it = entries_.find(key);
-  if (it == entries_.end()) return;
-  it->second.token_hash = token_hash;
+  if (it == entries_.end() || it->second.closed) return false;
   it->second.conn = std::move(conn);
+  return true;
 }
 
 size_t SocketRegistry::closeToken(const std::string& token_hash, uint16_t code,
@@ -50,9 +52,17 @@ size_t SocketRegistry::closeToken(const std::string& token_hash, uint16_t code,
   std::vector<std::shared_ptr<net::WsConnection>> doomed;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [key, entry] : entries_) {
+    for (auto& [key, entry] : entries_) {
       if (entry.token_hash != token_hash) continue;
+      entry.closed = true;  // not attached yet: attach() will say so
       if (auto conn = entry.conn.lock()) doomed.push_back(std::move(conn));
+    }
+    if (closed_.insert(token_hash).second) {
+      closed_order_.push_back(token_hash);
+      if (closed_order_.size() > kRecentlyClosed) {
+        closed_.erase(closed_order_.front());
+        closed_order_.pop_front();
+      }
     }
   }
   // close() is thread-safe and never blocks; outside mu_ (it may run onClose elsewhere).

@@ -13,10 +13,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "common/result.h"
 #include "net/websocket.h"
@@ -30,8 +32,10 @@ class SocketRegistry {
  public:
   explicit SocketRegistry(size_t max_per_account) : max_per_account_(max_per_account) {}
 
-  // A slot for one socket of `user_id`, released by its destructor. Error "too_many_websockets"
-  // (429) when the account already has max_per_account.
+  // A slot for one socket of `user_id` with the token `token_hash`, released by its
+  // destructor. Errors: "too_many_websockets" (429) when the account already has
+  // max_per_account; "unauthorized" when the token was closed a moment ago (a logout that ran
+  // between the upgrade's token check and this call).
   class Slot {
    public:
     Slot(SocketRegistry& registry, uint64_t key, int64_t user_id)
@@ -40,14 +44,15 @@ class SocketRegistry {
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
     // The socket behind the slot, once it is open; logout/refresh close it through here.
-    void attach(const std::string& token_hash, std::weak_ptr<net::WsConnection> conn);
+    // False when its token was closed since reserve(): close the socket (4003).
+    [[nodiscard]] bool attach(std::weak_ptr<net::WsConnection> conn);
 
    private:
     SocketRegistry* registry_;
     uint64_t key_;
     int64_t user_id_;
   };
-  Result<std::unique_ptr<Slot>> reserve(int64_t user_id);
+  Result<std::unique_ptr<Slot>> reserve(int64_t user_id, const std::string& token_hash);
 
   // Closes every open socket of the token (by its hash) with `code` and `reason`; returns how
   // many were told to close.
@@ -58,11 +63,15 @@ class SocketRegistry {
  private:
   struct Entry {
     int64_t user_id = 0;
-    std::string token_hash;                 // empty until attached
+    std::string token_hash;
     std::weak_ptr<net::WsConnection> conn;  // empty until attached
+    bool closed = false;                    // its token was closed before it attached
   };
   void release(uint64_t key, int64_t user_id);
-  void attach(uint64_t key, const std::string& token_hash, std::weak_ptr<net::WsConnection> conn);
+  bool attach(uint64_t key, std::weak_ptr<net::WsConnection> conn);
+
+  // Tokens closed lately, remembered so an upgrade in flight cannot slip past a logout.
+  static constexpr size_t kRecentlyClosed = 4096;
 
   // const after construction
   const size_t max_per_account_;
@@ -71,6 +80,8 @@ class SocketRegistry {
   uint64_t next_key_ = 1;                            // guarded by mu_
   std::unordered_map<uint64_t, Entry> entries_;      // guarded by mu_
   std::unordered_map<int64_t, size_t> per_account_;  // guarded by mu_; no zero counts
+  std::deque<std::string> closed_order_;             // guarded by mu_; <= kRecentlyClosed
+  std::unordered_set<std::string> closed_;           // guarded by mu_; the same hashes
 };
 
 }  // namespace startales::api

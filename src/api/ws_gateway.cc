@@ -32,18 +32,22 @@ class Session : public net::WsHandler,
                 public campaign::Subscriber,
                 public std::enable_shared_from_this<Session> {
  public:
-  // `slot` (nullable) counts the socket against its account and lets logout find it.
+  // `slot` (nullable) counts the socket against its account and lets logout find it (by the
+  // session's token hash, given to reserve()).
   Session(account::AuthSession session, std::unique_ptr<SocketRegistry::Slot> slot,
           campaign::CampaignService& campaigns, ai::DialogueService* dialogue,
           const VoiceDeps* voice)
-      : user_(std::move(session.user)), token_hash_(std::move(session.token_hash)),
+      : user_(std::move(session.user)),
         expires_at_ms_(session.expires_at_ms), slot_(std::move(slot)), campaigns_(campaigns),
         dialogue_(dialogue), voice_(voice) {}
 
   asio::awaitable<void> onOpen(std::shared_ptr<net::WsConnection> conn) override {
     conn_ = conn;
     conn_executor_ = co_await asio::this_coro::executor;
-    if (slot_) slot_->attach(token_hash_, conn);
+    if (slot_ && !slot_->attach(conn)) {  // logged out while the upgrade was in flight
+      conn->close(kWsCloseSessionEnded, "session ended: logged out");
+      co_return;
+    }
     watchExpiry(conn);
     send({{"type", "welcome"}, {"user", {{"id", user_.id}, {"username", user_.username}}}});
     co_return;
@@ -366,7 +370,6 @@ class Session : public net::WsHandler,
 
   // const after construction
   const account::User user_;
-  const std::string token_hash_;  // the login token this socket lives and dies with
   const int64_t expires_at_ms_;   // its expiry, ms since the epoch
 
   std::unique_ptr<SocketRegistry::Slot> slot_;  // strand only; released in onClose
@@ -412,7 +415,7 @@ void addWsGateway(net::Router& router, const AuthDeps& auth, campaign::CampaignS
     if (!found) co_return found.error();
     std::unique_ptr<SocketRegistry::Slot> slot;
     if (auth.sockets != nullptr) {
-      auto reserved = auth.sockets->reserve(found->user.id);
+      auto reserved = auth.sockets->reserve(found->user.id, found->token_hash);
       if (!reserved) co_return reserved.error();
       slot = std::move(*reserved);
     }
