@@ -39,6 +39,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 "$build/src/app/startales" serve --host 127.0.0.1 --port 0 --data-dir "$data" --access-log false \
   --metrics-listen 127.0.0.1:0 --auth-rate-address-burst 1000000 --auth-rate-address-per-min 1000000 \
+  --max-connections-per-address 20000 --max-websockets-per-address 20000 \
   --password-mem-kib 1024 --password-ops 1 "$@" 2>"$log" &
 server_pid=$!
 port=$(listening_port "$log")

@@ -29,6 +29,7 @@ hard=$(ulimit -Hn)
 if [ "$hard" = unlimited ]; then ulimit -n 1048576; else ulimit -n "$hard"; fi
 args=(serve --host 127.0.0.1 --port 0 --data-dir "$data" --access-log false --metrics-listen off
   --auth-rate-address-burst 1000000 --auth-rate-address-per-min 1000000
+  --max-connections-per-address 20000 --max-websockets-per-address 20000
   --password-mem-kib 1024 --password-ops 1)
 
 "$build/src/app/startales" "${args[@]}" 2>"$data/first.log" &

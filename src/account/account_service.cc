@@ -102,14 +102,25 @@ Result<LoginResult> AccountService::refresh(const std::string& token) {
 }
 
 Result<User> AccountService::authenticate(const std::string& token) {
+  auto session = authenticateSession(token);
+  if (!session) return session.error();
+  return std::move(session->user);
+}
+
+Result<AuthSession> AccountService::authenticateSession(const std::string& token) {
   if (token.empty() || token.size() > 256) return unauthorized();
-  auto session = sessions_.find(tokenHash(token));
+  std::string hash = tokenHash(token);
+  auto session = sessions_.find(hash);
   if (!session) return session.error();
   if (!session->has_value() || (*session)->expires_at_ms <= clock_.nowMs()) return unauthorized();
   auto user = users_.findById((*session)->user_id);
   if (!user) return user.error();
   if (!user->has_value()) return unauthorized();
-  return std::move(**user);
+  return AuthSession{std::move(**user), std::move(hash), (*session)->expires_at_ms};
+}
+
+Result<int64_t> AccountService::purgeExpiredSessions() {
+  return sessions_.purgeExpired(clock_.nowMs());
 }
 
 }  // namespace startales::account

@@ -30,6 +30,13 @@ struct LoginResult {
   User user;
 };
 
+// A valid token's session: who, which token (by hash) and until when.
+struct AuthSession {
+  User user;
+  std::string token_hash;
+  int64_t expires_at_ms = 0;
+};
+
 class AccountService {
  public:
   // Fails with "crypto_unavailable" when libsodium cannot initialise.
@@ -43,6 +50,10 @@ class AccountService {
   // Issues a new token for a valid one and revokes the old one (rotation).
   Result<LoginResult> refresh(const std::string& token);
   Result<User> authenticate(const std::string& token);
+  // The same check, with the session's token hash and expiry (a /ws socket closes with it).
+  Result<AuthSession> authenticateSession(const std::string& token);
+  // Deletes every expired session; returns how many.
+  Result<int64_t> purgeExpiredSessions();
 
  private:
   AccountService(const AccountConfig& config, UserStore& users, SessionStore& sessions,

@@ -46,4 +46,13 @@ std::string tokenHash(std::string_view token) {
   return std::string(hex);
 }
 
+bool constantTimeEquals(std::string_view a, std::string_view b) {
+  unsigned char da[32], db[32];
+  crypto_generichash(da, sizeof(da), reinterpret_cast<const unsigned char*>(a.data()), a.size(),
+                     nullptr, 0);
+  crypto_generichash(db, sizeof(db), reinterpret_cast<const unsigned char*>(b.data()), b.size(),
+                     nullptr, 0);
+  return sodium_memcmp(da, db, sizeof(da)) == 0;
+}
+
 }  // namespace startales::account

@@ -32,5 +32,9 @@ std::string newToken();
 std::string newCode(int length);
 // What we store instead of the token: BLAKE2b-256 of it, hex.
 std::string tokenHash(std::string_view token);
+// Whether a == b, in time that depends on neither content nor where they differ (both are
+// hashed first, so lengths leak nothing either). For secrets a client guesses at: service
+// tokens, invite codes.
+bool constantTimeEquals(std::string_view a, std::string_view b);
 
 }  // namespace startales::account

@@ -17,20 +17,20 @@ void MemoryRateLimiter::refill(Bucket& bucket, int64_t now) const {
   }
 }
 
-void MemoryRateLimiter::evictIdle(int64_t now) {
-  for (auto it = buckets_.begin(); it != buckets_.end();) {
-    refill(it->second, now);
-    it = it->second.tokens >= config_.burst ? buckets_.erase(it) : std::next(it);
-  }
-}
-
-std::optional<int> MemoryRateLimiter::take(const std::string& key) {
+std::optional<int> MemoryRateLimiter::take(const std::string& full_key) {
+  const std::string key = full_key.substr(0, kMaxKeyBytes);
   int64_t now = clock_.nowMs();
   std::lock_guard lock(mu_);
   auto it = buckets_.find(key);
   if (it == buckets_.end()) {
-    if (buckets_.size() >= max_keys_) evictIdle(now);
-    it = buckets_.emplace(key, Bucket{config_.burst, now}).first;
+    while (!buckets_.empty() && buckets_.size() >= std::max<size_t>(1, max_keys_)) {
+      buckets_.erase(lru_.back());
+      lru_.pop_back();
+    }
+    lru_.push_front(key);
+    it = buckets_.emplace(key, Bucket{config_.burst, now, lru_.begin()}).first;
+  } else {
+    lru_.splice(lru_.begin(), lru_, it->second.lru);
   }
   Bucket& bucket = it->second;
   refill(bucket, now);
@@ -40,6 +40,11 @@ std::optional<int> MemoryRateLimiter::take(const std::string& key) {
   }
   double wait_min = (1.0 - bucket.tokens) / config_.per_minute;
   return std::max(1, static_cast<int>(std::ceil(wait_min * 60.0)));
+}
+
+size_t MemoryRateLimiter::size() const {
+  std::lock_guard lock(mu_);
+  return buckets_.size();
 }
 
 }  // namespace startales::account

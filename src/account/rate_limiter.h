@@ -4,6 +4,7 @@
 // The interface lets a Redis-backed limiter replace the in-memory one in distributed mode.
 
 #include <cstdint>
+#include <list>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -26,28 +27,34 @@ class RateLimiter {
   virtual std::optional<int> take(const std::string& key) = 0;
 };
 
-// In-process buckets. Thread-safe. Memory is bounded: when more than `max_keys` buckets
-// exist, full (idle) buckets are dropped; they would be recreated full anyway.
+// In-process buckets. Thread-safe. Memory is bounded by construction: at most `max_keys`
+// buckets of keys of at most kMaxKeyBytes (longer keys are cut); a new key beyond that evicts
+// the least recently used bucket (whatever its level), so no pattern of keys grows the map.
 class MemoryRateLimiter final : public RateLimiter {
  public:
+  static constexpr size_t kMaxKeyBytes = 128;
+
   MemoryRateLimiter(const BucketConfig& config, const Clock& clock, size_t max_keys = 100'000);
   std::optional<int> take(const std::string& key) override;
+  // Buckets held now (<= max_keys).
+  size_t size() const;
 
  private:
   struct Bucket {
     double tokens;
     int64_t updated_ms;
+    std::list<std::string>::iterator lru;  // its key's place in lru_
   };
   void refill(Bucket& bucket, int64_t now) const;
-  void evictIdle(int64_t now);
 
   // const after construction
   BucketConfig config_;
   const Clock& clock_;
   size_t max_keys_;
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::unordered_map<std::string, Bucket> buckets_;  // guarded by mu_
+  std::list<std::string> lru_;  // guarded by mu_; keys, most recently used first
 };
 
 }  // namespace startales::account

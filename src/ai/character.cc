@@ -179,7 +179,59 @@ json::object toCardV2(const Character& c) {
   return {{"spec", "chara_card_v2"}, {"spec_version", "2.0"}, {"data", std::move(data)}};
 }
 
-Result<Character> fromCardV2(const json::value& card) {
+namespace {
+
+Error cardTooLarge(std::string_view field, size_t size, size_t limit, std::string_view unit) {
+  return makeError("card_too_large", "The card's \"" + std::string(field) + "\" is " +
+                                         std::to_string(size) + " " + std::string(unit) +
+                                         "; the limit is " + std::to_string(limit) + ".");
+}
+
+// An optional string field of at most `limit` bytes; "" when absent.
+Result<std::string> cardText(const json::object& o, std::string_view field, size_t limit) {
+  const json::value* v = o.if_contains(field);
+  if (v == nullptr || v->is_null()) return std::string();
+  if (!v->is_string()) {
+    return makeError("invalid_card", "The card's \"" + std::string(field) + "\" must be text.");
+  }
+  if (v->as_string().size() > limit) {
+    return cardTooLarge(field, v->as_string().size(), limit, "bytes");
+  }
+  return std::string(v->as_string());
+}
+
+// An optional whole number in [min, max]; `fallback` when absent.
+Result<int> cardInt(const json::object& o, std::string_view field, int min, int max,
+                    int fallback) {
+  const json::value* v = o.if_contains(field);
+  if (v == nullptr || v->is_null()) return fallback;
+  double d = 0;
+  if (v->is_int64()) {
+    d = static_cast<double>(v->as_int64());
+  } else if (v->is_uint64()) {
+    d = static_cast<double>(v->as_uint64());
+  } else if (v->is_double()) {
+    d = v->as_double();
+  } else {
+    return makeError("invalid_card", "The card's voice \"" + std::string(field) +
+                                         "\" must be a number.");
+  }
+  if (!(d >= min && d <= max)) {
+    return makeError("invalid_card", "The card's voice \"" + std::string(field) +
+                                         "\" must be from " + std::to_string(min) + " to " +
+                                         std::to_string(max) + ".");
+  }
+  return static_cast<int>(d);
+}
+
+bool knownVariant(std::string_view v) {
+  return v.size() == 2 && ((v[0] == 'm' && v[1] >= '1' && v[1] <= '7') ||
+                           (v[0] == 'f' && v[1] >= '1' && v[1] <= '5'));
+}
+
+}  // namespace
+
+Result<Character> fromCardV2(const json::value& card, const CardLimits& limits) {
   auto bad = [](std::string why) { return makeError("invalid_card", std::move(why)); };
   if (!card.is_object()) return bad("A character card must be a JSON object.");
   const auto& o = card.as_object();
@@ -191,14 +243,15 @@ Result<Character> fromCardV2(const json::value& card) {
   if (!data || !data->is_object()) return bad("The card has no \"data\" object.");
   const auto& d = data->as_object();
   const json::value* name = d.if_contains("name");
-  if (!name || !name->is_string() || name->as_string().empty() || name->as_string().size() > 80) {
+  if (!name || !name->is_string() || name->as_string().empty()) {
     return bad("The card needs a \"name\" of 1 to 80 characters.");
   }
+  if (name->as_string().size() > 80) return cardTooLarge("name", name->as_string().size(), 80, "bytes");
   Character c;
   c.name = std::string(name->as_string());
-  if (const json::value* p = d.if_contains("personality"); p && p->is_string()) {
-    c.personality = std::string(p->as_string());
-  }
+  auto personality = cardText(d, "personality", limits.max_text_bytes);
+  if (!personality) return personality.error();
+  c.personality = std::move(*personality);
   const json::object* ext = nullptr;
   if (const json::value* e = d.if_contains("extensions"); e && e->is_object()) {
     if (const json::value* st = e->as_object().if_contains("startales"); st && st->is_object()) {
@@ -208,17 +261,26 @@ Result<Character> fromCardV2(const json::value& card) {
   if (!ext) return c;  // a foreign card: a character without StarTales specifics
   if (const json::value* r = ext->if_contains("role"); r && r->is_string()) {
     if (!parseRole(r->as_string(), c.role)) {
-      return bad("Unknown role \"" + std::string(r->as_string()) + "\".");
+      return bad("Unknown role \"" + std::string(r->as_string().subview(0, 40)) + "\".");
     }
   }
   c.civ = static_cast<game::CivId>(number(*ext, "civ", game::kNone));
   c.campaign_id = static_cast<int64_t>(number(*ext, "campaign_id", 0));
-  if (const json::value* s = ext->if_contains("speaking_style"); s && s->is_string()) {
-    c.speaking_style = std::string(s->as_string());
-  }
-  if (const json::value* g = ext->if_contains("goals"); g && g->is_array()) {
+  auto style = cardText(*ext, "speaking_style", limits.max_text_bytes);
+  if (!style) return style.error();
+  c.speaking_style = std::move(*style);
+  if (const json::value* g = ext->if_contains("goals"); g && !g->is_null()) {
+    if (!g->is_array()) return bad("The card's \"goals\" must be a list of text.");
+    if (g->as_array().size() > limits.max_goals) {
+      return cardTooLarge("goals", g->as_array().size(), limits.max_goals, "goals");
+    }
     for (const auto& goal : g->as_array()) {
-      if (goal.is_string()) c.goals.emplace_back(goal.as_string());
+      if (!goal.is_string()) return bad("The card's \"goals\" must be a list of text.");
+      if (goal.as_string().size() > limits.max_goal_bytes) {
+        return cardTooLarge("goals", goal.as_string().size(), limits.max_goal_bytes,
+                            "bytes in one goal");
+      }
+      c.goals.emplace_back(goal.as_string());
     }
   }
   if (const json::value* t = ext->if_contains("traits"); t && t->is_object()) {
@@ -228,14 +290,24 @@ Result<Character> fromCardV2(const json::value& card) {
                 std::clamp(number(to, "formality", 0.5), 0.0, 1.0),
                 std::clamp(number(to, "verbosity", 0.5), 0.0, 1.0)};
   }
-  if (const json::value* v = ext->if_contains("voice"); v && v->is_object()) {
+  if (const json::value* v = ext->if_contains("voice"); v && !v->is_null()) {
+    if (!v->is_object()) return bad("The card's \"voice\" must be {variant, pitch, range, rate}.");
     const auto& vo = v->as_object();
-    if (const json::value* variant = vo.if_contains("variant"); variant && variant->is_string()) {
+    if (const json::value* variant = vo.if_contains("variant"); variant && !variant->is_null()) {
+      if (!variant->is_string() || !knownVariant(variant->as_string())) {
+        return bad("The card's voice \"variant\" must be one of m1-m7 or f1-f5.");
+      }
       c.voice.variant = std::string(variant->as_string());
     }
-    c.voice.pitch = std::clamp(static_cast<int>(number(vo, "pitch", 50)), 0, 99);
-    c.voice.range = std::clamp(static_cast<int>(number(vo, "range", 50)), 0, 99);
-    c.voice.rate = std::clamp(static_cast<int>(number(vo, "rate", 170)), 80, 260);
+    auto pitch = cardInt(vo, "pitch", 0, 99, 50);
+    if (!pitch) return pitch.error();
+    auto range = cardInt(vo, "range", 0, 99, 50);
+    if (!range) return range.error();
+    auto rate = cardInt(vo, "rate", 80, 260, 170);
+    if (!rate) return rate.error();
+    c.voice.pitch = *pitch;
+    c.voice.range = *range;
+    c.voice.rate = *rate;
   }
   return c;
 }

@@ -73,7 +73,15 @@ std::vector<Character> generateCast(const game::GameState& state, int64_t campai
 
 // Character Card V2.
 boost::json::object toCardV2(const Character& c);
-// Errors (code "invalid_card"): not a V2 card, a missing name, bad extension values.
-Result<Character> fromCardV2(const boost::json::value& card);
+// What an imported card may carry: its persona goes into every prompt of that character.
+struct CardLimits {
+  size_t max_text_bytes = 2000;  // personality, speaking_style (default 2000)
+  size_t max_goals = 10;         // goals (default 10)
+  size_t max_goal_bytes = 300;   // one goal (default 300)
+};
+// Errors: "invalid_card" (400: not a V2 card, a missing name, a field of the wrong type, a
+// voice out of range — the message names the field), "card_too_large" (413: a field over
+// its limit, named).
+Result<Character> fromCardV2(const boost::json::value& card, const CardLimits& limits = {});
 
 }  // namespace startales::ai

@@ -186,7 +186,7 @@ asio::awaitable<Result<json::object>> DialogueService::importCard(const User& us
   if (current->role == Role::kLeader || current->role == Role::kGameMaster) {
     co_return forbidden("Only your own cabinet's advisors can take a new persona.");
   }
-  auto persona = fromCardV2(card);
+  auto persona = fromCardV2(card, config_.card);
   if (!persona) co_return persona.error();
   Character next = *current;  // the seat stays; the persona changes
   next.name = persona->name;

@@ -60,6 +60,7 @@ struct DialogueConfig {
   // Characters' memory streams kept loaded; beyond, idle ones are dropped and reloaded from
   // the database when needed.
   size_t max_open_streams = 4096;
+  CardLimits card;  // what an imported Character Card may carry (413 beyond)
 };
 
 class DialogueService {

@@ -2,6 +2,9 @@
 
 #include <boost/json/object.hpp>
 
+#include "account/crypto.h"
+#include "api/socket_registry.h"
+#include "net/address_counter.h"
 #include "common/time_format.h"
 
 namespace startales::api {
@@ -69,7 +72,7 @@ asio::awaitable<Result<account::User>> requireUser(const Request& req, const Aut
 void addAuthRoutes(net::Router& router, const AuthDeps& deps) {
   router.add(http::verb::post, "/api/auth/register",
              [deps](Request& req) -> asio::awaitable<Response> {
-               if (auto wait = deps.per_address.take("ip:" + req.client_address)) {
+               if (auto wait = deps.per_address.take("ip:" + net::addressKey(req.client_address))) {
                  co_return rateLimited(*wait);
                }
                auto creds = parseCredentials(req);
@@ -82,12 +85,21 @@ void addAuthRoutes(net::Router& router, const AuthDeps& deps) {
 
   router.add(http::verb::post, "/api/auth/login",
              [deps](Request& req) -> asio::awaitable<Response> {
-               if (auto wait = deps.per_address.take("ip:" + req.client_address)) {
+               if (auto wait = deps.per_address.take("ip:" + net::addressKey(req.client_address))) {
                  co_return rateLimited(*wait);
                }
                auto creds = parseCredentials(req);
                if (!creds) co_return net::errorResponse(creds.error());
-               if (auto wait = deps.per_account.take("user:" + account::usernameKey(creds->username))) {
+               // No such account can exist: no bucket, no lookup, no hash.
+               if (!account::validateUsername(creds->username)) {
+                 co_return unauthorizedResponse(
+                     makeError("invalid_credentials", "The username or password is incorrect."));
+               }
+               // Keyed by account and address together: a stranger's wrong guesses throttle
+               // only the stranger, never the owner logging in from elsewhere. (Guesses from
+               // many addresses are each held by the per-address limit.)
+               if (auto wait = deps.per_account.take("user:" + account::usernameKey(creds->username) +
+                                                     "|ip:" + net::addressKey(req.client_address))) {
                  co_return rateLimited(*wait);
                }
                auto login = co_await deps.workers.run(
@@ -98,12 +110,16 @@ void addAuthRoutes(net::Router& router, const AuthDeps& deps) {
 
   router.add(http::verb::post, "/api/auth/refresh",
              [deps](Request& req) -> asio::awaitable<Response> {
-               if (auto wait = deps.per_address.take("ip:" + req.client_address)) {
+               if (auto wait = deps.per_address.take("ip:" + net::addressKey(req.client_address))) {
                  co_return rateLimited(*wait);
                }
                std::string token(req.bearerToken());
                auto login = co_await deps.workers.run([&] { return deps.accounts.refresh(token); });
                if (!login) co_return unauthorizedResponse(login.error());
+               if (deps.sockets != nullptr) {  // the old token is dead: so are its sockets
+                 deps.sockets->closeToken(account::tokenHash(token), kWsCloseSessionEnded,
+                                          "session ended: token refreshed");
+               }
                co_return loginResponse(*login);
              });
 
@@ -112,6 +128,10 @@ void addAuthRoutes(net::Router& router, const AuthDeps& deps) {
                std::string token(req.bearerToken());
                auto done = co_await deps.workers.run([&] { return deps.accounts.logout(token); });
                if (!done) co_return unauthorizedResponse(done.error());
+               if (deps.sockets != nullptr) {
+                 deps.sockets->closeToken(account::tokenHash(token), kWsCloseSessionEnded,
+                                          "session ended: logged out");
+               }
                Response res{http::status::no_content, 11};
                res.prepare_payload();
                co_return res;

@@ -13,11 +13,14 @@
 
 namespace startales::api {
 
+class SocketRegistry;
+
 struct AuthDeps {
   account::AccountService& accounts;
   account::RateLimiter& per_address;  // keyed by client address, all auth routes
-  account::RateLimiter& per_account;  // keyed by username, login attempts
+  account::RateLimiter& per_account;  // keyed by account and address together, login attempts
   WorkerPool& workers;                // blocking work: database, argon2id
+  SocketRegistry* sockets = nullptr;  // open /ws sockets: logout and refresh close the token's
 };
 
 void addAuthRoutes(net::Router& router, const AuthDeps& deps);

@@ -68,6 +68,9 @@ void addSttRoutes(net::Router& router, const std::string& prefix, const SttDeps&
   const SttDeps* d = &deps;  // owned by the caller for the router's lifetime
 
   router.add(http::verb::post, prefix + "/transcribe", [d](Request& req) -> asio::awaitable<Response> {
+    auto auth_op = authorizeSpeech(req, d->access);
+    auto who = co_await std::move(auth_op);
+    if (!who) co_return speechRefusal(who.error());
     const std::string mode_name = req.queryParam("mode");
     const std::string campaign_text = req.queryParam("campaign");
     voice::TranscribeOptions options;
@@ -81,7 +84,7 @@ void addSttRoutes(net::Router& router, const std::string& prefix, const SttDeps&
       options.mode = *mode;
     }
     if (!campaign_text.empty()) {
-      if (d->campaigns == nullptr || d->auth == nullptr) {
+      if (d->campaigns == nullptr || !who->has_value()) {
         co_return net::errorResponse(http::status::bad_request, "invalid_argument",
                                      "This speech service runs without campaigns; grammar mode "
                                      "from a campaign is offered by startales serve at "
@@ -94,10 +97,7 @@ void addSttRoutes(net::Router& router, const std::string& prefix, const SttDeps&
         co_return net::errorResponse(http::status::bad_request, "invalid_argument",
                                      "campaign must be a campaign id.");
       }
-      auto user_op = requireUser(req, *d->auth);
-      auto user = co_await std::move(user_op);
-      if (!user) co_return net::errorResponse(user.error());
-      auto vocab_op = campaignVocabulary(*d->campaigns, *user, campaign, {});
+      auto vocab_op = campaignVocabulary(*d->campaigns, **who, campaign, {});
       auto vocabulary = co_await std::move(vocab_op);
       if (!vocabulary) co_return net::errorResponse(vocabulary.error());
       options.vocabulary = std::move(*vocabulary);
@@ -117,6 +117,10 @@ void addSttRoutes(net::Router& router, const std::string& prefix, const SttDeps&
 
   router.add(http::verb::post, prefix + "/v1/audio/transcriptions",
              [d](Request& req) -> asio::awaitable<Response> {
+               auto auth_op = authorizeSpeech(req, d->access);
+               if (auto who = co_await std::move(auth_op); !who) {
+                 co_return speechRefusal(who.error());
+               }
                const std::string format = formField(req, "response_format");
                if (!format.empty() && format != "json" && format != "text" &&
                    format != "verbose_json") {
@@ -148,7 +152,9 @@ void addSttRoutes(net::Router& router, const std::string& prefix, const SttDeps&
                co_return net::jsonResponse(http::status::ok, out);
              });
 
-  router.add(http::verb::get, prefix + "/models", [d](Request&) -> asio::awaitable<Response> {
+  router.add(http::verb::get, prefix + "/models", [d](Request& req) -> asio::awaitable<Response> {
+    auto auth_op = authorizeSpeech(req, d->access);
+    if (auto who = co_await std::move(auth_op); !who) co_return speechRefusal(who.error());
     co_return net::jsonResponse(
         http::status::ok,
         {{"engine", d->stt.name()},

@@ -7,13 +7,16 @@
 //   POST {prefix}/v1/audio/transcriptions    OpenAI-compatible (multipart "file", "model",
 //                                            "response_format" json|text|verbose_json)
 //   GET  {prefix}/models                     the engine and its modes
-// Decoding runs on the blocking pool; a saturated engine answers 503 + Retry-After.
+// Every route needs an account or the service token (api/speech_auth.h). Decoding runs on the
+// speech pool (never the pool that checks tokens and talks to the database); a saturated pool
+// or engine answers 503 + Retry-After.
 
 #include <functional>
 #include <memory>
 #include <string>
 
 #include "api/auth_routes.h"
+#include "api/speech_auth.h"
 #include "campaign/service.h"
 #include "common/worker_pool.h"
 #include "net/router.h"
@@ -24,11 +27,11 @@ namespace startales::api {
 
 struct SttDeps {
   voice::SpeechToText& stt;
-  WorkerPool& workers;
+  WorkerPool& workers;  // the speech pool: decoding only
   voice::AudioLimits limits;
+  SpeechAccess access;  // who may call (an account, or the service token)
   // Grammar mode from a campaign's live vocabulary (`serve` only; null in `startales stt`,
   // where ?campaign is refused): the caller's civilization's names and their cabinet's.
-  const AuthDeps* auth = nullptr;
   campaign::CampaignService* campaigns = nullptr;
 };
 

@@ -125,6 +125,8 @@ void addTtsRoutes(net::Router& router, const std::string& prefix, const TtsDeps&
   const TtsDeps* d = &deps;
 
   router.add(http::verb::post, prefix + "/synthesize", [d](Request& req) -> asio::awaitable<Response> {
+    auto auth_op = authorizeSpeech(req, d->access);
+    if (auto who = co_await std::move(auth_op); !who) co_return speechRefusal(who.error());
     auto body = req.jsonBody();
     if (!body) co_return net::errorResponse(body.error());
     auto text = net::requireString(*body, "text");
@@ -144,6 +146,8 @@ void addTtsRoutes(net::Router& router, const std::string& prefix, const TtsDeps&
   });
 
   router.add(http::verb::post, prefix + "/v1/audio/speech", [d](Request& req) -> asio::awaitable<Response> {
+    auto auth_op = authorizeSpeech(req, d->access);
+    if (auto who = co_await std::move(auth_op); !who) co_return speechRefusal(who.error());
     auto body = req.jsonBody();
     if (!body) co_return net::errorResponse(body.error());
     auto input = net::requireString(*body, "input");
@@ -174,6 +178,8 @@ void addTtsRoutes(net::Router& router, const std::string& prefix, const TtsDeps&
   });
 
   router.add(http::verb::post, prefix + "/clone-voice", [d](Request& req) -> asio::awaitable<Response> {
+    auto auth_op = authorizeSpeech(req, d->access);
+    if (auto who = co_await std::move(auth_op); !who) co_return speechRefusal(who.error());
     auto audio = audioFromRequest(req, "audio", d->limits);
     if (!audio) co_return net::errorResponse(audio.error());
     std::string name = formField(req, "name");
@@ -200,7 +206,9 @@ void addTtsRoutes(net::Router& router, const std::string& prefix, const TtsDeps&
     co_return net::jsonResponse(http::status::created, out);
   });
 
-  router.add(http::verb::get, prefix + "/voices", [d](Request&) -> asio::awaitable<Response> {
+  router.add(http::verb::get, prefix + "/voices", [d](Request& req) -> asio::awaitable<Response> {
+    auto auth_op = authorizeSpeech(req, d->access);
+    if (auto who = co_await std::move(auth_op); !who) co_return speechRefusal(who.error());
     json::array list;
     for (const auto& e : d->voices.all()) list.push_back(entryJson(e));
     co_return net::jsonResponse(http::status::ok,

@@ -8,13 +8,15 @@
 //   POST {prefix}/v1/audio/speech   OpenAI-compatible {model, input, voice, response_format,
 //                                   speed} → audio
 // `voice` is a voice id from /voices ("m3", "f2", "matched-1"...) or an object
-// {variant, pitch, range, rate}. Synthesis runs on the blocking pool; a saturated engine
-// answers 503 + Retry-After.
+// {variant, pitch, range, rate}. Every route needs an account or the service token
+// (api/speech_auth.h). Synthesis runs on the speech pool (never the pool that checks tokens
+// and talks to the database); a saturated pool or engine answers 503 + Retry-After.
 
 #include <map>
 #include <mutex>
 #include <string>
 
+#include "api/speech_auth.h"
 #include "common/worker_pool.h"
 #include "net/router.h"
 #include "voice/audio/audio.h"
@@ -47,9 +49,10 @@ class VoiceRegistry {
 
 struct TtsDeps {
   voice::TextToSpeech& tts;
-  WorkerPool& workers;
+  WorkerPool& workers;        // the speech pool: synthesis and voice matching only
   VoiceRegistry& voices;
   voice::AudioLimits limits;  // for /clone-voice references
+  SpeechAccess access;        // who may call (an account, or the service token)
 };
 
 // `deps` and what it refers to outlive the router.

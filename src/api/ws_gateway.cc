@@ -2,9 +2,11 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 #include <chrono>
 
+#include "api/socket_registry.h"
 #include "common/log.h"
 #include "net/websocket.h"
 
@@ -30,13 +32,23 @@ class Session : public net::WsHandler,
                 public campaign::Subscriber,
                 public std::enable_shared_from_this<Session> {
  public:
-  Session(account::User user, campaign::CampaignService& campaigns, ai::DialogueService* dialogue,
+  // `slot` (nullable) counts the socket against its account and lets logout find it (by the
+  // session's token hash, given to reserve()).
+  Session(account::AuthSession session, std::unique_ptr<SocketRegistry::Slot> slot,
+          campaign::CampaignService& campaigns, ai::DialogueService* dialogue,
           const VoiceDeps* voice)
-      : user_(std::move(user)), campaigns_(campaigns), dialogue_(dialogue), voice_(voice) {}
+      : user_(std::move(session.user)),
+        expires_at_ms_(session.expires_at_ms), slot_(std::move(slot)), campaigns_(campaigns),
+        dialogue_(dialogue), voice_(voice) {}
 
   asio::awaitable<void> onOpen(std::shared_ptr<net::WsConnection> conn) override {
     conn_ = conn;
     conn_executor_ = co_await asio::this_coro::executor;
+    if (slot_ && !slot_->attach(conn)) {  // logged out while the upgrade was in flight
+      conn->close(kWsCloseSessionEnded, "session ended: logged out");
+      co_return;
+    }
+    watchExpiry(conn);
     send({{"type", "welcome"}, {"user", {{"id", user_.id}, {"username", user_.username}}}});
     co_return;
   }
@@ -122,6 +134,8 @@ class Session : public net::WsHandler,
   }
 
   void onClose(const net::WsCloseInfo&) override {
+    if (expiry_) expiry_->cancel();
+    slot_.reset();  // the account's count drops now, not when the last reference goes
     // Detach from the campaign without blocking the connection's teardown.
     if (!runtime_) return;
     auto runtime = std::move(runtime_);
@@ -140,6 +154,17 @@ class Session : public net::WsHandler,
  private:
   void send(json::object body) {
     if (auto conn = conn_.lock()) conn->sendText(json::serialize(body));
+  }
+
+  // The socket dies with its token: closed with 4004 when the session expires.
+  void watchExpiry(const std::shared_ptr<net::WsConnection>& conn) {
+    const int64_t left_ms = std::max<int64_t>(0, expires_at_ms_ - nowMs());
+    expiry_.emplace(conn_executor_, std::chrono::milliseconds(left_ms));
+    std::weak_ptr<net::WsConnection> weak = conn;
+    expiry_->async_wait([weak](const boost::system::error_code& ec) {
+      if (ec) return;  // cancelled: the socket closed first
+      if (auto c = weak.lock()) c->close(kWsCloseSessionExpired, "session expired");
+    });
   }
 
   void error(const json::value& id, std::string_view code, std::string_view message) {
@@ -346,6 +371,10 @@ class Session : public net::WsHandler,
 
   // const after construction
   const account::User user_;
+  const int64_t expires_at_ms_;   // its expiry, ms since the epoch
+
+  std::unique_ptr<SocketRegistry::Slot> slot_;  // strand only; released in onClose
+  std::optional<asio::steady_timer> expiry_;    // strand only; set in onOpen
   campaign::CampaignService& campaigns_;
   ai::DialogueService* dialogue_;  // nullable: no characters on this server
   const VoiceDeps* voice_;         // nullable: no voice on this server
@@ -385,10 +414,22 @@ void addWsGateway(net::Router& router, const AuthDeps& auth, campaign::CampaignS
       const std::string token = req.queryParam("token");
       if (!token.empty()) req.http.set(net::http::field::authorization, "Bearer " + std::string(token));
     }
-    auto user_op = requireUser(req, auth);
-    auto user = co_await std::move(user_op);
-    if (!user) co_return user.error();
-    std::shared_ptr<net::WsHandler> session = std::make_shared<Session>(*user, *service, dialogue, voice);
+    const std::string token(req.bearerToken());
+    if (token.empty()) {
+      co_return makeError("unauthorized", "This needs a login: send \"Authorization: Bearer "
+                                          "<token>\" or connect to /ws?token=<token>.");
+    }
+    auto session_op = auth.workers.run([&] { return auth.accounts.authenticateSession(token); });
+    auto found = co_await std::move(session_op);
+    if (!found) co_return found.error();
+    std::unique_ptr<SocketRegistry::Slot> slot;
+    if (auth.sockets != nullptr) {
+      auto reserved = auth.sockets->reserve(found->user.id, found->token_hash);
+      if (!reserved) co_return reserved.error();
+      slot = std::move(*reserved);
+    }
+    std::shared_ptr<net::WsHandler> session =
+        std::make_shared<Session>(std::move(*found), std::move(slot), *service, dialogue, voice);
     co_return session;
   });
 }

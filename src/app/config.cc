@@ -31,6 +31,14 @@ struct RawConfig {
               llm_total_timeout_ms = "120000";
   std::string llm_quota_burst = "10", llm_quota_per_min = "20";
   std::string tts_url, stt_url;
+  std::string speech_token, speech_workers = "0", speech_max_pending = "32";
+  std::string tts_max_text_bytes = "4000", tts_max_sentences = "100";
+  std::string session_purge_every_s = "3600", auth_rate_max_keys = "100000";
+  std::string max_connections_per_address = "256", max_websockets_per_address = "32";
+  std::string max_websockets_per_account = "8";
+  std::string campaigns_per_hour = "20", max_live_campaigns = "10";
+  std::string invite_rate_burst = "5", invite_rate_per_min = "5";
+  std::string card_max_text_bytes = "2000";
   std::string web_dir = STARTALES_DEFAULT_WEB_DIR;
   std::string metrics_listen = "127.0.0.1:9464", metrics_token;
 };
@@ -152,6 +160,39 @@ const Option kOptions[] = {
     {"--tts-url", "STARTALES_TTS_URL", &RawConfig::tts_url,
      "Text to speech on a remote server: an OpenAI-compatible one (e.g. a `startales tts`) at "
      "http://tts:4000/v1, or coqui:http://HOST:5002 [default: espeak-ng in this process]"},
+    {"--speech-token", "STARTALES_SPEECH_TOKEN", &RawConfig::speech_token,
+     "Service token: `startales stt`/`tts` require \"Authorization: Bearer <token>\" (and "
+     "refuse to start without one); serve/api send it to a remote --stt-url/--tts-url"},
+    {"--speech-workers", "STARTALES_SPEECH_WORKERS", &RawConfig::speech_workers,
+     "Threads for speech decoding and synthesis, apart from the database pool (0 = one per "
+     "core, at least 2)"},
+    {"--speech-max-pending", "STARTALES_SPEECH_MAX_PENDING", &RawConfig::speech_max_pending,
+     "Speech jobs queued or running before requests get 503"},
+    {"--tts-max-text-bytes", "STARTALES_TTS_MAX_TEXT_BYTES", &RawConfig::tts_max_text_bytes,
+     "Longest text one synthesis accepts, bytes (400 invalid_text beyond)"},
+    {"--tts-max-sentences", "STARTALES_TTS_MAX_SENTENCES", &RawConfig::tts_max_sentences,
+     "Most sentences one synthesis accepts (400 invalid_text beyond)"},
+    {"--session-purge-every-s", "STARTALES_SESSION_PURGE_EVERY_S",
+     &RawConfig::session_purge_every_s, "Seconds between purges of expired login sessions"},
+    {"--auth-rate-max-keys", "STARTALES_AUTH_RATE_MAX_KEYS", &RawConfig::auth_rate_max_keys,
+     "Buckets each auth rate limiter keeps (the least recently used go first)"},
+    {"--max-connections-per-address", "STARTALES_MAX_CONNECTIONS_PER_ADDRESS",
+     &RawConfig::max_connections_per_address,
+     "Open connections (HTTP and WebSocket) per client address (429 beyond)"},
+    {"--max-websockets-per-address", "STARTALES_MAX_WEBSOCKETS_PER_ADDRESS",
+     &RawConfig::max_websockets_per_address, "Open WebSockets per client address (429 beyond)"},
+    {"--max-websockets-per-account", "STARTALES_MAX_WEBSOCKETS_PER_ACCOUNT",
+     &RawConfig::max_websockets_per_account, "Open WebSockets per account (429 beyond)"},
+    {"--campaigns-per-hour", "STARTALES_CAMPAIGNS_PER_HOUR", &RawConfig::campaigns_per_hour,
+     "Campaigns one account may create per hour (429 beyond)"},
+    {"--max-live-campaigns", "STARTALES_MAX_LIVE_CAMPAIGNS", &RawConfig::max_live_campaigns,
+     "Campaigns one account may host at once (409 beyond; delete one to make room)"},
+    {"--invite-rate-burst", "STARTALES_INVITE_RATE_BURST", &RawConfig::invite_rate_burst,
+     "Invite-code attempts per account allowed in a burst (429 beyond)"},
+    {"--invite-rate-per-min", "STARTALES_INVITE_RATE_PER_MIN", &RawConfig::invite_rate_per_min,
+     "Invite-code attempts per account per minute, sustained"},
+    {"--card-max-text-bytes", "STARTALES_CARD_MAX_TEXT_BYTES", &RawConfig::card_max_text_bytes,
+     "Longest persona field of an imported Character Card, bytes (413 beyond, field named)"},
 };
 
 // Collects one sentence per bad value.
@@ -208,6 +249,62 @@ std::vector<std::string> splitList(const std::string& text) {
     start = end + 1;
   }
   return out;
+}
+
+// The abuse limits (issue 14): defaults a real player never meets.
+void loadLimits(const RawConfig& r, Config& c, Checker& check, int cores) {
+  c.speech_token = r.speech_token;
+  if (c.speech_role && r.speech_token.empty()) {
+    check.fail("--speech-token",
+               "startales stt and tts need a service token that callers send "
+               "as \"Authorization: Bearer <token>\"");
+  } else if (!r.speech_token.empty() && r.speech_token.size() < 16) {
+    check.fail("--speech-token", "a service token needs at least 16 characters");
+  }
+  check.integer("--speech-workers", r.speech_workers, 0, 1024, c.speech_workers);
+  if (c.speech_workers == 0) c.speech_workers = std::max(2, cores);
+  check.integer("--speech-max-pending", r.speech_max_pending, 1, 1'000'000, c.speech_max_pending);
+  check.integer<size_t>("--tts-max-text-bytes", r.tts_max_text_bytes, 16, 1 << 20,
+                        c.tts_max_text_bytes);
+  check.integer<size_t>("--tts-max-sentences", r.tts_max_sentences, 1, 100'000,
+                        c.tts_max_sentences);
+  check.integer("--session-purge-every-s", r.session_purge_every_s, 1, 7 * 86400,
+                c.session_purge_every_s);
+  check.integer<size_t>("--auth-rate-max-keys", r.auth_rate_max_keys, 16, 100'000'000,
+                        c.auth_rate_max_keys);
+  const size_t max_connections = c.server.max_connections;
+  check.integer<size_t>("--max-connections-per-address", r.max_connections_per_address, 1,
+                        1'000'000, c.server.max_connections_per_address);
+  check.integer<size_t>("--max-websockets-per-address", r.max_websockets_per_address, 1, 1'000'000,
+                        c.server.max_websockets_per_address);
+  check.integer("--max-websockets-per-account", r.max_websockets_per_account, 1, 1'000'000,
+                c.max_websockets_per_account);
+  // Per-address caps above --max-connections would never apply: clamp them, quietly for the
+  // defaults (a small --max-connections in a test), with a problem when set explicitly.
+  auto below = [&](const char* flag, const std::string& text, const char* fallback, size_t& value) {
+    if (value <= max_connections) return;
+    if (text == fallback) {
+      value = max_connections;
+    } else {
+      check.fail(flag, "\"" + text + "\" is above --max-connections (" +
+                           std::to_string(max_connections) + ")");
+    }
+  };
+  below("--max-connections-per-address", r.max_connections_per_address, "256",
+        c.server.max_connections_per_address);
+  below("--max-websockets-per-address", r.max_websockets_per_address, "32",
+        c.server.max_websockets_per_address);
+  size_t per_account = static_cast<size_t>(c.max_websockets_per_account);
+  below("--max-websockets-per-account", r.max_websockets_per_account, "8", per_account);
+  c.max_websockets_per_account = static_cast<int>(per_account);
+  check.integer("--campaigns-per-hour", r.campaigns_per_hour, 1, 1'000'000, c.campaigns_per_hour);
+  check.integer("--max-live-campaigns", r.max_live_campaigns, 1, 1'000'000, c.max_live_campaigns);
+  int burst = 0, per_min = 0;
+  check.integer("--invite-rate-burst", r.invite_rate_burst, 1, 1'000'000, burst);
+  check.integer("--invite-rate-per-min", r.invite_rate_per_min, 1, 1'000'000, per_min);
+  c.invite_rate = {static_cast<double>(burst), static_cast<double>(per_min)};
+  check.integer<size_t>("--card-max-text-bytes", r.card_max_text_bytes, 80, 1 << 20,
+                        c.card_max_text_bytes);
 }
 
 }  // namespace
@@ -312,7 +409,7 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
   check.integer("--ws-rate-burst", r.ws_rate_burst, 1, 1'000'000, ws_burst);
   c.server.ws_rate_per_second = ws_rate;
   c.server.ws_rate_burst = ws_burst;
-  check.integer<int64_t>("--session-ttl-s", r.session_ttl_s, 60, 365LL * 24 * 3600,
+  check.integer<int64_t>("--session-ttl-s", r.session_ttl_s, 1, 365LL * 24 * 3600,
                          c.account.session_ttl_s);
   check.integer<uint64_t>("--password-mem-kib", r.password_mem_kib, 8, 4 << 20,
                           c.account.password.mem_limit_kib);
@@ -359,6 +456,7 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
   if (r.llm != "builtin") {
     for (const auto& problem : llm::validateConfig(c.llm)) check.fail("--llm", problem);
   }
+  loadLimits(r, c, check, cores);
   return problems.empty();
 }
 

@@ -43,6 +43,22 @@ struct Config {
   account::BucketConfig llm_quota{10, 20};  // model replies per player
   std::string tts_url;  // "[openai:]URL" | "coqui:URL"; empty: espeak-ng in process
   std::string stt_url;  // "whisper.cpp:URL" | "openai:URL"; empty: pocketsphinx in process
+
+  // Abuse limits: what one account, one address or one socket may use (docs/operations.md).
+  bool speech_role = false;     // set by main before load(): `stt`/`tts` need speech_token
+  std::string speech_token;     // standalone stt/tts: the Bearer token every caller sends;
+                                // serve/api: sent to a remote --stt-url/--tts-url. Default ""
+  int speech_workers = 0;       // speech threads (decoding, synthesis); 0 = one per core, >= 2
+  int speech_max_pending = 32;  // speech jobs queued or running before 503 (default 32)
+  size_t tts_max_text_bytes = 4000;  // bytes of text per synthesis (default 4000)
+  size_t tts_max_sentences = 100;    // sentences per synthesis (default 100)
+  int session_purge_every_s = 3600;  // seconds between purges of expired sessions (default 1 h)
+  size_t auth_rate_max_keys = 100'000;  // buckets per auth limiter (LRU beyond; default 100k)
+  int max_websockets_per_account = 8;   // open /ws sockets per account (default 8)
+  int campaigns_per_hour = 20;          // campaigns one account may create per hour (default 20)
+  int max_live_campaigns = 10;          // campaigns one account hosts at once (default 10)
+  account::BucketConfig invite_rate{5, 5};  // invite-code attempts per account (5, 5/min)
+  size_t card_max_text_bytes = 2000;    // a Character Card's longest persona field (default 2000)
 };
 
 // The raw text of every option, as given by flag, environment or default.

@@ -63,6 +63,7 @@ int run(int argc, char** argv) {
   if (*rules) return runRules();
 
   Config config;
+  config.speech_role = *stt || *tts;
   std::vector<std::string> problems;
   if (!loader.load(config, problems)) {
     std::cerr << "startales: invalid configuration (" << problems.size() << " problem"

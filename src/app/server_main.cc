@@ -1,4 +1,6 @@
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -25,6 +27,7 @@
 #include "campaign/campaign_store.h"
 #include "campaign/service.h"
 #include "api/health_routes.h"
+#include "api/socket_registry.h"
 #include "app/commands.h"
 #include "app/serve_loop.h"
 #include "app/speech.h"
@@ -92,6 +95,28 @@ void printRoutes(const net::Router& main, const net::Router* metrics,
   std::fflush(stdout);
 }
 
+// Expired sessions are deleted every `every`, on the blocking pool (a token that expired is
+// refused anyway; this keeps the table from growing with every login ever made).
+void startSessionPurger(asio::io_context& io, WorkerPool& workers,
+                        account::AccountService& accounts, std::chrono::seconds every) {
+  auto loop = [&io, &workers, &accounts, every]() -> asio::awaitable<void> {
+    asio::steady_timer timer(io);
+    while (true) {  // at start, then every `every`, until io stops
+      auto op = workers.run([&accounts] { return accounts.purgeExpiredSessions(); });
+      auto purged = co_await std::move(op);
+      if (!purged) {
+        logging::warn("session purge failed", {{"error", purged.error().code}});
+      } else if (*purged > 0) {
+        logging::info("expired sessions purged", {{"count", *purged}});
+      }
+      timer.expires_after(every);
+      auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (ec) co_return;
+    }
+  };
+  asio::co_spawn(io, std::move(loop), asio::detached);
+}
+
 void initLogging(const Config& config) {
   logging::Level level = logging::Level::kInfo;
   (void)logging::parseLevel(config.log_level, level);
@@ -143,8 +168,11 @@ int runServer(const Config& config, Role role, bool list_routes) {
     logging::flush();
     return 1;
   }
-  account::MemoryRateLimiter per_address(config.auth_rate_per_address, clock);
-  account::MemoryRateLimiter per_account(config.auth_rate_per_account, clock);
+  account::MemoryRateLimiter per_address(config.auth_rate_per_address, clock,
+                                         config.auth_rate_max_keys);
+  account::MemoryRateLimiter per_account(config.auth_rate_per_account, clock,
+                                         config.auth_rate_max_keys);
+  api::SocketRegistry sockets(static_cast<size_t>(config.max_websockets_per_account));
 
   // The simulation runs on its own threads, one strand per campaign, so a long tick never
   // holds up a network thread.
@@ -168,7 +196,12 @@ int runServer(const Config& config, Role role, bool list_routes) {
   campaign::CampaignStore campaign_store(**db);
   campaign::RuntimeConfig runtime_config;
   runtime_config.snapshot_every = config.snapshot_every;
-  campaign::CampaignService campaigns(campaign_store, workers, sim_io, clock, runtime_config);
+  campaign::CampaignLimits campaign_limits;
+  campaign_limits.max_hosted = config.max_live_campaigns;
+  campaign_limits.created_per_hour = config.campaigns_per_hour;
+  campaign_limits.invite_attempts = config.invite_rate;
+  campaign::CampaignService campaigns(campaign_store, workers, sim_io, clock, runtime_config,
+                                      campaign_limits);
   auto cannotStart = [&](const Error& e) {
     logging::error("cannot start", {{"error", e.code}, {"reason", e.message}});
     logging::flush();
@@ -200,6 +233,7 @@ int runServer(const Config& config, Role role, bool list_routes) {
   ai::CharacterStore character_store(**db, clock);
   ai::DialogueConfig dialogue_config;
   dialogue_config.model_quota = config.llm_quota;
+  dialogue_config.card.max_text_bytes = config.card_max_text_bytes;
   ai::DialogueService dialogue(campaigns, character_store, workers, llm_backend.get(), *embedder,
                                &memory_store, clock, sim_io.get_executor(), dialogue_config);
   campaigns.setCommentator(dialogue.commentator());
@@ -208,11 +242,15 @@ int runServer(const Config& config, Role role, bool list_routes) {
                                      {"embedding_dimension", embedder->dimension()}});
 
   // The embedded speech engines (pocketsphinx's model loads here, about a second).
-  auto speech = createSpeechEngines(true, true, config.stt_url, config.tts_url);
+  auto speech = createSpeechEngines(true, true, speechOptions(config));
   if (!speech) return cannotStart(speech.error());
+  // Speech has its own bounded pool: a burst of synthesis never queues in front of the token
+  // checks and database calls of everyone else.
+  WorkerPool speech_workers("speech", config.speech_workers, config.speech_max_pending);
+  registerSpeechPoolMetrics(metrics, speech_workers);
 
   net::Router router;
-  const api::AuthDeps auth{**accounts, per_address, per_account, workers};
+  const api::AuthDeps auth{**accounts, per_address, per_account, workers, &sockets};
   api::addHealthRoutes(router, {db->get(), workers, STARTALES_VERSION, llm_backend.get()});
   if (!config.metrics_token.empty()) api::addMetricsRoute(router, metrics, config.metrics_token);
   api::addAuthRoutes(router, auth);
@@ -221,11 +259,11 @@ int runServer(const Config& config, Role role, bool list_routes) {
   // The speech services, embedded: the same routes as `startales stt` / `startales tts`.
   const voice::AudioLimits audio_limits;
   api::VoiceRegistry voices;
-  const api::SttDeps stt_deps{*speech->stt, workers, audio_limits, &auth, &campaigns};
-  const api::TtsDeps tts_deps{*speech->tts, workers, voices, audio_limits};
+  const api::SttDeps stt_deps{*speech->stt, speech_workers, audio_limits, {&auth, ""}, &campaigns};
+  const api::TtsDeps tts_deps{*speech->tts, speech_workers, voices, audio_limits, {&auth, ""}};
   api::addSttRoutes(router, "/api/stt", stt_deps);
   api::addTtsRoutes(router, "/api/tts", tts_deps);
-  const api::VoiceDeps voice_deps{*speech->stt, *speech->tts, workers};
+  const api::VoiceDeps voice_deps{*speech->stt, *speech->tts, speech_workers};
   api::addWsGateway(router, auth, campaigns, &dialogue, &voice_deps);
   if (role == Role::kServe && !config.web_dir.empty()) {  // the web client at /, after the API
     if (auto web = net::StaticFiles::load(config.web_dir); web) {
@@ -272,6 +310,7 @@ int runServer(const Config& config, Role role, bool list_routes) {
     return 1;
   }
   (*server)->start();
+  startSessionPurger(io, workers, **accounts, std::chrono::seconds(config.session_purge_every_s));
   logging::info("listening", {{"role", role_name},
                               {"host", config.server.host},
                               {"port", (*server)->port()},
@@ -288,6 +327,7 @@ int runServer(const Config& config, Role role, bool list_routes) {
 
   // Stop in reverse dependency order: no new work reaches the pool, finish what is queued.
   stop_sim();
+  speech_workers.stop();
   workers.stop();
   server->reset();
   metrics_server->reset();

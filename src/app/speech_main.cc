@@ -25,13 +25,15 @@
 
 namespace startales::app {
 
-Result<SpeechEngines> createSpeechEngines(bool stt, bool tts, const std::string& stt_url,
-                                          const std::string& tts_url) {
+Result<SpeechEngines> createSpeechEngines(bool stt, bool tts, const SpeechOptions& options) {
+  const std::string& stt_url = options.stt_url;
+  const std::string& tts_url = options.tts_url;
   SpeechEngines engines;
   if (stt && !stt_url.empty()) {
     const bool openai = stt_url.starts_with("openai:");
     voice::RemoteSttConfig remote;
     remote.url = stt_url.substr(stt_url.find(':') + 1);
+    if (openai) remote.api_key = options.api_key;
     Result<std::unique_ptr<voice::SpeechToText>> made = makeError("invalid_config", "");
     if (openai) {
       auto o = voice::OpenAiStt::create(remote);
@@ -51,21 +53,44 @@ Result<SpeechEngines> createSpeechEngines(bool stt, bool tts, const std::string&
   if (tts && tts_url.starts_with("coqui:")) {
     voice::RemoteTtsConfig remote;
     remote.url = tts_url.substr(6);
+    remote.limits = options.text_limits;
     auto made = voice::CoquiTts::create(remote);
     if (!made) return made.error();
     engines.tts = std::move(*made);
   } else if (tts && !tts_url.empty()) {
     voice::RemoteTtsConfig remote;
     remote.url = tts_url.starts_with("openai:") ? tts_url.substr(7) : tts_url;
+    remote.api_key = options.api_key;
+    remote.limits = options.text_limits;
     auto made = voice::OpenAiTts::create(remote);
     if (!made) return made.error();
     engines.tts = std::move(*made);
   } else if (tts) {
-    auto made = voice::EspeakTts::create(voice::EspeakConfig{});
+    voice::EspeakConfig espeak;
+    espeak.limits = options.text_limits;
+    auto made = voice::EspeakTts::create(espeak);
     if (!made) return made.error();
     engines.tts = std::move(*made);
   }
   return engines;
+}
+
+SpeechOptions speechOptions(const Config& config) {
+  SpeechOptions options;
+  options.stt_url = config.stt_url;
+  options.tts_url = config.tts_url;
+  options.api_key = config.speech_token;
+  options.text_limits.max_chars = config.tts_max_text_bytes;
+  options.text_limits.max_sentences = config.tts_max_sentences;
+  return options;
+}
+
+void registerSpeechPoolMetrics(metrics::Metrics& metrics, WorkerPool& pool) {
+  metrics.addCounterCallback("speech_pool_rejected_total",
+                             "Speech jobs refused with 503 because the speech pool was full.",
+                             [&pool] { return static_cast<double>(pool.rejected()); });
+  metrics.addGaugeCallback("speech_pool_pending", "Speech jobs queued or running.",
+                           [&pool] { return static_cast<double>(pool.pending()); });
 }
 
 int runSpeechService(const Config& config, SpeechRole role) {
@@ -75,7 +100,7 @@ int runSpeechService(const Config& config, SpeechRole role) {
   const bool is_stt = role == SpeechRole::kStt;
   const char* name = is_stt ? "stt" : "tts";
 
-  auto engines = createSpeechEngines(is_stt, !is_stt);
+  auto engines = createSpeechEngines(is_stt, !is_stt, speechOptions(config));
   if (!engines) {
     logging::error("cannot start", {{"error", engines.error().code}, {"reason", engines.error().message}});
     logging::flush();
@@ -83,7 +108,9 @@ int runSpeechService(const Config& config, SpeechRole role) {
   }
   metrics::Metrics metrics;
   net::HttpMetrics http_metrics(metrics.registry());
-  WorkerPool workers(name, config.workers, config.max_pending_work);
+  // Only speech runs here (the token check is in memory): the speech pool's bounds apply.
+  WorkerPool workers(name, config.speech_workers, config.speech_max_pending);
+  registerSpeechPoolMetrics(metrics, workers);
   net::Router router;
   api::addHealthRoutes(router, {nullptr, workers, STARTALES_VERSION, nullptr, "", name});
   const voice::AudioLimits limits;
@@ -91,10 +118,11 @@ int runSpeechService(const Config& config, SpeechRole role) {
   std::optional<api::SttDeps> stt_deps;
   std::optional<api::TtsDeps> tts_deps;
   if (is_stt) {
-    stt_deps.emplace(api::SttDeps{*engines->stt, workers, limits});
+    stt_deps.emplace(api::SttDeps{*engines->stt, workers, limits, {nullptr, config.speech_token}});
     api::addSttRoutes(router, "", *stt_deps);
   } else {
-    tts_deps.emplace(api::TtsDeps{*engines->tts, workers, voices, limits});
+    tts_deps.emplace(
+        api::TtsDeps{*engines->tts, workers, voices, limits, {nullptr, config.speech_token}});
     api::addTtsRoutes(router, "", *tts_deps);
   }
 

@@ -85,6 +85,13 @@ Result<std::optional<CampaignRecord>> CampaignStore::find(int64_t id) {
   return std::optional<CampaignRecord>(campaignFrom(r->rows.front()));
 }
 
+Result<int64_t> CampaignStore::countHosted(int64_t host) {
+  auto r = db_.query("SELECT COUNT(*) FROM campaigns WHERE host_user_id = $1 AND status <> 'finished'",
+                     {host});
+  if (!r) return r.error();
+  return r->empty() ? int64_t{0} : r->rows.front().getInt(0);
+}
+
 Result<std::vector<CampaignRecord>> CampaignStore::list(const CampaignFilter& f) {
   std::string sql = std::string("SELECT ") + kCampaignColumns + " FROM campaigns c WHERE " +
                     "(c.visibility = 'public' OR EXISTS (SELECT 1 FROM campaign_members m "

@@ -87,6 +87,8 @@ class CampaignStore {
                                 const std::string& invite_code, const Member& host_member,
                                 int64_t now_ms);
   Result<std::optional<CampaignRecord>> find(int64_t id);
+  // Campaigns `host` hosts now (lobby, running or paused; deleted ones are gone).
+  Result<int64_t> countHosted(int64_t host);
   Result<std::vector<CampaignRecord>> list(const CampaignFilter& filter);
   // Campaigns a server should be simulating: running ones, and paused ones too when
   // `include_paused` (paused campaigns otherwise stay suspended in storage).

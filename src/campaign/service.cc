@@ -136,6 +136,9 @@ CampaignService::CampaignService(CampaignStore& store, WorkerPool& workers,
       clock_(clock),
       runtime_config_(runtime),
       limits_(limits),
+      created_per_account_(
+          {static_cast<double>(limits.created_per_hour), limits.created_per_hour / 60.0}, clock),
+      invites_per_account_(limits.invite_attempts, clock),
       lobby_(asio::make_strand(sim_io)),
       log_writer_(std::make_unique<CommandLogWriter>(store)) {}
 
@@ -252,6 +255,25 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::create(const Use
   const std::string code = s.visibility == "private" ? account::newCode(8) : "";
   const int64_t now = clock_.nowMs();
   auto make = [&]() -> Result<CampaignRecord> {
+    auto hosted = store_.countHosted(user.id);
+    if (!hosted) return hosted.error();
+    if (*hosted >= limits_.max_hosted) {
+      return makeError("too_many_campaigns",
+                       "You host " + std::to_string(*hosted) +
+                           " campaigns, the limit per account "
+                           "(" +
+                           std::to_string(limits_.max_hosted) +
+                           ", --max-live-campaigns); delete one to create another.");
+    }
+    if (auto wait = created_per_account_.take("user:" + std::to_string(user.id))) {
+      Error e =
+          makeError("rate_limited", "You created " + std::to_string(limits_.created_per_hour) +
+                                        " campaigns within the hour, the limit per account "
+                                        "(--campaigns-per-hour); wait " +
+                                        std::to_string(*wait) + " seconds.");
+      e.retry_after_s = *wait;
+      return e;
+    }
     return store_.create(s, user.id, code, host, now);
   };
   auto op = workers_.run(make);
@@ -301,6 +323,18 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::join(const User&
     invite = std::string(v->as_string());
   }
   auto code = Result<std::string>(invite);
+  // Guessing invite codes is throttled per account: every attempt with a code counts, and a
+  // throttled attempt is refused before any comparison.
+  if (!invite.empty()) {
+    if (auto wait = invites_per_account_.take("user:" + std::to_string(user.id))) {
+      Error e = makeError("rate_limited",
+                          "Too many invite-code attempts from this account (--invite-rate-burst, "
+                          "--invite-rate-per-min); wait " +
+                              std::to_string(*wait) + " seconds.");
+      e.retry_after_s = *wait;
+      co_return e;
+    }
+  }
 
   auto body_fn = [this, user, id, role = *role, civ_name = *civ_name, color = *color,
                   code = *code]() -> asio::awaitable<Result<Json>> {
@@ -320,8 +354,9 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::join(const User&
       co_return makeError("already_joined", "You have already joined this campaign.");
     }
     // Without its invite code a private campaign does not exist: the answer for a missing or
-    // wrong code is the one for a campaign id nobody created.
-    if (record.settings.visibility == "private" && code != record.invite_code) {
+    // wrong code is the one for a campaign id nobody created (compared in constant time).
+    if (record.settings.visibility == "private" &&
+        (code.empty() || !account::constantTimeEquals(code, record.invite_code))) {
       co_return notFound(id);
     }
     Member m;

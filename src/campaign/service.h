@@ -22,6 +22,7 @@
 
 #include "account/user_store.h"
 #include "campaign/campaign_store.h"
+#include "account/rate_limiter.h"
 #include "campaign/command_log.h"
 #include "campaign/runtime.h"
 #include "common/clock.h"
@@ -37,6 +38,10 @@ struct CampaignLimits {
   int min_systems = 20, max_systems = 2000;
   int max_tick_ms = 60'000, min_tick_ms = 100;  // real milliseconds per tick
   int max_players = 16;
+  // Per account (abuse limits; defaults a real player never meets):
+  int max_hosted = 10;                          // campaigns hosted at once → 409 beyond
+  int created_per_hour = 20;                    // campaigns created per hour → 429 beyond
+  account::BucketConfig invite_attempts{5, 5};  // joins with an invite code (burst, per min)
 };
 
 class CampaignService {
@@ -138,6 +143,8 @@ class CampaignService {
   const Clock& clock_;
   const RuntimeConfig runtime_config_;
   const CampaignLimits limits_;
+  account::MemoryRateLimiter created_per_account_;  // thread-safe; keyed "user:<id>"
+  account::MemoryRateLimiter invites_per_account_;  // thread-safe; keyed "user:<id>"
   std::shared_ptr<Commentator> commentator_;  // nullable; set before campaigns start
   boost::asio::strand<boost::asio::io_context::executor_type> lobby_;
 

@@ -104,6 +104,12 @@ http::status statusFor(const Error& error) {
   if (code == "not_found") return http::status::not_found;
   if (endsWith(code, "_taken") || code == "conflict") return http::status::conflict;
   if (code == "rate_limited") return http::status::too_many_requests;
+  // Abuse limits: a rate (429 + Retry-After) or a count held at once (409).
+  if (code == "too_many_connections" || code == "too_many_websockets") {
+    return http::status::too_many_requests;
+  }
+  if (code == "too_many_campaigns") return http::status::conflict;
+  if (code == "card_too_large") return http::status::payload_too_large;
   if (code == "overloaded" || code == "db_unavailable" || code == "db_busy" || code == "db_full") {
     return http::status::service_unavailable;
   }

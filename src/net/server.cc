@@ -83,7 +83,11 @@ std::string clientAddress(const std::string& peer, const http::request<http::str
       auto comma = list.rfind(',');
       std::string_view last = comma == std::string_view::npos ? list : list.substr(comma + 1);
       while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
-      if (!last.empty()) return std::string(last);
+      while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+      // Only an address: anything else would become an unbounded rate-limit key.
+      boost::system::error_code ec;
+      auto address = asio::ip::make_address(std::string(last.substr(0, 64)), ec);
+      if (!ec && last.size() <= 64) return address.to_string();
     }
   }
   return peer;
@@ -114,7 +118,9 @@ Result<std::unique_ptr<Server>> Server::create(asio::io_context& io, const Serve
 Server::Server(asio::io_context& io, ServerConfig config, const Router& router,
                HttpMetrics& metrics)
     : io_(io), config_(std::move(config)), router_(router), metrics_(metrics),
-      acceptor_(asio::make_strand(io)) {}
+      acceptor_(asio::make_strand(io)),
+      connections_per_address_(std::max<size_t>(1, config_.max_connections_per_address)),
+      websockets_per_address_(std::max<size_t>(1, config_.max_websockets_per_address)) {}
 
 Server::~Server() = default;
 
@@ -158,6 +164,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
   bool keep_alive = true;
   bool upgraded = false;  // the socket became a WebSocket (and `stream` was moved out)
   const std::string peer = peerAddress(stream.socket());
+  AddressSlot address_slot;  // this connection, counted against its client address
   // Answers a request we will not read further, then closes.
   // Parameters by value: they must outlive the caller's temporaries (this is a coroutine).
   auto refuse = [&](http::status status, std::string code, std::string message,
@@ -165,6 +172,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
     metrics_.reject(reason);
     Response res = errorResponse(status, code, message);
     addSecurityHeaders(res);
+    if (status == http::status::too_many_requests) res.set(http::field::retry_after, "1");
     res.keep_alive(false);
     stream.expires_after(milliseconds(config_.read_timeout_ms));
     auto [ec, n] = co_await http::async_write(stream, res, kTuple);
@@ -243,6 +251,18 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
     Request req;
     req.http = parser.release();
     req.client_address = clientAddress(peer, req.http, config_.trust_proxy);
+    if (!address_slot.held()) {  // the first request says whose connection this is
+      std::string key = addressKey(req.client_address);
+      if (!connections_per_address_.tryAcquire(key)) {
+        co_await refuse(http::status::too_many_requests, "too_many_connections",
+                        "This address has " + std::to_string(connections_per_address_.max()) +
+                            " connections open, the limit per address "
+                            "(--max-connections-per-address); close some and try again.",
+                        "too_many_connections_per_address");
+        break;
+      }
+      address_slot = AddressSlot(connections_per_address_, std::move(key));
+    }
     Router::Match match = prepare(req);
     Response res;
     if (match.websocket != nullptr) {
@@ -429,6 +449,18 @@ asio::awaitable<std::optional<Response>> Server::upgrade(
     res.set(http::field::retry_after, "1");
     co_return res;
   }
+  std::string ws_key = addressKey(req.client_address);
+  if (!websockets_per_address_.tryAcquire(ws_key)) {
+    metrics_.reject("too_many_websockets_per_address");
+    Response res = errorResponse(http::status::too_many_requests, "too_many_websockets",
+                                 "This address has " +
+                                     std::to_string(websockets_per_address_.max()) +
+                                     " WebSockets open, the limit per address "
+                                     "(--max-websockets-per-address); close one first.");
+    res.set(http::field::retry_after, "1");
+    co_return res;
+  }
+  AddressSlot ws_slot(websockets_per_address_, std::move(ws_key));  // until the socket ends
   std::optional<Result<std::shared_ptr<WsHandler>>> accepted;
   try {
     accepted.emplace(co_await acceptor(req));

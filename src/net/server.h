@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "net/address_counter.h"
 #include "net/http.h"
 #include "net/router.h"
 
@@ -46,6 +47,9 @@ struct ServerConfig {
   int read_timeout_ms = 30'000;           // receiving the body; also sending the response
   int idle_timeout_ms = 60'000;           // keep-alive connection waiting for a next request
   size_t max_connections = 20'000;        // beyond this, new connections are closed at once
+  size_t max_connections_per_address = 256;  // open connections per client address (HTTP and
+                                             // WebSocket) → beyond: 429, then closed
+  size_t max_websockets_per_address = 32;    // open WebSockets per client address → 429
   std::vector<std::string> cors_origins;  // allowed Origin values; "*" allows any
   bool access_log = true;                 // one JSON line per request
   bool trust_proxy = false;               // take the client address from X-Forwarded-For
@@ -112,6 +116,8 @@ class Server {
   boost::asio::ip::tcp::acceptor acceptor_;
   uint16_t port_ = 0;
 
+  AddressCounter connections_per_address_;  // held from a connection's first request
+  AddressCounter websockets_per_address_;   // held while a WebSocket runs
   std::atomic<bool> draining_{false};
   std::atomic<uint64_t> next_id_{1};
   mutable std::mutex mu_;

@@ -33,12 +33,30 @@ TEST(RateLimiterTest, MemoryIsBoundedByDroppingIdleBuckets) {
     (void)limiter.take("key" + std::to_string(i));
     clock.advanceMs(1'000);  // each bucket refills before the next eviction
   }
-  // A throttled key is not forgotten by eviction.
-  ManualClock clock2;
-  MemoryRateLimiter strict({1, 1}, clock2, 2);
+  EXPECT_LE(limiter.size(), 100u);
+}
+
+// Main evicted only full buckets: keys that each took a token inside the refill window grew
+// the map without bound (one per username an attacker tried).
+TEST(RateLimiterTest, MemoryIsBoundedWhenNoBucketIsIdle) {
+  ManualClock clock;  // never advances: no bucket ever refills
+  MemoryRateLimiter limiter({5, 5}, clock, 100);
+  for (int i = 0; i < 10'000; ++i) (void)limiter.take("user:" + std::to_string(i));
+  EXPECT_LE(limiter.size(), 100u);
+  // Keys are bounded too: a huge key costs no more than kMaxKeyBytes.
+  const std::string huge(1 << 20, 'x');
+  EXPECT_FALSE(limiter.take(huge).has_value());
+  EXPECT_LE(limiter.size(), 100u);
+}
+
+TEST(RateLimiterTest, AThrottledKeyInUseIsNotForgotten) {
+  ManualClock clock;
+  MemoryRateLimiter strict({1, 1}, clock, 2);
   EXPECT_FALSE(strict.take("hot").has_value());
-  for (int i = 0; i < 10; ++i) (void)strict.take("other" + std::to_string(i));
-  EXPECT_TRUE(strict.take("hot").has_value());
+  for (int i = 0; i < 10; ++i) {
+    (void)strict.take("other" + std::to_string(i));
+    EXPECT_TRUE(strict.take("hot").has_value()) << i;  // hammering keeps it the newest
+  }
 }
 
 }  // namespace

@@ -96,5 +96,52 @@ TEST(Character, CardsFromElsewhereAndBadCards) {
   }
 }
 
+// A card's persona goes into every prompt of its character: main took any size and any
+// voice (an unknown variant, a pitch of 500 clamped silently).
+json::value cardWith(const std::string& data_extra, const std::string& startales = "") {
+  return json::parse(R"({"spec":"chara_card_v2","data":{"name":"Ada")" + data_extra +
+                     R"(,"extensions":{"startales":{)" + startales + "}}}}");
+}
+
+TEST(Character, CardImportBoundsEveryFieldAndNamesIt) {
+  const std::string big(2001, 'x');
+  struct Case {
+    json::value card;
+    std::string code;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {cardWith(R"(,"personality":")" + big + "\""), "card_too_large", R"("personality")"},
+      {cardWith("", R"("speaking_style":")" + big + "\""), "card_too_large", R"("speaking_style")"},
+      {cardWith("", R"("goals":[)" + [] {
+                  std::string g;
+                  for (int i = 0; i < 11; ++i) g += std::string(i ? "," : "") + R"("win")";
+                  return g;
+                }() + "]"),
+       "card_too_large", R"("goals")"},
+      {cardWith("", R"("goals":[")" + std::string(301, 'g') + R"("])"), "card_too_large",
+       R"("goals")"},
+      {json::parse(R"({"spec":"chara_card_v2","data":{"name":")" + std::string(81, 'n') + R"("}})"),
+       "card_too_large", R"("name")"},
+      {cardWith("", R"("voice":{"variant":"zz9"})"), "invalid_card", R"("variant")"},
+      {cardWith("", R"("voice":{"variant":"m3","pitch":500})"), "invalid_card", R"("pitch")"},
+      {cardWith("", R"("voice":{"rate":"fast"})"), "invalid_card", R"("rate")"},
+      {cardWith("", R"("voice":"loud")"), "invalid_card", R"("voice")"},
+      {cardWith(R"(,"personality":7)"), "invalid_card", R"("personality")"},
+  };
+  for (const auto& c : cases) {
+    auto r = fromCardV2(c.card);
+    ASSERT_FALSE(r.ok()) << json::serialize(c.card).substr(0, 120);
+    EXPECT_EQ(r.error().code, c.code) << r.error().message;
+    EXPECT_NE(r.error().message.find(c.field), std::string::npos) << r.error().message;
+  }
+  // At the limits is fine.
+  auto ok = fromCardV2(cardWith(R"(,"personality":")" + std::string(2000, 'p') + "\"",
+                                R"("voice":{"variant":"f5","pitch":99,"range":0,"rate":260})"));
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->voice.variant, "f5");
+  EXPECT_EQ(ok->voice.pitch, 99);
+}
+
 }  // namespace
 }  // namespace startales::ai

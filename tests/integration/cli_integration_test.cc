@@ -43,6 +43,32 @@ TEST(CliTest, InvalidConfigurationListsEveryProblemAtOnce) {
   }
 }
 
+TEST(CliTest, AbuseLimitsAreListedAndValidatedAtStart) {
+  auto help = runBinary("--help");
+  for (const char* text :
+       {"--speech-token", "--speech-workers", "--speech-max-pending", "--tts-max-sentences",
+        "--tts-max-text-bytes", "--session-purge-every-s", "--auth-rate-max-keys",
+        "--max-connections-per-address", "--max-websockets-per-address",
+        "--max-websockets-per-account", "--campaigns-per-hour", "--max-live-campaigns",
+        "--invite-rate-burst", "--invite-rate-per-min", "--card-max-text-bytes"}) {
+    EXPECT_NE(help.output.find(text), std::string::npos) << "missing " << text;
+  }
+  auto run = runBinary(
+      "serve --max-connections 100 --max-websockets-per-address 500 --tts-max-sentences 0 "
+      "--speech-token short",
+      "STARTALES_MAX_LIVE_CAMPAIGNS=many");
+  EXPECT_EQ(run.code, 2) << run.output;
+  EXPECT_NE(run.output.find("4 problems"), std::string::npos) << run.output;
+  for (const char* text :
+       {"--max-websockets-per-address (STARTALES_MAX_WEBSOCKETS_PER_ADDRESS): \"500\" is above "
+        "--max-connections (100)",
+        "--tts-max-sentences (STARTALES_TTS_MAX_SENTENCES)",
+        "--speech-token (STARTALES_SPEECH_TOKEN)",
+        "--max-live-campaigns (STARTALES_MAX_LIVE_CAMPAIGNS)"}) {
+    EXPECT_NE(run.output.find(text), std::string::npos) << "missing " << text << "\n" << run.output;
+  }
+}
+
 TEST(CliTest, EnvironmentVariablesConfigureTheServer) {
   auto run = runBinary("serve --host 127.0.0.1", "STARTALES_PORT=notaport");
   EXPECT_EQ(run.code, 2);

@@ -74,6 +74,25 @@ const std::vector<std::pair<std::string, std::string>> kMultipart = {
     {"Content-Type", "multipart/form-data; boundary=B0undary"}};
 const std::vector<std::pair<std::string, std::string>> kWav = {{"Content-Type", "audio/wav"}};
 
+// The standalone services need their service token on every speech route.
+const std::string kSpeechToken = "speech-token-for-tests-0123";
+const std::vector<std::string> kTokenArgs = {"--speech-token", kSpeechToken};
+
+// An HttpClient that sends the service token with every request.
+struct TokenClient {
+  explicit TokenClient(uint16_t port) : http(port) {}
+  HttpResult get(const std::string& target) { return http.get(target, kSpeechToken); }
+  HttpResult postJson(const std::string& target, const std::string& body) {
+    return http.postJson(target, body, kSpeechToken);
+  }
+  HttpResult request(const std::string& method, const std::string& target, const std::string& body,
+                     std::vector<std::pair<std::string, std::string>> headers) {
+    headers.emplace_back("Authorization", "Bearer " + kSpeechToken);
+    return http.request(method, target, body, headers);
+  }
+  HttpClient http;
+};
+
 std::string soxi(const std::string& wav) {
   const std::string path = tempPath("check.wav");
   std::ofstream(path, std::ios::binary) << wav;
@@ -91,9 +110,9 @@ void expectError(const HttpResult& r, int status, const std::string& code) {
 }
 
 TEST(SpeechServiceTest, TtsSynthesizesWavsSoxiReadsAndMatchesVoices) {
-  ServerProcess tts({}, {}, "tts");
+  ServerProcess tts(kTokenArgs, {}, "tts");
   ASSERT_TRUE(tts.waitReady(std::chrono::seconds(60))) << tts.log();
-  HttpClient http(tts.port());
+  TokenClient http(tts.port());
   EXPECT_EQ(http.get("/health").json().at("service").as_string(), "tts");
   EXPECT_EQ(http.get("/ready").status, 200);
   auto voices = http.get("/voices");
@@ -150,9 +169,9 @@ TEST(SpeechServiceTest, TtsSynthesizesWavsSoxiReadsAndMatchesVoices) {
 }
 
 TEST(SpeechServiceTest, SttTranscribesWavsAndRefusesBadAudioClearly) {
-  ServerProcess stt({}, {}, "stt");
+  ServerProcess stt(kTokenArgs, {}, "stt");
   ASSERT_TRUE(stt.waitReady(std::chrono::seconds(90))) << stt.log();
-  HttpClient http(stt.port());
+  TokenClient http(stt.port());
   EXPECT_EQ(http.get("/health").json().at("service").as_string(), "stt");
   EXPECT_EQ(http.get("/models").json().at("engine").as_string(), "pocketsphinx");
 
@@ -195,18 +214,22 @@ TEST(SpeechServiceTest, SttTranscribesWavsAndRefusesBadAudioClearly) {
 }
 
 TEST(SpeechServiceTest, ServeSpeaksThroughARemoteTtsServiceWithTheExactVoice) {
-  ServerProcess tts({}, {}, "tts");
+  ServerProcess tts(kTokenArgs, {}, "tts");
   ASSERT_TRUE(tts.waitReady(std::chrono::seconds(60))) << tts.log();
-  ServerProcess serve({"--tts-url", "http://127.0.0.1:" + std::to_string(tts.port()) + "/v1"},
+  // serve sends its --speech-token to the remote service.
+  ServerProcess serve({"--tts-url", "http://127.0.0.1:" + std::to_string(tts.port()) + "/v1",
+                       "--speech-token", kSpeechToken},
                       kFastAuth);
   ASSERT_TRUE(serve.waitReady(std::chrono::seconds(90))) << serve.log();
   HttpClient http(serve.port());
+  auto bob = signUp(http, "bob");
   auto r = http.postJson("/api/tts/synthesize",
-                         R"({"text":"The remote voice speaks.","voice":{"variant":"f3","pitch":64,"range":82,"rate":171}})");
+                         R"({"text":"The remote voice speaks.","voice":{"variant":"f3","pitch":64,"range":82,"rate":171}})",
+                         bob.token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_NE(soxi(r.body).find("Channels       : 1"), std::string::npos);
   // The audio came from the tts service's OpenAI-compatible route, asked for that exact voice.
-  HttpClient remote(tts.port());
+  TokenClient remote(tts.port());
   const std::string metrics = HttpClient(tts.metricsPort()).get("/metrics").body;
   EXPECT_NE(metrics.find(R"(route="/v1/audio/speech",status="200")"), std::string::npos) << metrics;
   // And a voice name nobody knows is still a clear error on the remote route too.
@@ -221,7 +244,8 @@ TEST(SpeechServiceTest, ServeSpeaksThroughACoquiServer) {
   ServerProcess serve({"--tts-url", "coqui:" + coqui.url()}, kFastAuth);
   ASSERT_TRUE(serve.waitReady(std::chrono::seconds(90))) << serve.log();
   HttpClient http(serve.port());
-  auto r = http.postJson("/api/tts/synthesize", R"({"text":"Coqui speaking."})");
+  auto carol = signUp(http, "carol");
+  auto r = http.postJson("/api/tts/synthesize", R"({"text":"Coqui speaking."})", carol.token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_NE(soxi(r.body).find("Channels       : 1"), std::string::npos);
   const auto requests = coqui.requests();

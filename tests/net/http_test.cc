@@ -1,11 +1,42 @@
 #include "net/http.h"
 
+#include "net/address_counter.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
 
 namespace startales::net {
 namespace {
+
+// Per-address limits counted single IPv6 addresses: a /64 holds 2^64 of them, free to its
+// holder, so the limits held nothing.
+TEST(AddressLimitsTest, Ipv6AddressesCountByTheirSlash64) {
+  EXPECT_EQ(addressKey("2001:db8:1:2:aaaa::1"), addressKey("2001:db8:1:2:bbbb::9"));
+  EXPECT_NE(addressKey("2001:db8:1:2::1"), addressKey("2001:db8:1:3::1"));
+  EXPECT_EQ(addressKey("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+  EXPECT_EQ(addressKey("10.0.0.1"), "10.0.0.1");
+  EXPECT_EQ(addressKey("::ffff:10.0.0.1"), "10.0.0.1");
+  EXPECT_EQ(addressKey(std::string(500, 'x')).size(), 64u);
+}
+
+TEST(AddressLimitsTest, CounterHoldsOnlyWhatIsOpenAndRefusesBeyondTheCap) {
+  AddressCounter counter(2);
+  EXPECT_TRUE(counter.tryAcquire("a"));
+  EXPECT_TRUE(counter.tryAcquire("a"));
+  EXPECT_FALSE(counter.tryAcquire("a"));
+  EXPECT_TRUE(counter.tryAcquire("b"));
+  counter.release("a");
+  EXPECT_TRUE(counter.tryAcquire("a"));
+  {
+    ASSERT_TRUE(counter.tryAcquire("c"));
+    AddressSlot slot(counter, "c");  // holds the one just acquired
+    AddressSlot moved = std::move(slot);
+    EXPECT_TRUE(counter.tryAcquire("c"));
+    EXPECT_FALSE(counter.tryAcquire("c"));
+  }
+  EXPECT_TRUE(counter.tryAcquire("c"));  // the slot gave its one back, once
+}
 
 TEST(HttpTest, ErrorResponseHasTheOneShape) {
   auto res = errorResponse(http::status::conflict, "username_taken", "That name is taken.");

@@ -69,7 +69,7 @@ Result<std::vector<std::string>> splitSentences(std::string_view text, const Tex
   if (text.size() > limits.max_chars) {
     return makeError("invalid_text", "The text is " + std::to_string(text.size()) +
                                          " bytes long; the limit is " +
-                                         std::to_string(limits.max_chars) + ".");
+                                         std::to_string(limits.max_chars) + " bytes.");
   }
   if (!validUtf8(text)) return makeError("invalid_text", "The text is not valid UTF-8.");
 
@@ -103,6 +103,12 @@ Result<std::vector<std::string>> splitSentences(std::string_view text, const Tex
   }
   flush();
   if (sentences.empty()) return makeError("invalid_text", "The text has nothing to speak.");
+  if (sentences.size() > limits.max_sentences) {
+    return makeError("invalid_text", "The text has " + std::to_string(sentences.size()) +
+                                         " sentences; the limit is " +
+                                         std::to_string(limits.max_sentences) +
+                                         " sentences per request.");
+  }
   return sentences;
 }
 

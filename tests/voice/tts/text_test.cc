@@ -55,6 +55,22 @@ TEST(TextTest, EmptyTooLongAndUnspeakableAreInvalidText) {
   EXPECT_NE(r.error().message.find("limit"), std::string::npos);
 }
 
+// 4000 bytes of "Go. " were 1000 sentences: 1000 espeak-ng runs for one request.
+TEST(TextTest, TtsTextIsBoundedInSentencesAsWellAsBytes) {
+  std::string text;
+  while (text.size() + 4 <= 4000) text += "Go. ";
+  TextLimits limits;  // defaults: 4000 bytes, 100 sentences
+  auto r = splitSentences(text, limits);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "invalid_text");
+  EXPECT_NE(r.error().message.find("the limit is 100 sentences"), std::string::npos)
+      << r.error().message;
+  // Exactly at the limit is fine.
+  std::string hundred;
+  for (int i = 0; i < 100; ++i) hundred += "Go. ";
+  EXPECT_EQ(split(hundred, limits).size(), 100u);
+}
+
 TEST(TextTest, EscapeXml) { EXPECT_EQ(escapeXml("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;"); }
 
 TEST(TextTest, EveryEmbeddedVariantIsAValidVoice) {
