@@ -401,12 +401,12 @@ asio::awaitable<void> DialogueService::generate(Turn& t) {
       }
       co_return;
     }
-    if (!shown.empty() || result.error().code == "llm_cancelled") {
+    if (!shown.empty() || result.error().code == "cancelled") {
       // Part of the answer is on the player's screen: keep it, say why it stopped.
       t.engine = std::string(llm_->name());
       t.reply = std::move(shown);
       t.error = result.error();
-      t.notice = result.error().code == "llm_cancelled"
+      t.notice = result.error().code == "cancelled"
                      ? "Interrupted."
                      : "The answer was cut off: " + result.error().message;
       co_return;

@@ -11,7 +11,7 @@
 //   llm_timeout          connect, first-token, idle-between-chunks or total timeout
 //   llm_protocol         the stream was cut (truncated line, no final "done"/[DONE]), a line is
 //                        not JSON, or a tool call's arguments are not a JSON object
-//   llm_cancelled        the CancelToken fired (barge-in)
+//   cancelled        the CancelToken fired (barge-in)
 //   llm_request_failed   the server refused the request (4xx, 5xx other than 503/429, or an error
 //                        object in the stream), e.g. an unknown model
 //   overloaded           this backend already runs LlmConfig::max_concurrent calls (no queue)

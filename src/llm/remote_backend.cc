@@ -19,7 +19,7 @@ using std::chrono::milliseconds;
 
 namespace {
 
-constexpr outbound::Service kLlmService{"llm", "LLM", "llm_cancelled"};
+constexpr outbound::Service kLlmService{"llm", "LLM", "cancelled"};
 
 int64_t msSince(Steady::time_point start) {
   return std::chrono::duration_cast<milliseconds>(Steady::now() - start).count();
@@ -180,7 +180,7 @@ asio::awaitable<Result<ChatResult>> RemoteBackend::chat(const ChatRequest& reque
     co_return fail(makeError("overloaded", "The language model is busy; try again shortly."));
   }
   ClearOnExit release{[this] { in_flight_.fetch_sub(1); }};
-  if (cancel.cancelled()) co_return fail(makeError("llm_cancelled", "The reply was cancelled."));
+  if (cancel.cancelled()) co_return fail(makeError("cancelled", "The reply was cancelled."));
   if (!breaker_.allow()) {
     co_return fail(makeError("llm_unavailable",
                              "The language model server is failing; calls are paused (circuit "

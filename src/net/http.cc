@@ -5,6 +5,8 @@
 #include <boost/url/parse_query.hpp>
 #include <cctype>
 
+#include "common/error_codes.h"
+
 namespace startales::net {
 
 std::string_view Request::param(std::string_view name) const {
@@ -69,49 +71,22 @@ Response errorResponse(http::status status, std::string_view code, std::string_v
   return jsonResponse(status, boost::json::object{{"error", std::move(error)}});
 }
 
-namespace {
-bool startsWith(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-bool endsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-}  // namespace
-
 http::status statusFor(const Error& error) {
-  std::string_view code = error.code;
-  if (code == "unauthorized" || code == "invalid_credentials") return http::status::unauthorized;
-  // A game command the rules refuse, or a lobby action at the wrong moment.
-  if (code == "invalid_state" || code == "already_joined" || code == "campaign_full") {
-    return http::status::conflict;
-  }
-  if (code == "not_owner" || code == "insufficient_resources" || code == "prerequisite_missing" ||
-      code == "out_of_range" || code == "no_slots" || code == "diplomacy" || code == "eliminated") {
-    return http::status::unprocessable_entity;
-  }
-  if (code == "stopped") return http::status::service_unavailable;
-  // Audio and speech engines (voice/).
-  if (code == "audio_too_large") return http::status::payload_too_large;
-  if (code == "audio_too_long") return http::status::bad_request;
-  if (code == "no_speech") return http::status::unprocessable_entity;
-  if (endsWith(code, "_unavailable")) return http::status::service_unavailable;
-  if (endsWith(code, "_timeout")) return http::status::gateway_timeout;
-  if (startsWith(code, "invalid_") || endsWith(code, "_required") || startsWith(code, "bad_") ||
-      code == "weak_password") {
-    return http::status::bad_request;
-  }
-  if (code == "forbidden") return http::status::forbidden;
-  if (code == "not_found") return http::status::not_found;
-  if (endsWith(code, "_taken") || code == "conflict") return http::status::conflict;
-  if (code == "rate_limited") return http::status::too_many_requests;
-  // Abuse limits: a rate (429 + Retry-After) or a count held at once (409).
-  if (code == "too_many_connections" || code == "too_many_websockets") {
-    return http::status::too_many_requests;
-  }
-  if (code == "too_many_campaigns") return http::status::conflict;
-  if (code == "card_too_large") return http::status::payload_too_large;
-  if (code == "overloaded" || code == "db_unavailable" || code == "db_busy" || code == "db_full") {
-    return http::status::service_unavailable;
+  switch (categoryOf(error.code)) {
+    case ErrorCategory::kBadInput: return http::status::bad_request;
+    case ErrorCategory::kUnauthorized: return http::status::unauthorized;
+    case ErrorCategory::kForbidden: return http::status::forbidden;
+    case ErrorCategory::kNotFound: return http::status::not_found;
+    case ErrorCategory::kMethodNotAllowed: return http::status::method_not_allowed;
+    case ErrorCategory::kConflict: return http::status::conflict;
+    case ErrorCategory::kTooLarge: return http::status::payload_too_large;
+    case ErrorCategory::kHeadersTooLarge: return http::status::request_header_fields_too_large;
+    case ErrorCategory::kUpgradeRequired: return http::status::upgrade_required;
+    case ErrorCategory::kRefused: return http::status::unprocessable_entity;
+    case ErrorCategory::kRateLimited: return http::status::too_many_requests;
+    case ErrorCategory::kInternal: return http::status::internal_server_error;
+    case ErrorCategory::kUnavailable: return http::status::service_unavailable;
+    case ErrorCategory::kTimeout: return http::status::gateway_timeout;
   }
   return http::status::internal_server_error;
 }

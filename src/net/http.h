@@ -48,9 +48,7 @@ Response jsonResponse(http::status status, const boost::json::value& body);
 // The one error shape: {"error":{"code":"snake_case","message":"human sentence"}}.
 Response errorResponse(http::status status, std::string_view code, std::string_view message);
 
-// Maps an Error code from any module to an HTTP status: invalid_* / *_required / bad_* → 400,
-// unauthorized → 401, forbidden → 403, not_found → 404, *_taken / conflict → 409,
-// rate_limited → 429, overloaded / db_unavailable → 503, anything else → 500.
+// The HTTP status of an Error: its code's category (common/error_codes.h).
 http::status statusFor(const Error& error);
 
 // The sentence a client gets for `error`: its message, or for an internal one (a database's

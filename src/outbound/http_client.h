@@ -40,7 +40,7 @@ namespace startales::outbound {
 struct Service {
   std::string_view code;            // "llm" → llm_unavailable, llm_timeout, llm_protocol
   std::string_view name;            // "LLM" → "The LLM server at host:port ..."
-  std::string_view cancelled_code;  // the error of a cancelled call: "llm_cancelled", "cancelled"
+  std::string_view cancelled_code;  // the error of a cancelled call ("cancelled")
 };
 
 struct Policy {

@@ -237,7 +237,7 @@ TEST_F(DialogueFailureTest, CancelFromADeltaInterruptsAndKeepsWhatWasShown) {
   EXPECT_EQ(done->at("message").at("text"), "Let me think. ");
   EXPECT_EQ(done->at("notice"), "Interrupted.");
   ASSERT_TRUE(done->contains("error"));
-  EXPECT_EQ(done->at("error").at("code"), "llm_cancelled");
+  EXPECT_EQ(done->at("error").at("code"), "cancelled");
   expectStored(campaign_, treasurer_, kAsked, *done);
 }
 

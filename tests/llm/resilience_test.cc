@@ -109,7 +109,7 @@ TEST_F(ResilienceTest, CancelMidStreamStopsPromptly) {
   };
   Result<ChatResult> result = call(llm->chat(simpleRequest(), on_delta, token));
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().code, "llm_cancelled");
+  EXPECT_EQ(result.error().code, "cancelled");
   ASSERT_GE(deltas.size(), 1u);
   EXPECT_EQ(deltas.parts[0], "I think");
   // The connection was closed, not left streaming (the server's wait allows 8 s).
@@ -127,7 +127,7 @@ TEST_F(ResilienceTest, CancelWhileWaitingForFirstToken) {
   token.cancel();  // from another thread than the call's
   Result<ChatResult> result = std::move(*future.get());
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().code, "llm_cancelled");
+  EXPECT_EQ(result.error().code, "cancelled");
 }
 
 TEST_F(ResilienceTest, CancelledTokenSendsNothing) {
@@ -136,7 +136,7 @@ TEST_F(ResilienceTest, CancelledTokenSendsNothing) {
   token.cancel();
   Result<ChatResult> result = call(llm->chat(simpleRequest(), nullptr, token));
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().code, "llm_cancelled");
+  EXPECT_EQ(result.error().code, "cancelled");
   EXPECT_EQ(server_.requestCount(), 0u);
 }
 
@@ -153,7 +153,7 @@ TEST_F(ResilienceTest, BeyondConcurrencyLimitIsOverloadedAtOnce) {
   EXPECT_EQ(second.error().code, "overloaded");
   first_token.cancel();
   Result<ChatResult> first_result = std::move(*first.get());
-  EXPECT_EQ(first_result.error().code, "llm_cancelled");
+  EXPECT_EQ(first_result.error().code, "cancelled");
   EXPECT_EQ(server_.requestCount(), 1u);
 }
 
@@ -188,7 +188,7 @@ TEST_F(ResilienceTest, ConcurrentCallsAndCancellationsStayIndependent) {
       EXPECT_EQ(r->text, "ab");
     } else {
       ++cancelled;
-      EXPECT_EQ(r.error().code, "llm_cancelled");
+      EXPECT_EQ(r.error().code, "cancelled");
     }
   }
   EXPECT_EQ(ok + cancelled, kCalls);

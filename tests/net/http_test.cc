@@ -6,6 +6,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include "common/error_codes.h"
+
 namespace startales::net {
 namespace {
 
@@ -62,6 +64,34 @@ TEST(HttpTest, StatusForMapsErrorCodes) {
   EXPECT_EQ(statusFor({"no_speech", ""}), http::status::unprocessable_entity);
   EXPECT_EQ(statusFor({"stt_unavailable", ""}), http::status::service_unavailable);
   EXPECT_EQ(statusFor({"tts_timeout", ""}), http::status::gateway_timeout);
+  EXPECT_EQ(statusFor({"db_full", ""}), http::status::service_unavailable);
+  EXPECT_EQ(statusFor({"insufficient_resources", ""}), http::status::unprocessable_entity);
+  // A code nobody declared is a defect: 500, whatever its words suggest.
+  EXPECT_EQ(statusFor({"invalid_but_undeclared", ""}), http::status::internal_server_error);
+}
+
+TEST(HttpTest, EveryDeclaredCodeMapsToItsCategorysStatus) {
+  for (const auto& e : errorCodes()) {
+    const auto status = statusFor({std::string(e.code), ""});
+    const int code = static_cast<int>(status);
+    switch (e.category) {
+      case ErrorCategory::kBadInput: EXPECT_EQ(code, 400) << e.code; break;
+      case ErrorCategory::kUnauthorized: EXPECT_EQ(code, 401) << e.code; break;
+      case ErrorCategory::kForbidden: EXPECT_EQ(code, 403) << e.code; break;
+      case ErrorCategory::kNotFound: EXPECT_EQ(code, 404) << e.code; break;
+      case ErrorCategory::kMethodNotAllowed: EXPECT_EQ(code, 405) << e.code; break;
+      case ErrorCategory::kConflict: EXPECT_EQ(code, 409) << e.code; break;
+      case ErrorCategory::kTooLarge: EXPECT_EQ(code, 413) << e.code; break;
+      case ErrorCategory::kHeadersTooLarge: EXPECT_EQ(code, 431) << e.code; break;
+      case ErrorCategory::kUpgradeRequired: EXPECT_EQ(code, 426) << e.code; break;
+      case ErrorCategory::kRefused: EXPECT_EQ(code, 422) << e.code; break;
+      case ErrorCategory::kRateLimited: EXPECT_EQ(code, 429) << e.code; break;
+      case ErrorCategory::kInternal: EXPECT_EQ(code, 500) << e.code; break;
+      case ErrorCategory::kUnavailable: EXPECT_EQ(code, 503) << e.code; break;
+      case ErrorCategory::kTimeout: EXPECT_EQ(code, 504) << e.code; break;
+    }
+    EXPECT_FALSE(e.meaning.empty()) << e.code;
+  }
 }
 
 TEST(HttpTest, InternalErrorsAreNotEchoed) {
