@@ -31,7 +31,11 @@ constexpr int64_t kNoSuchCampaign = 987654321;
 const std::string kMetricsToken = "matrix-metrics-token-0123456789";
 
 std::vector<std::string> serverArgs() {
-  return {"--metrics-token", kMetricsToken, "--password-mem-kib", "1024", "--password-ops", "1"};
+  // The host creates a campaign per cell that changes the game: far more than a player would.
+  return {"--metrics-token",      kMetricsToken, "--password-mem-kib", "1024",
+          "--password-ops",       "1",           "--max-live-campaigns", "10000",
+          "--campaigns-per-hour", "10000",       "--invite-rate-burst", "10000",
+          "--invite-rate-per-min", "10000"};
 }
 
 std::string replaceAll(std::string text, const std::string& from, const std::string& to) {

@@ -139,17 +139,17 @@ std::vector<Row> restRows() {
   add(campaign("GET", "/api/campaigns/{id}/recap", kRunning,
                {kUnauth, kForbidden, kOk, kOk, kOk, kOk}));
 
-  // Speech. Grammar mode names a campaign: its seat is checked before the audio (none sent, so
-  // a player gets 400). The other speech routes name none and need no login today.
+  // Speech needs an account (api/speech_auth.h). Grammar mode names a campaign: its seat is
+  // checked before the audio (none sent, so a player gets 400). The others name none.
   add(at(campaign("POST", "/api/stt/transcribe", kRunning,
                   {kUnauth, kForbidden, kForbidden, kBad, kBad, kBad}),
          "/api/stt/transcribe?campaign={id}"));
-  add(http("POST", "/api/stt/v1/audio/transcriptions", {kBad, kBad, kBad, kBad, kBad, kBad}));
-  add(http("GET", "/api/stt/models", {kOk, kOk, kOk, kOk, kOk, kOk}));
-  add(with(http("POST", "/api/tts/synthesize", {kBad, kBad, kBad, kBad, kBad, kBad}), "{}"));
-  add(with(http("POST", "/api/tts/v1/audio/speech", {kBad, kBad, kBad, kBad, kBad, kBad}), "{}"));
-  add(http("POST", "/api/tts/clone-voice", {kBad, kBad, kBad, kBad, kBad, kBad}));
-  add(http("GET", "/api/tts/voices", {kOk, kOk, kOk, kOk, kOk, kOk}));
+  add(http("POST", "/api/stt/v1/audio/transcriptions", {kUnauth, kBad, kBad, kBad, kBad, kBad}));
+  add(http("GET", "/api/stt/models", {kUnauth, kOk, kOk, kOk, kOk, kOk}));
+  add(with(http("POST", "/api/tts/synthesize", {kUnauth, kBad, kBad, kBad, kBad, kBad}), "{}"));
+  add(with(http("POST", "/api/tts/v1/audio/speech", {kUnauth, kBad, kBad, kBad, kBad, kBad}), "{}"));
+  add(http("POST", "/api/tts/clone-voice", {kUnauth, kBad, kBad, kBad, kBad, kBad}));
+  add(http("GET", "/api/tts/voices", {kUnauth, kOk, kOk, kOk, kOk, kOk}));
   return rows;
 }
 

@@ -140,9 +140,10 @@ TEST(LimitsSpeechTest, SpeechWorkRunsOnItsOwnPoolNotTheDatabasePool) {
   });
   // Wait until the synthesis holds the speech pool.
   bool busy = false;
+  HttpClient scraper(server.metricsPort());  // /metrics has its own listener
   const auto deadline = std::chrono::steady_clock::now() + seconds(30);
   while (!busy && spoken == 0 && std::chrono::steady_clock::now() < deadline) {
-    busy = http.get("/metrics").body.find("\nspeech_pool_pending 1") != std::string::npos;
+    busy = scraper.get("/metrics").body.find("\nspeech_pool_pending 1") != std::string::npos;
     if (!busy) std::this_thread::sleep_for(milliseconds(5));
   }
   EXPECT_TRUE(busy) << "the synthesis never showed on the speech pool";
