@@ -216,7 +216,8 @@ Result<void> CampaignRuntime::replayLog(game::GameState& state,
   // state that holds every logged command (the live campaign may have stepped further; those
   // steps follow from this state alone, so resuming here loses nothing).
   const int32_t last = commands.empty() ? state.tick : commands.back().tick - 1;
-  const int32_t target = until.tick >= 0 ? until.tick : std::max({state.tick, last, until.at_least});
+  const int32_t target =
+      until.tick >= 0 ? until.tick : std::max({state.tick, last, until.at_least});
   while (state.tick < target) stepCollecting();
   return {};
 }
@@ -446,9 +447,13 @@ asio::awaitable<void> CampaignRuntime::flush() {
   write.records.reserve(items.size());
   const int64_t now = clock_.nowMs();
   for (size_t i = 0; i < items.size(); ++i) {
-    write.records.push_back(LoggedCommand{
-        first_seq + static_cast<int64_t>(i), apply_tick, items[i]->user, items[i]->command.civ,
-        json::serialize(actionToJson(items[i]->command.action)), now, {}});
+    write.records.push_back(LoggedCommand{first_seq + static_cast<int64_t>(i),
+                                          apply_tick,
+                                          items[i]->user,
+                                          items[i]->command.civ,
+                                          json::serialize(actionToJson(items[i]->command.action)),
+                                          now,
+                                          {}});
   }
   write.refusals = refusals_;
   write.discard_from = discard_from_;
@@ -573,7 +578,7 @@ void CampaignRuntime::publish(const std::vector<game::Notice>& notices) {
 }
 
 void CampaignRuntime::snapshotAsync() {
-  if (snapshot_in_flight_) return;  // the store is behind; the next period will catch up
+  if (snapshot_in_flight_) return;          // the store is behind; the next period will catch up
   if (discard_from_ < discard_to_) return;  // a failed write is unresolved (see discard_from_)
   snapshot_in_flight_ = true;
   auto snap = std::make_shared<Snapshot>(

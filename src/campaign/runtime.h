@@ -177,9 +177,9 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
   boost::asio::awaitable<void> chat(int64_t user, std::string username, std::string text);
 
  private:
-  struct Waiting;  // a command waiting for its batch to commit
+  struct Waiting;                             // a command waiting for its batch to commit
   static constexpr int kWriteRetryMs = 1000;  // after a failed log write, milliseconds
-  struct Feed;     // per civ: last view, recent deltas, subscribers
+  struct Feed;                                // per civ: last view, recent deltas, subscribers
 
   CampaignRuntime(boost::asio::io_context& sim_io, const CampaignRecord& record,
                   game::GameState state, CampaignStore& store, WorkerPool& workers,
@@ -188,7 +188,8 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
   // Applies `commands` (in seq order) to `state` as the live campaign did; the refusals of
   // logged commands at their tick go to `refusals` when not null.
   static Result<void> replayLog(game::GameState& state, const std::vector<LoggedCommand>& commands,
-                                int64_t campaign, ReplayBound until, std::vector<Refusal>* refusals);
+                                int64_t campaign, ReplayBound until,
+                                std::vector<Refusal>* refusals);
   // The "command_failed" notices among `notices` for the logged seqs in `queued`.
   static void collectRefusals(const std::vector<game::Notice>& notices,
                               const std::vector<int64_t>& queued, std::vector<Refusal>& out);

@@ -193,7 +193,7 @@ std::shared_ptr<CampaignService::Live> CampaignService::live(int64_t id) const {
 }
 
 asio::awaitable<Result<CampaignService::Access>> CampaignService::access(const User& user,
-                                                                        int64_t id) {
+                                                                         int64_t id) {
   if (auto entry = live(id)) {
     auto seat = [&]() -> Result<Access> {
       std::lock_guard lock(mu_);

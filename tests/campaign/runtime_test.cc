@@ -2,12 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-#include <future>
 #include <boost/json.hpp>
-#include <atomic>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -63,7 +63,8 @@ class CommitThenFailDatabase : public store::Database {
 
 std::string hashHex(const game::GameState& state) {
   char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(game::stateHash(state)));
+  std::snprintf(buf, sizeof buf, "%016llx",
+                static_cast<unsigned long long>(game::stateHash(state)));
   return buf;
 }
 
@@ -108,8 +109,8 @@ class RuntimeTest : public ::testing::Test {
   std::shared_ptr<CampaignRuntime> launch(const RuntimeConfig& config) {
     auto restored = CampaignRuntime::restore(*store_, record_, players_);
     EXPECT_TRUE(restored.ok()) << restored.error().message;
-    auto rt = CampaignRuntime::create(io_, record_, std::move(restored->state), *store_, workers_, *log_,
-                                      clock_, config);
+    auto rt = CampaignRuntime::create(io_, record_, std::move(restored->state), *store_, workers_,
+                                      *log_, clock_, config);
     rt->start(false);
     return rt;
   }
@@ -292,7 +293,6 @@ TEST_F(RuntimeTest, PauseWritesASnapshotOfTheExactState) {
   ASSERT_TRUE(run(rt->stop()).ok());
 }
 
-
 // --- Exact restores: every acknowledged command applied exactly once ---
 
 // A campaign whose first tick is a minute away: a command acknowledged now stays queued.
@@ -315,8 +315,9 @@ class SlowCampaignTest : public RuntimeTest {
     const auto& state = restored->state;
     const auto logged = store_->commandsAfter(record_.id, 0, user_, 100).value();
     for (const auto& c : logged) {
-      const auto copies = std::count_if(state.pending.begin(), state.pending.end(),
-                                        [&](const game::QueuedCommand& q) { return q.seq == c.seq; });
+      const auto copies =
+          std::count_if(state.pending.begin(), state.pending.end(),
+                        [&](const game::QueuedCommand& q) { return q.seq == c.seq; });
       EXPECT_EQ(copies, 1) << "command " << c.seq << " is queued " << copies << " times";
     }
     const ReplayBound bound{state.tick, state.next_seq};
@@ -348,7 +349,8 @@ TEST_F(SlowCampaignTest, CommandAfterPauseIsAppliedOnceAndReplayMatchesTheSnapsh
   auto rt = launch({});
   ASSERT_TRUE(command(*rt, game::Trade{game::Resource::kFood, -10}).ok());
   run(rt->setPaused(true));
-  ASSERT_TRUE(command(*rt, game::Trade{game::Resource::kMinerals, -10}).ok());  // after the snapshot
+  ASSERT_TRUE(
+      command(*rt, game::Trade{game::Resource::kMinerals, -10}).ok());  // after the snapshot
   expectRestoredExactly(statusOf(*rt));
   ASSERT_TRUE(run(rt->stop()).ok());
 }

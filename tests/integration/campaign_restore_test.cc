@@ -164,8 +164,8 @@ TEST(CampaignChaosTest, KillMinus9AtRandomMomentsUnderLoadLosesNoAcknowledgedCom
       const auto logged = loggedSeqs(http, id, token);
       for (int64_t seq : acked) {
         auto it = logged.find(seq);
-        ASSERT_TRUE(it != logged.end()) << "trial " << trials << ": acknowledged command " << seq
-                                        << " was lost";
+        ASSERT_TRUE(it != logged.end())
+            << "trial " << trials << ": acknowledged command " << seq << " was lost";
         ASSERT_EQ(it->second, 1) << "command " << seq << " is logged " << it->second << " times";
       }
     }

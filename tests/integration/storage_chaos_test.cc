@@ -93,7 +93,8 @@ void dumpOnFailure(const ServerProcess& server) {
 class SmallFileSystem {
  public:
   explicit SmallFileSystem(const std::string& size) : dir_(makeTempDir("startales-small")) {
-    mounted_ = std::system(("mount -t tmpfs -o size=" + size + ",mode=0755 tmpfs " + dir_).c_str()) == 0;
+    mounted_ =
+        std::system(("mount -t tmpfs -o size=" + size + ",mode=0755 tmpfs " + dir_).c_str()) == 0;
   }
   ~SmallFileSystem() {
     if (mounted_) (void)std::system(("umount -l " + dir_).c_str());
@@ -167,14 +168,15 @@ TEST(StorageChaosTest, SqliteOnAFullDiskAnswers503AndLosesNoAcknowledgedCommand)
   again.signal(SIGTERM);
   EXPECT_EQ(again.waitExit(), 0);
   dumpOnFailure(again);
-  expectReplayMatches("--data-dir " + data_dir, id, std::string(paused.at("state_hash").as_string()));
+  expectReplayMatches("--data-dir " + data_dir, id,
+                      std::string(paused.at("state_hash").as_string()));
 }
 
 TEST(StorageChaosTest, PostgresStoppedAndRestartedUnderLoadAnswers503AndLosesNothing) {
   auto pg = PostgresServer::start();
   ASSERT_TRUE(pg.ok()) << pg.error().message;
   const std::string dir = makeTempDir("startales-pgchaos");
-  const std::vector<std::string> args = {"--data-dir", dir, "--db", (*pg)->url(),
+  const std::vector<std::string> args = {"--data-dir",       dir, "--db", (*pg)->url(),
                                          "--snapshot-every", "2"};
   std::set<int64_t> acked;
   int64_t id = 0;

@@ -57,9 +57,9 @@ std::map<int64_t, int> loggedSeqs(HttpClient& http, int64_t campaign, const std:
   std::map<int64_t, int> seqs;
   int64_t after = 0;
   for (int page = 0; page < 1000; ++page) {
-    auto r = http.get("/api/campaigns/" + std::to_string(campaign) +
-                          "/commands?after=" + std::to_string(after),
-                      token);
+    auto r = http.get(
+        "/api/campaigns/" + std::to_string(campaign) + "/commands?after=" + std::to_string(after),
+        token);
     if (r.status != 200) break;
     const auto body = r.json();
     const auto& list = body.at("commands").as_array();

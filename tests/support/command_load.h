@@ -53,9 +53,9 @@ class CommandLoad {
   std::atomic<bool> stop_{false};
   std::atomic<int> answered_{0};
   mutable std::mutex mu_;
-  std::set<int64_t> acked_;                   // guarded by mu_
-  std::map<int, int> statuses_;               // guarded by mu_
-  std::map<int, Answer> first_;               // guarded by mu_
+  std::set<int64_t> acked_;      // guarded by mu_
+  std::map<int, int> statuses_;  // guarded by mu_
+  std::map<int, Answer> first_;  // guarded by mu_
   std::vector<std::thread> threads_;
 };
 
