@@ -1,8 +1,10 @@
 #include "ai/character.h"
 
+#include <algorithm>
 #include <array>
 #include <boost/json.hpp>
 #include <cmath>
+#include <limits>
 
 #include "game/names.h"
 #include "game/rng.h"
@@ -109,6 +111,15 @@ double number(const json::object& o, std::string_view key, double fallback) {
   return fallback;
 }
 
+// A whole number from o[key], clamped to lo..hi; `fallback` when absent or not a number. Clamped
+// while still a double: converting a double outside the integer's range is undefined behaviour
+// (a card saying "pitch": 1e300). lo and hi must be exact as doubles (|x| < 2^53).
+int64_t clampedInteger(const json::object& o, std::string_view key, int64_t fallback, int64_t lo,
+                       int64_t hi) {
+  const double v = number(o, key, static_cast<double>(fallback));
+  return static_cast<int64_t>(std::clamp(v, static_cast<double>(lo), static_cast<double>(hi)));
+}
+
 }  // namespace
 
 std::string_view roleName(Role role) { return kRoles[static_cast<int>(role)].name; }
@@ -211,8 +222,9 @@ Result<Character> fromCardV2(const json::value& card) {
       return bad("Unknown role \"" + std::string(r->as_string()) + "\".");
     }
   }
-  c.civ = static_cast<game::CivId>(number(*ext, "civ", game::kNone));
-  c.campaign_id = static_cast<int64_t>(number(*ext, "campaign_id", 0));
+  c.civ = static_cast<game::CivId>(
+      clampedInteger(*ext, "civ", game::kNone, game::kNone, std::numeric_limits<int32_t>::max()));
+  c.campaign_id = clampedInteger(*ext, "campaign_id", 0, 0, int64_t{1} << 52);
   if (const json::value* s = ext->if_contains("speaking_style"); s && s->is_string()) {
     c.speaking_style = std::string(s->as_string());
   }
@@ -233,9 +245,9 @@ Result<Character> fromCardV2(const json::value& card) {
     if (const json::value* variant = vo.if_contains("variant"); variant && variant->is_string()) {
       c.voice.variant = std::string(variant->as_string());
     }
-    c.voice.pitch = std::clamp(static_cast<int>(number(vo, "pitch", 50)), 0, 99);
-    c.voice.range = std::clamp(static_cast<int>(number(vo, "range", 50)), 0, 99);
-    c.voice.rate = std::clamp(static_cast<int>(number(vo, "rate", 170)), 80, 260);
+    c.voice.pitch = static_cast<int>(clampedInteger(vo, "pitch", 50, 0, 99));
+    c.voice.range = static_cast<int>(clampedInteger(vo, "range", 50, 0, 99));
+    c.voice.rate = static_cast<int>(clampedInteger(vo, "rate", 170, 80, 260));
   }
   return c;
 }

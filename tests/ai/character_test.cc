@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -94,6 +95,26 @@ TEST(Character, CardsFromElsewhereAndBadCards) {
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().code, "invalid_card");
   }
+}
+
+// Regression (UBSan float-cast-overflow, reading the importer for character_card_fuzz): numbers
+// outside an int's range were converted to int before they were clamped, which is undefined.
+TEST(Character, CardNumbersOutOfRangeAreClampedBeforeConversion) {
+  auto r = fromCardV2(json::parse(R"({"spec":"chara_card_v2","data":{"name":"Ada","extensions":
+      {"startales":{"civ":1e300,"campaign_id":-1e300,
+                    "voice":{"pitch":1e300,"range":-1e300,"rate":9.9e18}}}}})"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->civ, std::numeric_limits<int32_t>::max());
+  EXPECT_EQ(r->campaign_id, 0);
+  EXPECT_EQ(r->voice.pitch, 99);
+  EXPECT_EQ(r->voice.range, 0);
+  EXPECT_EQ(r->voice.rate, 260);
+  auto exact = fromCardV2(json::parse(R"({"spec":"chara_card_v2","data":{"name":"Ada","extensions":
+      {"startales":{"civ":2,"voice":{"pitch":40.7,"rate":170}}}}})"));
+  ASSERT_TRUE(exact.ok());
+  EXPECT_EQ(exact->civ, 2);
+  EXPECT_EQ(exact->voice.pitch, 40);
+  EXPECT_EQ(exact->voice.rate, 170);
 }
 
 }  // namespace
