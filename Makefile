@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 PRESET_TEST ?= dev
 CTEST_ARGS ?=
 
-.PHONY: run test bench bootstrap build release asan format lint clean web screenshots
+.PHONY: run test bench bootstrap build release asan tsan fuzz format lint clean web screenshots
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -41,8 +41,25 @@ test: build
 screenshots: build
 	STARTALES_BINARY=build/$(PRESET_TEST)/src/app/startales node tests/e2e/run.mjs --screenshots docs/screenshots
 
+# The whole suite under AddressSanitizer + UBSan (gcc; any finding fails its test).
 asan:
 	@$(MAKE) test PRESET_TEST=asan
+
+# The server and campaign tests under ThreadSanitizer (gcc): builds only what they need.
+tsan: bootstrap
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan -j $(JOBS)
+	@ctest --preset tsan -j $(JOBS) $(CTEST_ARGS)
+
+# Coverage-guided fuzzing: the fuzz targets (tests/fuzz) built with clang + libFuzzer + ASan/UBSan,
+# each run for FUZZ_SECONDS on its committed corpus (FUZZ_TARGETS picks some). New inputs and
+# crashes go under build/fuzz/; tests/fuzz/run.sh prints executions and findings per target.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: bootstrap
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	@bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Micro-benchmarks, the wrk load run on /api/health and the startales-loadgen campaign run;
 # see docs/benchmarks.md.

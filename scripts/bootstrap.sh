@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git curl
+  # make fuzz: clang with libFuzzer and the sanitizer runtimes; llvm-symbolizer for reports
+  clang-14 libclang-rt-14-dev llvm-14
   # libraries
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpq-dev libsqlite3-dev libhiredis-dev prometheus-cpp-dev

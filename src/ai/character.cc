@@ -1,8 +1,10 @@
 #include "ai/character.h"
 
+#include <algorithm>
 #include <array>
 #include <boost/json.hpp>
 #include <cmath>
+#include <limits>
 
 #include "game/names.h"
 #include "game/rng.h"
@@ -107,6 +109,15 @@ double number(const json::object& o, std::string_view key, double fallback) {
   if (v->is_double()) return v->as_double();
   if (v->is_int64()) return static_cast<double>(v->as_int64());
   return fallback;
+}
+
+// A whole number from o[key], clamped to lo..hi; `fallback` when absent or not a number. Clamped
+// while still a double: converting a double outside the integer's range is undefined behaviour
+// (a card saying "pitch": 1e300). lo and hi must be exact as doubles (|x| < 2^53).
+int64_t clampedInteger(const json::object& o, std::string_view key, int64_t fallback, int64_t lo,
+                       int64_t hi) {
+  const double v = number(o, key, static_cast<double>(fallback));
+  return static_cast<int64_t>(std::clamp(v, static_cast<double>(lo), static_cast<double>(hi)));
 }
 
 }  // namespace
@@ -264,8 +275,9 @@ Result<Character> fromCardV2(const json::value& card, const CardLimits& limits) 
       return bad("Unknown role \"" + std::string(r->as_string().subview(0, 40)) + "\".");
     }
   }
-  c.civ = static_cast<game::CivId>(number(*ext, "civ", game::kNone));
-  c.campaign_id = static_cast<int64_t>(number(*ext, "campaign_id", 0));
+  c.civ = static_cast<game::CivId>(
+      clampedInteger(*ext, "civ", game::kNone, game::kNone, std::numeric_limits<int32_t>::max()));
+  c.campaign_id = clampedInteger(*ext, "campaign_id", 0, 0, int64_t{1} << 52);
   auto style = cardText(*ext, "speaking_style", limits.max_text_bytes);
   if (!style) return style.error();
   c.speaking_style = std::move(*style);

@@ -1,6 +1,7 @@
 #include "campaign/command_codec.h"
 
 #include <boost/json.hpp>
+#include <cmath>
 #include <limits>
 
 namespace startales::campaign {
@@ -37,7 +38,9 @@ class Fields {
       n = v->as_int64();
     } else if (v->is_uint64() && v->as_uint64() <= static_cast<uint64_t>(hi)) {
       n = static_cast<int64_t>(v->as_uint64());
-    } else if (v->is_double() && v->as_double() == static_cast<double>(static_cast<int64_t>(v->as_double()))) {
+    } else if (v->is_double() && v->as_double() > -9.2e18 && v->as_double() < 9.2e18 &&
+               v->as_double() == std::trunc(v->as_double())) {
+      // Range first: converting a double outside int64's range (1e300) is undefined behaviour.
       n = static_cast<int64_t>(v->as_double());
     } else {
       fail(std::string("\"") + name + "\" must be a whole number");

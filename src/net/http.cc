@@ -64,10 +64,53 @@ Response jsonResponse(http::status status, const boost::json::value& body) {
   return res;
 }
 
+namespace {
+// `s` with every byte that is not part of a well-formed UTF-8 sequence (RFC 3629: no overlong
+// forms, no surrogates, nothing above U+10FFFF) replaced by U+FFFD. Error messages quote what
+// the client sent (a path parameter, a name), and Boost.JSON writes string bytes as they are:
+// without this, a path with raw bytes >= 0x80 made the error body invalid JSON.
+std::string validUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (b < 0x80) {
+      len = 1;
+    } else if (b >= 0xC2 && b <= 0xDF) {
+      len = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      len = 3;
+      if (b == 0xE0) lo = 0xA0;
+      if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4;
+      if (b == 0xF0) lo = 0x90;
+      if (b == 0xF4) hi = 0x8F;
+    }
+    bool ok = len > 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      ok = k == 1 ? (c >= lo && c <= hi) : (c >= 0x80 && c <= 0xBF);
+    }
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+}  // namespace
+
 Response errorResponse(http::status status, std::string_view code, std::string_view message) {
   boost::json::object error;
-  error["code"] = code;
-  error["message"] = message;
+  error["code"] = validUtf8(code);
+  error["message"] = validUtf8(message);
   return jsonResponse(status, boost::json::object{{"error", std::move(error)}});
 }
 

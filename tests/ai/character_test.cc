@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -141,6 +142,30 @@ TEST(Character, CardImportBoundsEveryFieldAndNamesIt) {
   ASSERT_TRUE(ok.ok()) << ok.error().message;
   EXPECT_EQ(ok->voice.variant, "f5");
   EXPECT_EQ(ok->voice.pitch, 99);
+}
+
+// Regression (UBSan float-cast-overflow, reading the importer for character_card_fuzz): numbers
+// outside an int's range were converted to int before they were clamped, which is undefined.
+TEST(Character, CardNumbersOutOfRangeAreClampedBeforeConversion) {
+  auto r = fromCardV2(json::parse(R"({"spec":"chara_card_v2","data":{"name":"Ada","extensions":
+      {"startales":{"civ":1e300,"campaign_id":-1e300}}}})"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->civ, std::numeric_limits<int32_t>::max());
+  EXPECT_EQ(r->campaign_id, 0);
+  // Voice numbers out of range are refused (checked as doubles, before any conversion).
+  for (const char* voice : {R"({"pitch":1e300})", R"({"range":-1e300})", R"({"rate":9.9e18})"}) {
+    auto refused = fromCardV2(json::parse(
+        std::string(R"({"spec":"chara_card_v2","data":{"name":"Ada","extensions":{"startales":{"voice":)") +
+        voice + "}}}}"));
+    ASSERT_FALSE(refused.ok()) << voice;
+    EXPECT_EQ(refused.error().code, "invalid_card");
+  }
+  auto exact = fromCardV2(json::parse(R"({"spec":"chara_card_v2","data":{"name":"Ada","extensions":
+      {"startales":{"civ":2,"voice":{"pitch":40.7,"rate":170}}}}})"));
+  ASSERT_TRUE(exact.ok());
+  EXPECT_EQ(exact->civ, 2);
+  EXPECT_EQ(exact->voice.pitch, 40);
+  EXPECT_EQ(exact->voice.rate, 170);
 }
 
 }  // namespace

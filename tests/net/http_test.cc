@@ -49,6 +49,22 @@ TEST(HttpTest, ErrorResponseHasTheOneShape) {
   EXPECT_EQ(json.at("error").at("message").as_string(), "That name is taken.");
 }
 
+// Regression (found by http_request_fuzz): GET /api/campaigns/1/characters/\xe0\xe0\xe0\xe01/card
+// answered a 404 whose message quoted the raw path bytes, so the body was not valid JSON.
+TEST(HttpTest, ErrorMessageQuotingInvalidUtf8IsStillValidJson) {
+  auto res = errorResponse(http::status::not_found, "not_found",
+                           "There is no character \"\xe0\xe0\xe0\xe0" "1\". \xc3\xa9t\xc3\xa9 "
+                           "\xed\xa0\x80 \xf4\x90\x80\x80 \xc0\xaf \xf0\x9f\x9a\x80");
+  boost::system::error_code ec;
+  auto json = boost::json::parse(res.body(), ec);
+  ASSERT_FALSE(ec) << res.body();
+  EXPECT_EQ(json.at("error").at("message").as_string(),
+            "There is no character \"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "1\". "
+            "\xc3\xa9t\xc3\xa9 \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD "
+            "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD "
+            "\xf0\x9f\x9a\x80");
+}
+
 TEST(HttpTest, StatusForMapsErrorCodes) {
   EXPECT_EQ(statusFor({"invalid_json", ""}), http::status::bad_request);
   EXPECT_EQ(statusFor({"weak_password", ""}), http::status::bad_request);

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -79,12 +80,21 @@ ServerProcess::~ServerProcess() {
 void ServerProcess::readLoop(int fd) {
   std::string pending;
   char buf[4096];
+  // A sanitizer report from the server (asan / tsan presets) goes to the test's own stderr
+  // too, from its first line on, so ctest shows it.
+  bool echo = false;
   for (;;) {
     ssize_t n = read(fd, buf, sizeof(buf));
     if (n <= 0) break;
     pending.append(buf, static_cast<size_t>(n));
     size_t nl;
     while ((nl = pending.find('\n')) != std::string::npos) {
+      if (!echo && (pending.compare(0, nl, "==", 0, 2) == 0 ||
+                    pending.substr(0, nl).find("Sanitizer") != std::string::npos ||
+                    pending.substr(0, nl).find("runtime error:") != std::string::npos)) {
+        echo = true;
+      }
+      if (echo) std::fprintf(stderr, "[startales] %.*s\n", static_cast<int>(nl), pending.data());
       std::lock_guard lock(mu_);
       lines_.push_back(pending.substr(0, nl));
       pending.erase(0, nl + 1);

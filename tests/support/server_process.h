@@ -29,8 +29,9 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   // Waits for the "listening" line. False (with the log in `log()`) if the process exits or
-  // the timeout passes first.
-  bool waitReady(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  // the timeout passes first. The default leaves room for the sanitizer presets, where loading
+  // the speech engines alone took over 20 s under TSan with the tests running two at a time.
+  bool waitReady(std::chrono::milliseconds timeout = std::chrono::seconds(90));
   uint16_t port() const { return port_; }
   // The --metrics-listen port (GET /metrics); 0 when it is off. Known after waitReady().
   uint16_t metricsPort() const { return metrics_port_; }
@@ -39,7 +40,7 @@ class ServerProcess {
   void signal(int sig);
   // Waits for exit; returns the exit code, or -1 on timeout (then the process is killed),
   // or 128+signal when killed by a signal.
-  int waitExit(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  int waitExit(std::chrono::milliseconds timeout = std::chrono::seconds(60));
   bool running();
 
   // Every stderr line so far.

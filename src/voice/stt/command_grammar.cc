@@ -159,7 +159,10 @@ CompiledGrammar buildGrammar(const Vocabulary& v, const WordFilter& known, bool 
     cands[static_cast<size_t>(s)] = sayable(detail::candidates(v, slot), known, g.skipped);
   }
   std::vector<Candidate> characters;
-  for (const auto& name : v.characters) characters.push_back({spokenWords(name), 0});
+  for (const auto& name : v.characters) {
+    // A name with no word at all ("!!!" from an imported card) cannot be said: no alternative.
+    if (Words w = spokenWords(name); !w.empty()) characters.push_back({std::move(w), 0});
+  }
   characters = sayable(std::move(characters), known, g.skipped);
 
   std::string commands;

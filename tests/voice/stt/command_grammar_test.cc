@@ -116,6 +116,19 @@ TEST(CommandGrammarTest, GrammarHoldsOnlySayableNames) {
   EXPECT_NE(buildGrammar(v, known, true).jsgf.find("<filler> = ("), std::string::npos);
 }
 
+// Regression (found by grammar_fuzz): a character whose name has no word at all (a Character
+// Card may call one "!!!") made buildGrammar read the first word of an empty list (a crash).
+TEST(CommandGrammarTest, CharacterNameWithoutWordsIsLeftOut) {
+  Vocabulary v = smallVocabulary();
+  v.characters = {"!!!", "Ada Cohen"};
+  const CompiledGrammar g = buildGrammar(v, [](std::string_view) { return true; });
+  EXPECT_NE(g.jsgf.find("<character> = ada | ada cohen;"), std::string::npos) << g.jsgf;
+  EXPECT_EQ(parseSpokenCommand(v, "!!! research fusion power"), game::Action(game::Research{3}));
+  v.characters = {"..."};
+  const CompiledGrammar none = buildGrammar(v, [](std::string_view) { return true; });
+  EXPECT_EQ(none.jsgf.find("<character>"), std::string::npos) << none.jsgf;
+}
+
 TEST(VocabularyTest, HashFollowsContent) {
   Vocabulary a = smallVocabulary();
   Vocabulary b = a;
