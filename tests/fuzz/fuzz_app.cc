@@ -164,7 +164,7 @@ FuzzApp::FuzzApp() : impl_(std::make_unique<Impl>()) {
 
   m.auth = std::make_unique<api::AuthDeps>(
       api::AuthDeps{*m.accounts, *m.per_address, *m.per_account, m.workers});
-  api::addHealthRoutes(m.router, {m.db.get(), m.workers, m.metrics, "fuzz", nullptr});
+  api::addHealthRoutes(m.router, {m.db.get(), m.workers, "fuzz", nullptr});
   api::addAuthRoutes(m.router, *m.auth);
   api::addCampaignRoutes(m.router, *m.auth, *m.campaigns);
   api::addCharacterRoutes(m.router, *m.auth, *m.dialogue);
