@@ -105,13 +105,15 @@ TEST(CommandCodec, BadInputSaysWhatIsWrong) {
 // Regression (UBSan float-cast-overflow, reading the decoder for command_json_fuzz): a number
 // like 1e300 was converted to int64 to see whether it was whole, which is undefined.
 TEST(CommandCodec, HugeNumbersAreRefusedWithoutOverflow) {
-  EXPECT_NE(errorOf(R"({"type":"research","tech":1e300})").find("whole number"), std::string::npos);
-  EXPECT_NE(errorOf(R"({"type":"research","tech":-1e300})").find("whole number"),
+  EXPECT_NE(errorOf(R"({"type":"build","planet":1e300,"building":"farm"})").find("whole number"),
             std::string::npos);
-  EXPECT_NE(errorOf(R"({"type":"research","tech":1e16})").find("between"), std::string::npos);
-  auto r = parseAction(json::parse(R"({"type":"research","tech":2.0})"));
+  EXPECT_NE(errorOf(R"({"type":"build","planet":-1e300,"building":"farm"})").find("whole number"),
+            std::string::npos);
+  EXPECT_NE(errorOf(R"({"type":"build","planet":1e16,"building":"farm"})").find("between"),
+            std::string::npos);
+  auto r = parseAction(json::parse(R"({"type":"build","planet":2.0,"building":"farm"})"));
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(std::get<Research>(*r).tech, 2);
+  EXPECT_EQ(std::get<Build>(*r).planet, 2);
 }
 
 }  // namespace

@@ -228,7 +228,7 @@ net::Response FuzzApp::Impl::run(net::Request req) {
   req.params = std::move(match.params);
 
   auto strand = asio::make_strand(io);
-  auto body = [this, &match, req = std::move(req)]() mutable -> asio::awaitable<net::Response> {
+  auto body = [&match, req = std::move(req)]() mutable -> asio::awaitable<net::Response> {
     try {
       if (match.websocket != nullptr) {
         if (!boost::beast::websocket::is_upgrade(req.http)) {

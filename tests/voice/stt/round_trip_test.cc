@@ -12,9 +12,14 @@
 #include <string>
 #include <vector>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #include "espeak.h"
 #include "game/game.h"
 #include "game/view.h"
+#include "voice/stt/decoder_pool.h"
 #include "voice/stt/number_words.h"
 #include "voice/stt/pocketsphinx_stt.h"
 
@@ -267,6 +272,31 @@ TEST(SttRoundTripTest, DictationModeSmoke) {
   EXPECT_FALSE(t->text.empty());  // low accuracy: only that it hears words
   EXPECT_FALSE(t->command);
   EXPECT_GT(t->timings.audio_ms, 1000);
+}
+
+// Regression (LeakSanitizer, make asan): pocketsphinx 0.8's ps_set_jsgf_string kept the parsed
+// grammar (thousands of allocations) at every compile, and ps_get_search leaked an iterator at
+// every decoder. Compiles more grammars than a decoder keeps, so old ones are dropped too; in
+// the asan preset LeakSanitizer then checks nothing was left behind.
+TEST(SttRoundTripTest, CompilingGrammarsLeaksNothing) {
+  DecoderConfig config;
+  config.dictation = true;
+  auto decoder = Decoder::create(config);
+  ASSERT_TRUE(decoder.ok()) << decoder.error().message;
+  const char* numbers[] = {"one", "two", "three", "four", "five", "six"};
+  for (int i = 0; i < 6; ++i) {
+    const std::string jsgf = "#JSGF V1.0;\ngrammar g" + std::to_string(i) +
+                             ";\npublic <u> = build a farm | research fusion power | sell " +
+                             numbers[i] + " food;\n";
+    auto used = (*decoder)->useGrammar("g" + std::to_string(i), jsgf);
+    EXPECT_TRUE(used.ok()) << used.error().message;
+  }
+  EXPECT_FALSE((*decoder)->useGrammar("bad", "this is no grammar").ok());
+  EXPECT_TRUE((*decoder)->useDictation().ok());
+  decoder->reset();
+#if defined(__SANITIZE_ADDRESS__)
+  EXPECT_EQ(__lsan_do_recoverable_leak_check(), 0);
+#endif
 }
 
 TEST(SttRoundTripTest, SaturatedPoolIsOverloaded) {
