@@ -8,6 +8,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <algorithm>
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -62,23 +63,22 @@ class AddressCounter {
   std::unordered_map<std::string, size_t> counts_;  // guarded by mu_; no zero counts
 };
 
-// Holds one count until destroyed.
+// Holds one count until destroyed. Shares ownership of its counter: a connection's coroutine
+// frame may be destroyed after the server that counted it (at io_context shutdown).
 class AddressSlot {
  public:
   AddressSlot() = default;
-  AddressSlot(AddressCounter& counter, std::string address)
-      : counter_(&counter), address_(std::move(address)) {}
-  ~AddressSlot() {
-    if (counter_ != nullptr) counter_->release(address_);
-  }
+  AddressSlot(std::shared_ptr<AddressCounter> counter, std::string address)
+      : counter_(std::move(counter)), address_(std::move(address)) {}
+  ~AddressSlot() { reset(); }
   AddressSlot(const AddressSlot&) = delete;
   AddressSlot& operator=(const AddressSlot&) = delete;
   AddressSlot(AddressSlot&& other) noexcept
-      : counter_(std::exchange(other.counter_, nullptr)), address_(std::move(other.address_)) {}
+      : counter_(std::move(other.counter_)), address_(std::move(other.address_)) {}
   AddressSlot& operator=(AddressSlot&& other) noexcept {
     if (this != &other) {
-      if (counter_ != nullptr) counter_->release(address_);
-      counter_ = std::exchange(other.counter_, nullptr);
+      reset();
+      counter_ = std::move(other.counter_);
       address_ = std::move(other.address_);
     }
     return *this;
@@ -86,7 +86,12 @@ class AddressSlot {
   [[nodiscard]] bool held() const { return counter_ != nullptr; }
 
  private:
-  AddressCounter* counter_ = nullptr;
+  void reset() {
+    if (counter_ != nullptr) counter_->release(address_);
+    counter_.reset();
+  }
+
+  std::shared_ptr<AddressCounter> counter_;
   std::string address_;
 };
 

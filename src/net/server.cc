@@ -119,8 +119,10 @@ Server::Server(asio::io_context& io, ServerConfig config, const Router& router,
                HttpMetrics& metrics)
     : io_(io), config_(std::move(config)), router_(router), metrics_(metrics),
       acceptor_(asio::make_strand(io)),
-      connections_per_address_(std::max<size_t>(1, config_.max_connections_per_address)),
-      websockets_per_address_(std::max<size_t>(1, config_.max_websockets_per_address)) {}
+      connections_per_address_(std::make_shared<AddressCounter>(
+          std::max<size_t>(1, config_.max_connections_per_address))),
+      websockets_per_address_(std::make_shared<AddressCounter>(
+          std::max<size_t>(1, config_.max_websockets_per_address))) {}
 
 Server::~Server() = default;
 
@@ -253,9 +255,9 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
     req.client_address = clientAddress(peer, req.http, config_.trust_proxy);
     if (!address_slot.held()) {  // the first request says whose connection this is
       std::string key = addressKey(req.client_address);
-      if (!connections_per_address_.tryAcquire(key)) {
+      if (!connections_per_address_->tryAcquire(key)) {
         co_await refuse(http::status::too_many_requests, "too_many_connections",
-                        "This address has " + std::to_string(connections_per_address_.max()) +
+                        "This address has " + std::to_string(connections_per_address_->max()) +
                             " connections open, the limit per address "
                             "(--max-connections-per-address); close some and try again.",
                         "too_many_connections_per_address");
@@ -450,11 +452,11 @@ asio::awaitable<std::optional<Response>> Server::upgrade(
     co_return res;
   }
   std::string ws_key = addressKey(req.client_address);
-  if (!websockets_per_address_.tryAcquire(ws_key)) {
+  if (!websockets_per_address_->tryAcquire(ws_key)) {
     metrics_.reject("too_many_websockets_per_address");
     Response res = errorResponse(http::status::too_many_requests, "too_many_websockets",
                                  "This address has " +
-                                     std::to_string(websockets_per_address_.max()) +
+                                     std::to_string(websockets_per_address_->max()) +
                                      " WebSockets open, the limit per address "
                                      "(--max-websockets-per-address); close one first.");
     res.set(http::field::retry_after, "1");

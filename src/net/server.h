@@ -116,8 +116,9 @@ class Server {
   boost::asio::ip::tcp::acceptor acceptor_;
   uint16_t port_ = 0;
 
-  AddressCounter connections_per_address_;  // held from a connection's first request
-  AddressCounter websockets_per_address_;   // held while a WebSocket runs
+  // Shared with the AddressSlots of connections (see AddressSlot). Not null.
+  const std::shared_ptr<AddressCounter> connections_per_address_;  // from a first request
+  const std::shared_ptr<AddressCounter> websockets_per_address_;   // while a WebSocket runs
   std::atomic<bool> draining_{false};
   std::atomic<uint64_t> next_id_{1};
   mutable std::mutex mu_;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include <boost/json/parse.hpp>
 
 #include "common/error_codes.h"
@@ -23,7 +25,8 @@ TEST(AddressLimitsTest, Ipv6AddressesCountByTheirSlash64) {
 }
 
 TEST(AddressLimitsTest, CounterHoldsOnlyWhatIsOpenAndRefusesBeyondTheCap) {
-  AddressCounter counter(2);
+  auto shared = std::make_shared<AddressCounter>(2);
+  AddressCounter& counter = *shared;
   EXPECT_TRUE(counter.tryAcquire("a"));
   EXPECT_TRUE(counter.tryAcquire("a"));
   EXPECT_FALSE(counter.tryAcquire("a"));
@@ -32,12 +35,26 @@ TEST(AddressLimitsTest, CounterHoldsOnlyWhatIsOpenAndRefusesBeyondTheCap) {
   EXPECT_TRUE(counter.tryAcquire("a"));
   {
     ASSERT_TRUE(counter.tryAcquire("c"));
-    AddressSlot slot(counter, "c");  // holds the one just acquired
+    AddressSlot slot(shared, "c");  // holds the one just acquired
     AddressSlot moved = std::move(slot);
     EXPECT_TRUE(counter.tryAcquire("c"));
     EXPECT_FALSE(counter.tryAcquire("c"));
   }
   EXPECT_TRUE(counter.tryAcquire("c"));  // the slot gave its one back, once
+}
+
+// Regression (ASan heap-use-after-free in net_static_files_test): a connection's coroutine
+// frame, destroyed at io_context shutdown after its Server, released its count into the
+// Server's freed counter. A slot keeps its counter alive.
+TEST(AddressLimitsTest, SlotOutlivingItsServerReleasesIntoALiveCounter) {
+  auto counter = std::make_shared<AddressCounter>(1);
+  ASSERT_TRUE(counter->tryAcquire("a"));
+  AddressSlot slot(counter, "a");
+  std::weak_ptr<AddressCounter> watch = counter;
+  counter.reset();  // the server is gone
+  EXPECT_FALSE(watch.expired());
+  slot = AddressSlot();  // releases without touching freed memory
+  EXPECT_TRUE(watch.expired());
 }
 
 TEST(HttpTest, ErrorResponseHasTheOneShape) {
