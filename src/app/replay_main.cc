@@ -60,9 +60,7 @@ int runReplay(const Config& config, const ReplayOptions& options) {
     std::cerr << "startales replay: " << state.error().message << "\n";
     return 1;
   }
-  char hash[17];
-  std::snprintf(hash, sizeof hash, "%016llx",
-                static_cast<unsigned long long>(game::stateHash(*state)));
+  const std::string hash = game::stateHashHex(*state);
   json::object out{{"campaign", options.campaign}, {"tick", state->tick}, {"replayed_hash", hash}};
   bool match = true;
   if (*snapshot && (*snapshot)->tick == tick) {

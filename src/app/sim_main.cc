@@ -19,12 +19,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string hex(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 double percentile(std::vector<double> values, double p) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
@@ -68,7 +62,7 @@ json::object summary(const game::GameState& s, const SimOptions& o,
   out["seed"] = o.seed;
   out["systems"] = o.systems;
   out["ticks"] = s.tick;
-  out["state_hash"] = hex(game::stateHash(s));
+  out["state_hash"] = game::stateHashHex(s);
   double total = 0;
   for (double t : tick_ms) total += t;
   out["tick_ms"] = {{"median", percentile(tick_ms, 0.5)},
@@ -225,7 +219,7 @@ int runSim(const SimOptions& o) {
     tick_ms.push_back(std::chrono::duration<double, std::milli>(end - start).count());
     log.add(notices, state.tick);
     if (o.hash_every > 0 && state.tick % o.hash_every == 0) {
-      hashes.push_back(json::value(hex(game::stateHash(state))));
+      hashes.push_back(json::value(game::stateHashHex(state)));
     }
   }
   auto out = summary(state, o, tick_ms, hashes, log);

@@ -65,5 +65,7 @@ double techCost(const Civ& civ, int tech);
 
 // 64-bit hash of the canonical serialization.
 uint64_t stateHash(const GameState& state);
+// stateHash as 16 lower-case hex digits (how snapshots, status answers and tools show it).
+std::string stateHashHex(const GameState& state);
 
 }  // namespace startales::game

@@ -7,6 +7,8 @@
 
 #include "game/serialize.h"
 
+#include <cstdio>
+
 #include <algorithm>
 #include <bit>
 #include <concepts>
@@ -509,5 +511,11 @@ bool deserialize(std::string_view bytes, GameState& out, std::string& error) {
 
 
 uint64_t stateHash(const GameState& state) { return hashBytes(serialize(state)); }
+
+std::string stateHashHex(const GameState& state) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(stateHash(state)));
+  return buf;
+}
 
 }  // namespace startales::game

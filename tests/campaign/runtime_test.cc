@@ -61,13 +61,6 @@ class CommitThenFailDatabase : public store::Database {
   std::atomic<bool> fail_after_commit_{false};
 };
 
-std::string hashHex(const game::GameState& state) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx",
-                static_cast<unsigned long long>(game::stateHash(state)));
-  return buf;
-}
-
 class RuntimeTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -311,7 +304,7 @@ class SlowCampaignTest : public RuntimeTest {
     auto restored = CampaignRuntime::restore(*store_, *store_->find(record_.id).value(), players_);
     ASSERT_TRUE(restored.ok()) << restored.error().message;
     EXPECT_EQ(restored->state.tick, live.tick);
-    EXPECT_EQ(hashHex(restored->state), live.state_hash);
+    EXPECT_EQ(game::stateHashHex(restored->state), live.state_hash);
     const auto& state = restored->state;
     const auto logged = store_->commandsAfter(record_.id, 0, user_, 100).value();
     for (const auto& c : logged) {
@@ -323,7 +316,7 @@ class SlowCampaignTest : public RuntimeTest {
     const ReplayBound bound{state.tick, state.next_seq};
     auto replayed = CampaignRuntime::replayFromStart(*store_, record_, players_, bound);
     ASSERT_TRUE(replayed.ok()) << replayed.error().message;
-    EXPECT_EQ(hashHex(*replayed), live.state_hash);
+    EXPECT_EQ(game::stateHashHex(*replayed), live.state_hash);
   }
 };
 
@@ -388,7 +381,7 @@ TEST_F(SlowCampaignTest, CommitWithUnknownOutcomeDoesNotReuseItsSeqsOrReplayThem
   // The restored state has what the live one has: the three acknowledged commands only.
   auto again = CampaignRuntime::restore(*store_, *store_->find(record_.id).value(), players_);
   ASSERT_TRUE(again.ok()) << again.error().message;
-  EXPECT_EQ(hashHex(again->state), statusOf(*rt).state_hash);
+  EXPECT_EQ(game::stateHashHex(again->state), statusOf(*rt).state_hash);
   EXPECT_EQ(again->state.pending.size(), 3u);
   ASSERT_TRUE(run(rt->stop()).ok());
   log.stop();
@@ -445,7 +438,7 @@ TEST_F(RuntimeTest, CommandRefusedAtItsTickIsLoggedWithItsRefusalAndTheSequenceG
   ASSERT_TRUE(run(rt->stop()).ok());
   auto restored = CampaignRuntime::restore(*store_, *store_->find(record_.id).value(), players_);
   ASSERT_TRUE(restored.ok());
-  EXPECT_EQ(hashHex(restored->state), statusOf(*rt).state_hash);
+  EXPECT_EQ(game::stateHashHex(restored->state), statusOf(*rt).state_hash);
 }
 
 TEST_F(RuntimeTest, CorruptLatestSnapshotFallsBackToThePreviousThenToTheStart) {
@@ -468,7 +461,7 @@ TEST_F(RuntimeTest, CorruptLatestSnapshotFallsBackToThePreviousThenToTheStart) {
   ASSERT_TRUE(from_previous.ok()) << from_previous.error().message;
   EXPECT_EQ(from_previous->skipped.size(), 1u);
   EXPECT_EQ(from_previous->state.tick, final_status.tick);
-  EXPECT_EQ(hashHex(from_previous->state), final_status.state_hash);
+  EXPECT_EQ(game::stateHashHex(from_previous->state), final_status.state_hash);
 
   ASSERT_TRUE(db_->query("UPDATE campaign_snapshots SET state_hash = '0000000000000000' WHERE "
                          "campaign_id = $1",
@@ -478,7 +471,7 @@ TEST_F(RuntimeTest, CorruptLatestSnapshotFallsBackToThePreviousThenToTheStart) {
   ASSERT_TRUE(from_start.ok()) << from_start.error().message;
   EXPECT_EQ(from_start->skipped.size(), 2u);
   EXPECT_EQ(from_start->state.tick, final_status.tick);
-  EXPECT_EQ(hashHex(from_start->state), final_status.state_hash);
+  EXPECT_EQ(game::stateHashHex(from_start->state), final_status.state_hash);
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ struct Row {
   std::string method;             // as `startales routes` prints it: "GET", "POST", ...
   std::string pattern;            // the route pattern, e.g. "/api/campaigns/{id}/join"
   std::string listener = "main";  // "main", or "metrics" (--metrics-listen)
-  // The request target. Placeholders: {id} the campaign, {cid} the player's science advisor,
+  // The request target. Path parameters: {id} the campaign, {cid} the player's science advisor,
   // {pid} a proposal just made to the player, {n} a number unique in the run. Empty: pattern.
   std::string target;
   std::string body;

@@ -89,6 +89,21 @@ void dumpOnFailure(const ServerProcess& server) {
   for (size_t i = from; i < lines.size(); ++i) std::cerr << "server: " << lines[i] << "\n";
 }
 
+// After the outage and a kill -9: a restarted server has every acknowledged command logged
+// once; paused and stopped, the log alone (`startales replay replay_args`) rebuilds its state.
+void restartAndCheck(const std::vector<std::string>& args, int64_t id, const Player& host,
+                     const std::set<int64_t>& acked, const std::string& replay_args) {
+  ServerProcess again(args, kFastAuth);
+  ASSERT_TRUE(again.waitReady()) << again.log();
+  HttpClient http(again.port());
+  expectAllLogged(http, id, host.token, acked);
+  auto paused = post(http, "/api/campaigns/" + std::to_string(id) + "/pause", "", host);
+  again.signal(SIGTERM);
+  EXPECT_EQ(again.waitExit(), 0);
+  dumpOnFailure(again);
+  expectReplayMatches(replay_args, id, std::string(paused.at("state_hash").as_string()));
+}
+
 // A tmpfs of its own, mounted for the test and always unmounted.
 class SmallFileSystem {
  public:
@@ -160,16 +175,7 @@ TEST(StorageChaosTest, SqliteOnAFullDiskAnswers503AndLosesNoAcknowledgedCommand)
     acked = load.acked();
     dumpOnFailure(server);
   }
-  ServerProcess again(args, kFastAuth);
-  ASSERT_TRUE(again.waitReady()) << again.log();
-  HttpClient http(again.port());
-  expectAllLogged(http, id, alice.token, acked);
-  auto paused = post(http, "/api/campaigns/" + std::to_string(id) + "/pause", "", alice);
-  again.signal(SIGTERM);
-  EXPECT_EQ(again.waitExit(), 0);
-  dumpOnFailure(again);
-  expectReplayMatches("--data-dir " + data_dir, id,
-                      std::string(paused.at("state_hash").as_string()));
+  restartAndCheck(args, id, alice, acked, "--data-dir " + data_dir);
 }
 
 TEST(StorageChaosTest, PostgresStoppedAndRestartedUnderLoadAnswers503AndLosesNothing) {
@@ -205,16 +211,7 @@ TEST(StorageChaosTest, PostgresStoppedAndRestartedUnderLoadAnswers503AndLosesNot
     acked = load.acked();
     dumpOnFailure(server);
   }
-  ServerProcess again(args, kFastAuth);
-  ASSERT_TRUE(again.waitReady()) << again.log();
-  HttpClient http(again.port());
-  expectAllLogged(http, id, alice.token, acked);
-  auto paused = post(http, "/api/campaigns/" + std::to_string(id) + "/pause", "", alice);
-  again.signal(SIGTERM);
-  EXPECT_EQ(again.waitExit(), 0);
-  dumpOnFailure(again);
-  expectReplayMatches("--db " + (*pg)->url() + " --data-dir " + dir, id,
-                      std::string(paused.at("state_hash").as_string()));
+  restartAndCheck(args, id, alice, acked, "--db " + (*pg)->url() + " --data-dir " + dir);
   std::error_code ec;
   fs::remove_all(dir, ec);
 }

@@ -108,12 +108,12 @@ def cmake_links(path, modules, target_module):
 
 
 def reachable(graph, start):
-    seen, todo = set(), [start]
-    while todo:
-        for dep in graph.get(todo.pop(), ()):
+    seen, frontier = set(), [start]
+    while frontier:
+        for dep in graph.get(frontier.pop(), ()):
             if dep not in seen:
                 seen.add(dep)
-                todo.append(dep)
+                frontier.append(dep)
     return seen
 
 
