@@ -12,6 +12,8 @@ packages=(
   # libraries
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpq-dev libsqlite3-dev libhiredis-dev prometheus-cpp-dev
+  # the cluster node (startales api): NATS client for the bus (Redis: hiredis, above)
+  libnats-dev
   libsodium-dev libcli11-dev
   # the server's allocator (many threads, many small short-lived allocations per message)
   libjemalloc-dev
@@ -26,6 +28,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql redis-server wrk procps
+  # the cluster tests: a real NATS server and nginx in front of the api nodes
+  nats-server nginx
   # the web client's end-to-end tests: headless Chromium driven by playwright-core
   chromium
 )
