@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 
 #include "common/base64.h"
 #include "store/database.h"
@@ -34,13 +35,14 @@ CampaignRecord campaignFrom(const store::Row& r) {
   return c;
 }
 
-constexpr const char* kCommandColumns = "seq, tick, user_id, civ, command, created_at, refusal";
+constexpr const char* kCommandColumns =
+    "seq, tick, user_id, civ, command, created_at, refusal, client_id";
 
 LoggedCommand commandFrom(const store::Row& r) {
   return LoggedCommand{r.getInt(0),  static_cast<int32_t>(r.getInt(1)),
                        r.getInt(2),  static_cast<int32_t>(r.getInt(3)),
                        r.getText(4), r.getInt(5),
-                       r.getText(6)};
+                       r.getText(6), r.getText(7)};
 }
 
 store::Value nullableText(const std::string& s) {
@@ -217,17 +219,19 @@ Result<void> CampaignStore::appendCommands(int64_t campaign,
 
 namespace {
 
-// "INSERT ... VALUES ($1..$7), ($8..$14), ..." for `rows` rows.
+constexpr size_t kCommandInsertColumns = 9;
+
+// "INSERT ... VALUES ($1..$9), ($10..$18), ..." for `rows` rows.
 std::string insertCommandsSql(size_t rows) {
   std::string sql =
       "INSERT INTO campaign_commands (campaign_id, seq, tick, user_id, civ, command, "
-      "created_at) VALUES ";
+      "created_at, epoch, client_id) VALUES ";
   for (size_t r = 0; r < rows; ++r) {
     if (r > 0) sql += ", ";
     sql += '(';
-    for (size_t c = 0; c < 7; ++c) {
+    for (size_t c = 0; c < kCommandInsertColumns; ++c) {
       if (c > 0) sql += ", ";
-      sql += '$' + std::to_string(r * 7 + c + 1);
+      sql += '$' + std::to_string(r * kCommandInsertColumns + c + 1);
     }
     sql += ')';
   }
@@ -235,7 +239,7 @@ std::string insertCommandsSql(size_t rows) {
 }
 
 // Rows per INSERT statement, largest first: a few fixed sizes, so each connection's statement
-// cache holds three statements, not one per batch size. 16 rows are 112 parameters, well under
+// cache holds three statements, not one per batch size. 16 rows are 144 parameters, well under
 // SQLite's (999 before 3.32) and PostgreSQL's (65535) limits; SQLite looks placeholder names up
 // linearly, so much longer statements cost more to bind than they save.
 constexpr std::array<size_t, 3> kInsertRows{16, 4, 1};
@@ -257,22 +261,59 @@ Result<void> updateRefusals(store::Connection& c, int64_t campaign,
   return {};
 }
 
+// Fails with "db_fenced" unless each (campaign, epoch) is its campaign's current lease epoch
+// (0: no lease row), and on PostgreSQL keeps the lease rows locked FOR SHARE until the
+// transaction ends, so no takeover commits before this transaction's writes do.
+Result<void> checkEpochs(store::Connection& c, bool postgres,
+                         const std::vector<std::pair<int64_t, int64_t>>& epochs) {
+  std::string sql = "SELECT campaign_id, epoch FROM campaign_leases WHERE campaign_id IN (";
+  store::Params params;
+  for (size_t i = 0; i < epochs.size(); ++i) {
+    if (i > 0) sql += ", ";
+    sql += '$' + std::to_string(i + 1);
+    params.emplace_back(epochs[i].first);
+  }
+  sql += postgres ? ") FOR SHARE" : ")";
+  auto r = c.query(sql, params);
+  if (!r) return r.error();
+  std::map<int64_t, int64_t> current;
+  for (const auto& row : r->rows) current[row.getInt(0)] = row.getInt(1);
+  for (const auto& [campaign, epoch] : epochs) {
+    const auto it = current.find(campaign);
+    const int64_t now = it == current.end() ? 0 : it->second;
+    if (now != epoch) {
+      return makeError("db_fenced", "Campaign " + std::to_string(campaign) + ": lease epoch " +
+                                        std::to_string(epoch) + " is stale (current epoch " +
+                                        std::to_string(now) + ").");
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<void> CampaignStore::appendBatches(const std::vector<CommandBatch>& batches) {
   struct RowRef {
     int64_t campaign;
+    int64_t epoch;
     const LoggedCommand* command;
   };
   std::vector<RowRef> rows;
+  bool fenced = false;
   for (const auto& b : batches) {
-    for (const auto& c : *b.commands) rows.push_back({b.campaign, &c});
+    for (const auto& c : *b.commands) rows.push_back({b.campaign, b.epoch, &c});
+    fenced = fenced || b.epoch > 0;
   }
   const bool other_work = std::any_of(batches.begin(), batches.end(), [](const CommandBatch& b) {
     return b.discard_from < b.discard_to || (b.refusals != nullptr && !b.refusals->empty());
   });
   if (rows.empty() && !other_work) return {};
   return db_.transaction([&](store::Connection& c) -> Result<void> {
+    if (fenced) {
+      std::vector<std::pair<int64_t, int64_t>> epochs;
+      for (const auto& b : batches) epochs.emplace_back(b.campaign, b.epoch);
+      if (auto ok = checkEpochs(c, db_.backend() == "postgres", epochs); !ok) return ok;
+    }
     for (const auto& b : batches) {
       if (b.discard_from >= b.discard_to) continue;
       auto d = c.query(
@@ -286,7 +327,7 @@ Result<void> CampaignStore::appendBatches(const std::vector<CommandBatch>& batch
       const size_t chunk = kInsertRows[size_index];
       while (rows.size() - next >= chunk) {
         params.clear();
-        params.reserve(chunk * 7);
+        params.reserve(chunk * kCommandInsertColumns);
         for (size_t i = next; i < next + chunk; ++i) {
           const auto& cmd = *rows[i].command;
           params.emplace_back(rows[i].campaign);
@@ -296,6 +337,12 @@ Result<void> CampaignStore::appendBatches(const std::vector<CommandBatch>& batch
           params.emplace_back(int64_t{cmd.civ});
           params.emplace_back(cmd.command);
           params.emplace_back(cmd.created_at_ms);
+          params.emplace_back(rows[i].epoch);
+          if (cmd.client_id.empty()) {
+            params.emplace_back(std::monostate{});
+          } else {
+            params.emplace_back(cmd.client_id);
+          }
         }
         auto r = c.query(insertCommandsSqlFor(size_index), params);
         if (!r) return r.error();
@@ -314,6 +361,20 @@ Result<void> CampaignStore::recordRefusals(int64_t campaign, const std::vector<R
   if (refusals.empty()) return {};
   return db_.transaction(
       [&](store::Connection& c) { return updateRefusals(c, campaign, refusals); });
+}
+
+Result<std::vector<LoggedCommand>> CampaignStore::recentClientCommands(int64_t campaign,
+                                                                       int32_t limit) {
+  // Walks the primary key (campaign_id, seq) backwards; stops after `limit` matches.
+  auto r = db_.query(std::string("SELECT ") + kCommandColumns +
+                         " FROM campaign_commands WHERE campaign_id = $1 AND client_id IS NOT "
+                         "NULL ORDER BY seq DESC LIMIT $2",
+                     {campaign, int64_t{limit}});
+  if (!r) return r.error();
+  std::vector<LoggedCommand> out;
+  out.reserve(r->rows.size());
+  for (const auto& row : r->rows) out.push_back(commandFrom(row));
+  return out;
 }
 
 Result<std::vector<LoggedCommand>> CampaignStore::commandsAfter(int64_t campaign, int64_t after,
@@ -349,11 +410,17 @@ Result<std::vector<LoggedCommand>> CampaignStore::commandsSinceTick(int64_t camp
 Result<void> CampaignStore::saveSnapshot(int64_t campaign, const Snapshot& s, int64_t now_ms,
                                          int keep) {
   return db_.transaction([&](store::Connection& c) -> Result<void> {
+    if (s.epoch > 0) {
+      if (auto ok = checkEpochs(c, db_.backend() == "postgres", {{campaign, s.epoch}}); !ok) {
+        return ok;
+      }
+    }
     auto r = c.query(
-        "INSERT INTO campaign_snapshots (campaign_id, tick, state_hash, data, created_at) "
-        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (campaign_id, tick) DO UPDATE SET "
-        "state_hash = excluded.state_hash, data = excluded.data, created_at = excluded.created_at",
-        {campaign, int64_t{s.tick}, s.state_hash, base64Encode(s.data), now_ms});
+        "INSERT INTO campaign_snapshots (campaign_id, tick, state_hash, data, created_at, epoch) "
+        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (campaign_id, tick) DO UPDATE SET "
+        "state_hash = excluded.state_hash, data = excluded.data, created_at = excluded.created_at, "
+        "epoch = excluded.epoch",
+        {campaign, int64_t{s.tick}, s.state_hash, base64Encode(s.data), now_ms, s.epoch});
     if (!r) return r.error();
     auto t = c.query("UPDATE campaigns SET tick = $2 WHERE id = $1", {campaign, int64_t{s.tick}});
     if (!t) return t.error();

@@ -57,6 +57,7 @@ struct LoggedCommand {
   std::string command;  // JSON
   int64_t created_at_ms = 0;
   std::string refusal;  // the game's sentence when it was refused at its tick; empty otherwise
+  std::string client_id;  // the client's id for the command (retries dedupe on it); may be empty
 };
 
 // A logged command the game refused at the tick that applied it.
@@ -69,6 +70,7 @@ struct Snapshot {
   int32_t tick = 0;
   std::string state_hash;  // 16 hex digits
   std::string data;        // the game's binary snapshot
+  int64_t epoch = 0;       // the writer's lease epoch (0: unfenced, `serve`); see saveSnapshot
 };
 
 struct CampaignFilter {
@@ -111,20 +113,30 @@ class CampaignStore {
   // campaigns, see command_log.h): all or none. Per batch, in this order: deletes the records
   // with seq in [discard_from, discard_to) (an earlier write of the campaign whose COMMIT
   // failed, so it may or may not be in the log), inserts `commands`, records `refusals`.
+  //
+  // Fencing: each batch carries its writer's lease epoch. When any batch has one (> 0, a
+  // cluster node), the transaction first locks the campaigns' lease rows and fails with
+  // "db_fenced" unless every batch's epoch is its campaign's current one; the database's
+  // trigger (migration 0007) refuses a stale insert in any case. Epoch 0 (`serve`, no lease
+  // rows) is checked by the trigger only.
   struct CommandBatch {
     int64_t campaign = 0;
     const std::vector<LoggedCommand>* commands = nullptr;  // not null
     const std::vector<Refusal>* refusals = nullptr;        // nullable
     int64_t discard_from = 0, discard_to = 0;              // empty range: nothing to discard
+    int64_t epoch = 0;                                     // the writer's lease epoch
   };
   Result<void> appendBatches(const std::vector<CommandBatch>& batches);
   // Commands with seq > after, oldest first; only `user`'s when given.
   Result<std::vector<LoggedCommand>> commandsAfter(int64_t campaign, int64_t after,
                                                    std::optional<int64_t> user, int32_t limit);
+  // The newest `limit` commands that carry a client command id, newest first.
+  Result<std::vector<LoggedCommand>> recentClientCommands(int64_t campaign, int32_t limit);
   // Commands applied after `tick` (for replay from a snapshot), in seq order.
   Result<std::vector<LoggedCommand>> commandsSinceTick(int64_t campaign, int32_t tick);
 
   // Saves a snapshot, keeps only the newest `keep`, and records its tick on the campaign.
+  // Fenced like appendBatches by snapshot.epoch ("db_fenced" when stale).
   Result<void> saveSnapshot(int64_t campaign, const Snapshot& snapshot, int64_t now_ms,
                             int keep = 2);
   Result<std::optional<Snapshot>> latestSnapshot(int64_t campaign);

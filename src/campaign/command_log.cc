@@ -114,7 +114,7 @@ Result<void> CommandLogWriter::timedAppend(const std::vector<const Job*>& jobs) 
   size_t records = 0;
   for (const Job* j : jobs) {
     batches.push_back({j->campaign, &j->write.records, &j->write.refusals, j->write.discard_from,
-                       j->write.discard_to});
+                       j->write.discard_to, j->write.epoch});
     records += j->write.records.size();
   }
   const auto started = std::chrono::steady_clock::now();
@@ -143,18 +143,27 @@ void CommandLogWriter::commit(std::vector<Job>& jobs) {
   all.reserve(jobs.size());
   for (const auto& j : jobs) all.push_back(&j);
   Result<void> together = timedAppend(all);
-  if (together || jobs.size() == 1 || together.error().code == "db_unavailable" ||
-      together.error().code == "db_full") {
+  const std::string code = together ? std::string() : together.error().code;
+  if (together || code == "db_unavailable" || code == "db_full" ||
+      (jobs.size() == 1 && code != "db_fenced")) {
     noteOutcome(together, jobs.size());
     for (auto& j : jobs) j.done->complete(together);
     return;
   }
-  // One batch may be at fault (a constraint): find it by committing each alone.
+  if (jobs.size() == 1) {
+    completeFenced(jobs.front(), std::move(together));
+    return;
+  }
+  // One batch may be at fault (a constraint, a stale epoch): find it by committing each alone.
   for (auto& j : jobs) {
     Result<void> alone = timedAppend({&j});
     {
       std::lock_guard lock(mu_);
       ++stats_.retried_alone;
+    }
+    if (!alone && alone.error().code == "db_fenced") {
+      completeFenced(j, std::move(alone));
+      continue;
     }
     if (!alone) {
       logging::error("command log write failed",
@@ -162,6 +171,17 @@ void CommandLogWriter::commit(std::vector<Job>& jobs) {
     }
     j.done->complete(std::move(alone));
   }
+}
+
+void CommandLogWriter::completeFenced(Job& job, Result<void> fenced) {
+  {
+    std::lock_guard lock(mu_);
+    ++stats_.fenced;
+  }
+  if (auto* m = metrics_.load()) m->fenced();
+  logging::warn("command log write fenced: another node owns the campaign now",
+                {{"campaign", job.campaign}, {"epoch", job.write.epoch}});
+  job.done->complete(std::move(fenced));
 }
 
 void CommandLogWriter::noteOutcome(const Result<void>& result, size_t batches) {

@@ -17,7 +17,7 @@
 //
 // Failure isolation: when a multi-batch transaction fails for anything but an unreachable
 // database, each batch is retried in a transaction of its own, so one campaign's bad batch
-// fails only that campaign's commands.
+// (a constraint, or a stale lease epoch: "db_fenced") fails only that campaign's commands.
 //
 // Bounded: at most `max_pending_batches` batches wait (a campaign has at most one batch in
 // flight, see CampaignRuntime::flush); beyond that append() answers "overloaded" at once.
@@ -60,6 +60,7 @@ struct CampaignWrite {
   std::vector<LoggedCommand> records;  // in seq order
   std::vector<Refusal> refusals;       // recorded on already logged commands
   int64_t discard_from = 0, discard_to = 0;  // see CampaignStore::CommandBatch
+  int64_t epoch = 0;                         // the writer's lease epoch (0: unfenced)
 };
 
 // Counters of the writer since it started (for tests and logs; CommandLogMetrics has the
@@ -70,6 +71,7 @@ struct CommandLogStats {
   uint64_t records = 0;          // records committed
   uint64_t rejected = 0;         // batches refused with "overloaded"
   uint64_t retried_alone = 0;    // batches retried in a transaction of their own
+  uint64_t fenced = 0;           // batches refused for a stale lease epoch ("db_fenced")
 };
 
 class CommandLogWriter {
@@ -97,7 +99,7 @@ class CommandLogWriter {
   // As above, records only.
   template <typename Token>
   auto append(int64_t campaign, std::vector<LoggedCommand> records, Token&& token) {
-    return append(campaign, CampaignWrite{std::move(records), {}, 0, 0},
+    return append(campaign, CampaignWrite{std::move(records), {}, 0, 0, 0},
                   std::forward<Token>(token));
   }
 
@@ -163,6 +165,8 @@ class CommandLogWriter {
   // alone. Completes every job.
   void commit(std::vector<Job>& jobs);
   Result<void> timedAppend(const std::vector<const Job*>& jobs);
+  // Counts and logs a batch refused for a stale lease epoch, and completes it with `fenced`.
+  void completeFenced(Job& job, Result<void> fenced);
 
   // const after construction
   CampaignStore& store_;

@@ -41,6 +41,12 @@ CommandLogMetrics::CommandLogMetrics(prometheus::Registry& registry)
                               .Help("Stored campaign snapshots a restore passed over because they "
                                     "could not be read or did not match their hash.")
                               .Register(registry)
-                              .Add({})) {}
+                              .Add({})),
+      fenced_(&prometheus::BuildCounter()
+                   .Name("campaign_fenced_writes_total")
+                   .Help("Command-log and snapshot writes the database refused because their "
+                         "lease epoch was stale (another node had taken the campaign over).")
+                   .Register(registry)
+                   .Add({})) {}
 
 }  // namespace startales::campaign

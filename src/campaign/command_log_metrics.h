@@ -6,6 +6,8 @@
 //   command_log_commit_seconds            (histogram) time to commit one transaction
 //   command_log_commit_failures_total     transactions that failed (each batch is retried alone)
 //   command_log_rejected_total            batches refused with "overloaded" (writer queue full)
+//   campaign_fenced_writes_total          log and snapshot writes the database refused because
+//                                         their lease epoch was stale (another node took over)
 //   campaign_snapshots_skipped_total      stored snapshots a restore passed over (unreadable
 //                                         or not matching their hash)
 //   campaign_command_seconds              (histogram) from a command reaching its campaign
@@ -36,6 +38,7 @@ class CommandLogMetrics {
   void rejected() { rejected_->Increment(); }
   void answered(double seconds) { command_seconds_->Observe(seconds); }
   void snapshotsSkipped(size_t n) { snapshots_skipped_->Increment(static_cast<double>(n)); }
+  void fenced() { fenced_->Increment(); }
 
  private:
   prometheus::Histogram* records_;
@@ -44,6 +47,7 @@ class CommandLogMetrics {
   prometheus::Counter* rejected_;
   prometheus::Histogram* command_seconds_;
   prometheus::Counter* snapshots_skipped_;
+  prometheus::Counter* fenced_;
 };
 
 }  // namespace startales::campaign

@@ -44,7 +44,8 @@ Result<game::GameState> readSnapshot(const Snapshot& snapshot, int64_t campaign)
 }  // namespace
 
 Result<Restored> CampaignRuntime::restore(CampaignStore& store, const CampaignRecord& record,
-                                          const std::vector<Member>& players) {
+                                          const std::vector<Member>& players,
+                                          size_t client_ids_kept) {
   Restored out;
   auto snapshots = store.snapshots(record.id);
   if (!snapshots) return snapshots.error();
@@ -83,6 +84,9 @@ Result<Restored> CampaignRuntime::restore(CampaignStore& store, const CampaignRe
   if (auto recorded = store.recordRefusals(record.id, refusals); !recorded) {
     return recorded.error();
   }
+  auto recent = store.recentClientCommands(record.id, static_cast<int32_t>(client_ids_kept));
+  if (!recent) return recent.error();
+  out.recent_client_commands = std::move(*recent);
   return out;
 }
 

@@ -85,12 +85,21 @@ Error notSaved(const Error& cause) {
   return e;
 }
 
+// The answer to every command of a campaign another node owns now.
+Error moved() {
+  Error e = makeError("campaign_moved",
+                      "This campaign moved to another server; send the command again.");
+  e.retry_after_s = 1;
+  return e;
+}
+
 }  // namespace
 
 struct CampaignRuntime::Waiting {
   explicit Waiting(asio::any_io_executor ex) : timer(ex, steady_clock::time_point::max()) {}
   game::Command command;
   int64_t user = 0;
+  std::string client_id;  // may be empty
   std::optional<Result<CommandAck>> result;
   asio::steady_timer timer;  // cancelled when result is set
 };
@@ -108,16 +117,18 @@ std::shared_ptr<CampaignRuntime> CampaignRuntime::create(asio::io_context& sim_i
                                                          game::GameState state,
                                                          CampaignStore& store, WorkerPool& workers,
                                                          CommandLogWriter& log, const Clock& clock,
-                                                         const RuntimeConfig& config) {
-  return std::shared_ptr<CampaignRuntime>(
-      new CampaignRuntime(sim_io, record, std::move(state), store, workers, log, clock, config));
+                                                         const RuntimeConfig& config,
+                                                         int64_t epoch) {
+  return std::shared_ptr<CampaignRuntime>(new CampaignRuntime(
+      sim_io, record, std::move(state), store, workers, log, clock, config, epoch));
 }
 
 CampaignRuntime::CampaignRuntime(asio::io_context& sim_io, const CampaignRecord& record,
                                  game::GameState state, CampaignStore& store, WorkerPool& workers,
                                  CommandLogWriter& log, const Clock& clock,
-                                 const RuntimeConfig& config)
+                                 const RuntimeConfig& config, int64_t epoch)
     : id_(record.id),
+      epoch_(epoch),
       tick_ms_(record.settings.tick_ms),
       config_(config),
       store_(store),
@@ -185,18 +196,22 @@ asio::awaitable<void> CampaignRuntime::setPaused(bool paused) {
       // (even after kill -9) resumes with this exact state. A flush in flight settles first:
       // its records are in the snapshot (queued) or discarded, never half of each.
       co_await self->flush();
+      if (self->lost_) co_return true;
       if (self->discard_from_ < self->discard_to_) {
         logging::warn("snapshot on pause skipped: the last log write failed",
                       {{"campaign", self->id_}});
         co_return true;
       }
-      auto snap = std::make_shared<Snapshot>(Snapshot{
-          self->state_.tick, game::stateHashHex(self->state_), game::serialize(self->state_)});
+      auto snap = std::make_shared<Snapshot>(Snapshot{self->state_.tick,
+                                                      game::stateHashHex(self->state_),
+                                                      game::serialize(self->state_), self->epoch_});
       const int64_t now = self->clock_.nowMs();
       auto save = [&]() { return self->store_.saveSnapshot(self->id_, *snap, now); };
       auto save_op = self->workers_.run(save);
       auto saved = co_await std::move(save_op);
-      if (!saved) {
+      if (!saved && saved.error().code == "db_fenced") {
+        self->lose("its snapshot write was fenced");
+      } else if (!saved) {
         logging::error("snapshot on pause failed",
                        {{"campaign", self->id_}, {"error", saved.error().message}});
       }
@@ -218,29 +233,46 @@ asio::awaitable<Result<void>> CampaignRuntime::stopOnStrand() {
   stopping_ = true;
   tick_timer_.cancel();
   co_await flush();
+  if (lost_) co_return moved();
   if (discard_from_ < discard_to_) {
     co_return makeError("db_unavailable",
                         "The campaign's last commands could not be written to its log, so no "
                         "snapshot was written.");
   }
-  Snapshot snap{state_.tick, game::stateHashHex(state_), game::serialize(state_)};
+  Snapshot snap{state_.tick, game::stateHashHex(state_), game::serialize(state_), epoch_};
   const int64_t now = clock_.nowMs();
   auto save = [this, &snap, now]() { return store_.saveSnapshot(id_, snap, now); };
   co_return co_await workers_.run(save);
 }
 
 asio::awaitable<Result<CommandAck>> CampaignRuntime::command(int64_t user, game::CivId civ,
-                                                             game::Action action) {
-  auto body = [self = shared_from_this(), user, civ, action = std::move(action)]() mutable {
-    return self->commandOnStrand(user, civ, std::move(action));
+                                                             game::Action action,
+                                                             std::string client_id) {
+  auto body = [self = shared_from_this(), user, civ, action = std::move(action),
+               client_id = std::move(client_id)]() mutable {
+    return self->commandOnStrand(user, civ, std::move(action), std::move(client_id));
   };
   auto op = onStrand(strand_, std::move(body));
   co_return co_await std::move(op);
 }
 
 asio::awaitable<Result<CommandAck>> CampaignRuntime::commandOnStrand(int64_t user, game::CivId civ,
-                                                                     game::Action action) {
+                                                                     game::Action action,
+                                                                     std::string client_id) {
+  if (lost_) co_return moved();
   if (stopping_) co_return makeError("stopped", "The campaign is shutting down; try again.");
+  std::string client_key;
+  if (!client_id.empty()) {
+    client_key = std::to_string(user) + ':' + client_id;
+    if (auto it = client_ids_.find(client_key); it != client_ids_.end()) {
+      auto first = it->second;  // a retry: the first attempt's outcome, once it has one
+      boost::system::error_code ec;
+      while (!first->result) {
+        co_await first->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      }
+      co_return *first->result;
+    }
+  }
   if (batch_.size() >= config_.max_queued_commands) {
     co_return makeError("overloaded",
                         "Too many commands are waiting in this campaign; "
@@ -253,6 +285,8 @@ asio::awaitable<Result<CommandAck>> CampaignRuntime::commandOnStrand(int64_t use
   auto waiting = std::make_shared<Waiting>(strand_);
   waiting->command = std::move(command);
   waiting->user = user;
+  waiting->client_id = std::move(client_id);
+  if (!client_key.empty()) rememberClientId(client_key, waiting);
   batch_.push_back(waiting);
   scheduleFlush();
   boost::system::error_code ec;
@@ -286,7 +320,7 @@ asio::awaitable<void> CampaignRuntime::flush() {
     boost::system::error_code ec;
     co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
-  if (batch_.empty() && !logWorkOwed()) co_return;
+  if (lost_ || (batch_.empty() && !logWorkOwed())) co_return;
   flushing_ = true;
   flush_done_ = std::make_shared<asio::steady_timer>(strand_, steady_clock::time_point::max());
   auto items = std::move(batch_);
@@ -307,11 +341,13 @@ asio::awaitable<void> CampaignRuntime::flush() {
                                           items[i]->command.civ,
                                           json::serialize(actionToJson(items[i]->command.action)),
                                           now,
-                                          {}});
+                                          {},
+                                          items[i]->client_id});
   }
   write.refusals = refusals_;
   write.discard_from = discard_from_;
   write.discard_to = discard_to_;
+  write.epoch = epoch_;
   // Resumes here, on the strand, once the shared writer committed (or failed) the batch.
   auto append_op = log_.append(id_, std::move(write), asio::use_awaitable);
   Result<void> written = co_await std::move(append_op);
@@ -327,6 +363,12 @@ asio::awaitable<void> CampaignRuntime::flush() {
       queued_logged_.push_back(seq);
       items[i]->result = CommandAck{seq, apply_tick};
     }
+  } else if (written.error().code == "db_fenced") {
+    // Nothing was written (the transaction rolled back): another node owns the campaign and
+    // its players' retries reach it there.
+    for (auto& w : items) w->result = moved();
+    forgetFailed(items);
+    lose("its log write was fenced");
   } else {
     // A failed COMMIT may still have committed: these seqs go to the next write's discard
     // range and the state does not advance past them (the writer logged the cause).
@@ -336,11 +378,71 @@ asio::awaitable<void> CampaignRuntime::flush() {
     }
     const Error answer = notSaved(written.error());
     for (auto& w : items) w->result = answer;
+    forgetFailed(items);
     scheduleRetry();
   }
   for (auto& w : items) w->timer.cancel();
   flushing_ = false;
   flush_done_->cancel();
+}
+
+void CampaignRuntime::forgetFailed(const std::vector<std::shared_ptr<Waiting>>& items) {
+  for (const auto& w : items) {
+    if (w->client_id.empty()) continue;
+    const auto it = client_ids_.find(std::to_string(w->user) + ':' + w->client_id);
+    if (it != client_ids_.end() && it->second == w) client_ids_.erase(it);  // order: lazily
+  }
+}
+
+void CampaignRuntime::rememberClientId(const std::string& key, std::shared_ptr<Waiting> waiting) {
+  client_id_order_.emplace_back(key, waiting.get());
+  client_ids_[key] = std::move(waiting);
+  while (client_id_order_.size() > config_.client_ids_kept) {
+    const auto& [oldest, entry] = client_id_order_.front();
+    // Only if the map still holds that entry: a failed write's key may have been forgotten
+    // and remembered again since.
+    if (const auto it = client_ids_.find(oldest); it != client_ids_.end() && it->second.get() == entry) {
+      client_ids_.erase(it);
+    }
+    client_id_order_.pop_front();
+  }
+}
+
+void CampaignRuntime::rememberClientCommands(const std::vector<LoggedCommand>& newest_first) {
+  for (auto it = newest_first.rbegin(); it != newest_first.rend(); ++it) {
+    if (it->client_id.empty()) continue;
+    auto done = std::make_shared<Waiting>(strand_);
+    done->user = it->user_id;
+    done->client_id = it->client_id;
+    done->result = CommandAck{it->seq, it->tick};
+    rememberClientId(std::to_string(it->user_id) + ':' + it->client_id, std::move(done));
+  }
+}
+
+void CampaignRuntime::lose(const char* why) {
+  if (lost_) return;
+  lost_ = true;
+  running_ = false;
+  tick_timer_.cancel();
+  auto items = std::move(batch_);
+  batch_.clear();
+  for (auto& w : items) {
+    w->result = moved();
+    w->timer.cancel();
+  }
+  forgetFailed(items);
+  logging::warn("campaign lost: another node owns it now",
+                {{"campaign", id_}, {"epoch", epoch_}, {"why", why}});
+  if (on_lost_) on_lost_();
+}
+
+asio::awaitable<void> CampaignRuntime::abandon() {
+  auto body = [self = shared_from_this()]() -> asio::awaitable<bool> {
+    self->lose("its lease could not be renewed in time");
+    co_return true;
+  };
+  auto op = onStrand(strand_, std::move(body));
+  co_await std::move(op);
 }
 
 void CampaignRuntime::scheduleRetry() {
@@ -353,7 +455,7 @@ void CampaignRuntime::scheduleRetry() {
         boost::system::error_code ec;
         co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         self->retry_scheduled_ = false;
-        if (self->stopping_) co_return;  // stop() flushes itself
+        if (self->stopping_ || self->lost_) co_return;  // stop() flushes itself
         co_await self->flush();
       },
       asio::detached);
@@ -436,7 +538,7 @@ void CampaignRuntime::snapshotAsync() {
   if (discard_from_ < discard_to_) return;  // a failed write is unresolved (see discard_from_)
   snapshot_in_flight_ = true;
   auto snap = std::make_shared<Snapshot>(
-      Snapshot{state_.tick, game::stateHashHex(state_), game::serialize(state_)});
+      Snapshot{state_.tick, game::stateHashHex(state_), game::serialize(state_), epoch_});
   asio::co_spawn(
       strand_,
       [self = shared_from_this(), snap]() -> asio::awaitable<void> {
@@ -444,7 +546,9 @@ void CampaignRuntime::snapshotAsync() {
         auto saved = co_await self->workers_.run(
             [&]() { return self->store_.saveSnapshot(self->id_, *snap, now); });
         self->snapshot_in_flight_ = false;
-        if (!saved) {
+        if (!saved && saved.error().code == "db_fenced") {
+          self->lose("its snapshot write was fenced");
+        } else if (!saved) {
           logging::error(
               "snapshot write failed",
               {{"campaign", self->id_}, {"tick", snap->tick}, {"error", saved.error().message}});

@@ -54,6 +54,9 @@ struct RuntimeConfig {
                                        // ~3.5 KB); 64 full ticks were ~100 KB per player
   int feed_linger_ticks = 120;         // keep computing a civ's deltas this long after its last
                                        // subscriber left, so a quick reconnect resumes cheaply
+  size_t client_ids_kept = 256;        // recent client command ids remembered per campaign, so a
+                                       // retry returns the first outcome (at 5 commands/s: ~50 s;
+                                       // restored from the log after a restart or a takeover)
 };
 
 // Receives one player's (or observer's) messages as serialized JSON text. Called on the
@@ -86,6 +89,9 @@ struct Restored {
   // matching its hash), newest first. As many as the store keeps: the state was then
   // replayed from the campaign's start.
   std::vector<std::string> skipped;
+  // The newest logged commands that carry a client command id (at most
+  // RuntimeConfig::client_ids_kept), newest first: their retries answer the logged outcome.
+  std::vector<LoggedCommand> recent_client_commands;
 };
 
 // How far a replay goes: up to `tick`, and when next_seq >= 0 exactly the logged commands with
@@ -127,7 +133,8 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
   // before it, and with none left (or none written yet) the log is replayed from the
   // settings. Records refusals the replay met that the log lacks. Blocking: run on a worker.
   static Result<Restored> restore(CampaignStore& store, const CampaignRecord& record,
-                                  const std::vector<Member>& players);
+                                  const std::vector<Member>& players,
+                                  size_t client_ids_kept = RuntimeConfig{}.client_ids_kept);
 
   // Rebuilds the campaign from its settings and its whole command log alone (no snapshot)
   // up to `until`: the audit that a snapshot and the log agree. Blocking.
@@ -135,13 +142,25 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
                                                  const std::vector<Member>& players,
                                                  ReplayBound until);
 
+  // `epoch`: the lease epoch this node holds on the campaign (cluster mode), carried by every
+  // log and snapshot write so the database refuses them once another node took over; 0 when
+  // unfenced (`serve`).
   static std::shared_ptr<CampaignRuntime> create(boost::asio::io_context& sim_io,
                                                  const CampaignRecord& record,
                                                  game::GameState state, CampaignStore& store,
                                                  WorkerPool& workers, CommandLogWriter& log,
-                                                 const Clock& clock, const RuntimeConfig& config);
+                                                 const Clock& clock, const RuntimeConfig& config,
+                                                 int64_t epoch = 0);
 
   int64_t id() const { return id_; }
+  int64_t epoch() const { return epoch_; }
+
+  // Before start() only: the restored commands with client ids (Restored), so their retries
+  // answer what the log holds.
+  void rememberClientCommands(const std::vector<LoggedCommand>& newest_first);
+  // Before start() only. Called once, on the strand, when this node stops owning the
+  // campaign: a write was fenced (another node took it over) or abandon() was called.
+  void setOnLost(std::function<void()> on_lost) { on_lost_ = std::move(on_lost); }
 
   // Before start() only. Shared: one commentator serves every campaign.
   void setCommentator(std::shared_ptr<Commentator> commentator) {
@@ -154,10 +173,18 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
   boost::asio::awaitable<Result<void>> stop();
   boost::asio::awaitable<void> setPaused(bool paused);
 
+  // Stops ticking and writing at once, without a snapshot: this node lost (or is about to
+  // lose) the campaign's lease. Waiting and later commands answer "campaign_moved".
+  boost::asio::awaitable<void> abandon();
+
   // Validates, logs durably, queues. Errors: the game's rejection codes, "overloaded",
-  // "stopped", or a store error.
+  // "stopped", "campaign_moved", or a store error. `client_id` (may be empty): the client's
+  // id for this command; a command from the same user with an id seen recently answers the
+  // first one's outcome (waiting for it if it is still being written) instead of applying
+  // again. A first attempt whose write failed is forgotten, so its retry applies.
   boost::asio::awaitable<Result<CommandAck>> command(int64_t user, game::CivId civ,
-                                                     game::Action action);
+                                                     game::Action action,
+                                                     std::string client_id = {});
 
   // The civ's current view as JSON ("snapshot" payload); observers get the public view.
   boost::asio::awaitable<std::string> viewJson(game::CivId civ);
@@ -183,7 +210,8 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
 
   CampaignRuntime(boost::asio::io_context& sim_io, const CampaignRecord& record,
                   game::GameState state, CampaignStore& store, WorkerPool& workers,
-                  CommandLogWriter& log, const Clock& clock, const RuntimeConfig& config);
+                  CommandLogWriter& log, const Clock& clock, const RuntimeConfig& config,
+                  int64_t epoch);
 
   // Applies `commands` (in seq order) to `state` as the live campaign did; the refusals of
   // logged commands at their tick go to `refusals` when not null.
@@ -200,7 +228,14 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
   void scheduleRetry();
   boost::asio::awaitable<Result<void>> stopOnStrand();
   boost::asio::awaitable<Result<CommandAck>> commandOnStrand(int64_t user, game::CivId civ,
-                                                             game::Action action);
+                                                             game::Action action,
+                                                             std::string client_id);
+  // The campaign is no longer this node's: stop, fail what waits, tell on_lost_ (strand).
+  void lose(const char* why);
+  // Forgets the client ids of commands whose write failed, so their retries apply.
+  void forgetFailed(const std::vector<std::shared_ptr<Waiting>>& items);
+  // Remembers `waiting`'s client id (bounded by client_ids_kept, oldest forgotten first).
+  void rememberClientId(const std::string& key, std::shared_ptr<Waiting> waiting);
   void subscribeOnStrand(Seat seat, std::weak_ptr<Subscriber> subscriber,
                          std::optional<int32_t> last_tick);
   boost::asio::awaitable<void> tickLoop();
@@ -215,6 +250,7 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
 
   // const after construction
   const int64_t id_;
+  const int64_t epoch_;
   const int32_t tick_ms_;
   const RuntimeConfig config_;
   CampaignStore& store_;
@@ -222,12 +258,19 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
   CommandLogWriter& log_;
   const Clock& clock_;
   std::shared_ptr<Commentator> commentator_;  // nullable; set before start()
+  std::function<void()> on_lost_;             // nullable; set before start()
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
 
   // Everything below: only on strand_.
   game::GameState state_;
   boost::asio::steady_timer tick_timer_;
   bool running_ = false, paused_ = false, stopping_ = false;
+  bool lost_ = false;  // another node owns the campaign now (see lose())
+  // Recent client command ids, "user:client_id" → the command (pending or answered), and
+  // their order for forgetting the oldest.
+  std::map<std::string, std::shared_ptr<Waiting>> client_ids_;
+  // Oldest first: each key with the entry it was remembered with (compared, never dereferenced).
+  std::deque<std::pair<std::string, const Waiting*>> client_id_order_;
   std::vector<std::shared_ptr<Waiting>> batch_;  // validated, not yet flushing
   bool flush_scheduled_ = false, flushing_ = false;
   std::shared_ptr<boost::asio::steady_timer> flush_done_;  // fires when a flush completes

@@ -496,6 +496,13 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::start(const User
     auto started = co_await std::move(begin_op);
     if (!started) co_return started.error();
 
+    if (placement_ != nullptr) {  // cluster: the least-loaded node adopts it
+      placement_->place(id);
+      logging::info("campaign started",
+                    {{"campaign", id}, {"players", static_cast<int64_t>(players.size())}});
+      auto out = describe(id, user.id);
+      co_return co_await std::move(out);
+    }
     auto entry = std::make_shared<Live>();
     entry->record = *record;
     entry->record.status = "running";
@@ -535,6 +542,15 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::setPaused(const 
         co_return wrongState("The campaign is not running.");
       if (record->host_user_id != user.id)
         co_return forbidden("Only the host can resume the campaign.");
+      if (placement_ != nullptr) {  // cluster: running again, the least-loaded node adopts it
+        auto set = [&]() { return store_.setStatus(id, "running"); };
+        auto set_op = workers_.run(set);
+        auto done = co_await std::move(set_op);
+        if (!done) co_return done.error();
+        placement_->place(id);
+        auto out = describe(id, user.id);
+        co_return co_await std::move(out);
+      }
       // A suspended campaign: load it from storage, still paused; resumed below.
       auto load_op = load(*record, true);
       auto loaded = co_await std::move(load_op);
@@ -587,6 +603,7 @@ asio::awaitable<Result<void>> CampaignService::remove(const User& user, int64_t 
       }
       auto stop_op = entry->runtime->stop();
       (void)co_await std::move(stop_op);
+      if (placement_ != nullptr) placement_->dropped(id, false);
     }
     auto drop = [&]() { return store_.remove(id); };
     auto drop_op = workers_.run(drop);

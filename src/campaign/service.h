@@ -24,6 +24,7 @@
 #include "campaign/campaign_store.h"
 #include "account/rate_limiter.h"
 #include "campaign/command_log.h"
+#include "campaign/placement.h"
 #include "campaign/runtime.h"
 #include "common/clock.h"
 #include "common/worker_pool.h"
@@ -96,6 +97,23 @@ class CampaignService {
   // live (not started, or paused and stored).
   boost::asio::awaitable<Result<Access>> access(const User& user, int64_t id);
 
+  // Cluster mode (service_cluster.cc). `placement` decides which node simulates a campaign
+  // that starts or resumes, and hears when a live one leaves; restoreAll() is then not
+  // called (the node's Ownership adopts campaigns). Call before serving; must outlive this.
+  void setPlacement(Placement* placement) { placement_ = placement; }
+  // Loads campaign `id` (running or paused in the database) and simulates it here, writing
+  // with lease `epoch`. "invalid_state" when it is neither; "conflict" when already live here.
+  boost::asio::awaitable<Result<void>> adopt(int64_t id, int64_t epoch);
+  // Hands campaign `id` off: finishes its pending commands, writes a final snapshot, stops
+  // it and forgets it, so another node resumes it exactly. Not live here: ok. On a failed
+  // snapshot the campaign is still stopped and dropped (the log holds every acknowledged
+  // command; the next owner replays it).
+  boost::asio::awaitable<Result<void>> handOff(int64_t id);
+  // Stops campaign `id` at once without writing (its lease could not be renewed in time).
+  boost::asio::awaitable<void> abandon(int64_t id);
+  // The campaigns live on this node, and their lease epochs.
+  std::vector<std::pair<int64_t, int64_t>> liveEpochs() const;
+
   size_t liveCount() const;
   // The players seated at `civ` in a live campaign (empty when it is not live).
   std::vector<int64_t> usersAt(int64_t id, game::CivId civ) const;
@@ -119,7 +137,9 @@ class CampaignService {
   };
   // Loads a stored campaign (snapshot + log) and starts it. Blocking parts on the workers.
   boost::asio::awaitable<Result<std::shared_ptr<Live>>> load(const CampaignRecord& record,
-                                                             bool paused);
+                                                             bool paused, int64_t epoch = 0);
+  // Removes live campaign `id` (if `entry` is still it) and tells the placement (cluster).
+  void drop(int64_t id, const std::shared_ptr<Live>& entry, bool lost);
 
   std::shared_ptr<Live> live(int64_t id) const;
   // Logs and counts the snapshots a restore passed over. Thread-safe.
@@ -146,6 +166,7 @@ class CampaignService {
   account::MemoryRateLimiter created_per_account_;  // thread-safe; keyed "user:<id>"
   account::MemoryRateLimiter invites_per_account_;  // thread-safe; keyed "user:<id>"
   std::shared_ptr<Commentator> commentator_;  // nullable; set before campaigns start
+  Placement* placement_ = nullptr;            // nullable (serve); set before serving
   boost::asio::strand<boost::asio::io_context::executor_type> lobby_;
 
   mutable std::mutex mu_;

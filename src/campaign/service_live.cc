@@ -47,7 +47,8 @@ Result<int> CampaignService::restoreAll() {
   for (const auto& record : *active) {
     auto members = store_.members(record.id);
     if (!members) return members.error();
-    auto restored = CampaignRuntime::restore(store_, record, playersOf(*members));
+    auto restored = CampaignRuntime::restore(store_, record, playersOf(*members),
+                                             runtime_config_.client_ids_kept);
     if (!restored) {
       // One broken campaign must not keep the others down; it stays in the database.
       logging::error("campaign restore failed",
@@ -62,6 +63,7 @@ Result<int> CampaignService::restoreAll() {
     const int32_t tick = state->tick;
     entry->runtime = CampaignRuntime::create(sim_io_, record, std::move(*state), store_, workers_,
                                              *log_writer_, clock_, runtime_config_);
+    entry->runtime->rememberClientCommands(restored->recent_client_commands);
     entry->runtime->setCommentator(commentator_);
     entry->runtime->start(record.status == "paused");
     {
@@ -75,17 +77,20 @@ Result<int> CampaignService::restoreAll() {
 }
 
 asio::awaitable<Result<std::shared_ptr<CampaignService::Live>>> CampaignService::load(
-    const CampaignRecord& record, bool paused) {
+    const CampaignRecord& record, bool paused, int64_t epoch) {
   std::vector<Member> members;
   std::optional<game::GameState> state;
+  std::vector<LoggedCommand> recent;
   auto restore = [&]() -> Result<void> {
     auto list = store_.members(record.id);
     if (!list) return list.error();
     members = std::move(*list);
-    auto restored = CampaignRuntime::restore(store_, record, playersOf(members));
+    auto restored = CampaignRuntime::restore(store_, record, playersOf(members),
+                                             runtime_config_.client_ids_kept);
     if (!restored) return restored.error();
     noteSkippedSnapshots(record.id, *restored);
     state = std::move(restored->state);
+    recent = std::move(restored->recent_client_commands);
     return {};
   };
   auto op = workers_.run(restore);
@@ -95,7 +100,15 @@ asio::awaitable<Result<std::shared_ptr<CampaignService::Live>>> CampaignService:
   entry->record = record;
   entry->members = std::move(members);
   entry->runtime = CampaignRuntime::create(sim_io_, record, std::move(*state), store_, workers_,
-                                           *log_writer_, clock_, runtime_config_);
+                                           *log_writer_, clock_, runtime_config_, epoch);
+  entry->runtime->rememberClientCommands(recent);
+  if (placement_ != nullptr) {
+    // A takeover fenced its write, or its lease ran out: it is some other node's now.
+    std::weak_ptr<Live> weak = entry;
+    entry->runtime->setOnLost([this, weak, id = record.id] {
+      if (auto e = weak.lock()) drop(id, e, true);
+    });
+  }
   entry->paused_at_ms = paused ? clock_.nowMs() : 0;
   entry->runtime->setCommentator(commentator_);
   entry->runtime->start(paused);
@@ -148,6 +161,7 @@ asio::awaitable<int> CampaignService::suspendIdle(std::chrono::milliseconds idle
       continue;
     }
     logging::info("campaign suspended", {{"campaign", entry->record.id}, {"tick", status.tick}});
+    if (placement_ != nullptr) placement_->dropped(entry->record.id, false);
     suspended++;
   }
   co_return suspended;

@@ -56,6 +56,7 @@ struct Rows {
 //   "db_constraint"    a UNIQUE / FOREIGN KEY / CHECK constraint was violated
 //   "db_busy"          lock timeout (SQLite busy, PostgreSQL lock/serialization failure)
 //   "db_full"          the database's disk is full (SQLite SQLITE_FULL, PostgreSQL 53100)
+//   "db_fenced"        a write carried a stale lease epoch (the fencing triggers, migration 0007)
 //   "db_error"         anything else (syntax error, type error...); message has the detail
 //   "db_config"        bad URL or options
 

@@ -199,6 +199,7 @@ class PostgresConnection final : public PooledConnection {
     if (sqlstate.starts_with("23")) code = "db_constraint";
     if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") code = "db_busy";
     if (sqlstate == "53100") code = "db_full";  // disk_full
+    if (sqlstate == "SF001") code = "db_fenced";  // the fencing trigger of migration 0007
     // admin_shutdown, crash_shutdown, cannot_connect_now: the server is going away or starting
     if (sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03") code = "db_unavailable";
     return makeInternalError(std::move(code), "PostgreSQL: " + detail);

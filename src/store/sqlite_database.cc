@@ -32,6 +32,11 @@ Error sqliteError(sqlite3* db, int rc) {
   if (primary == SQLITE_FULL) code = "db_full";
   if (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN) code = "db_unavailable";
   const char* detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  // The fencing triggers of migration 0007 abort with this message.
+  if (primary == SQLITE_CONSTRAINT && std::string_view(detail).find("stale lease epoch") !=
+                                          std::string_view::npos) {
+    code = "db_fenced";
+  }
   return makeInternalError(std::move(code), std::string("SQLite: ") + detail);
 }
 

@@ -1,0 +1,91 @@
+// CampaignService in cluster mode: adopting a campaign this node took the lease of, handing
+// one off, abandoning one whose lease ran out. The node's cluster::Ownership decides when.
+
+#include <boost/asio/use_awaitable.hpp>
+
+#include "campaign/service.h"
+#include "campaign/service_helpers.h"
+#include "common/log.h"
+
+namespace startales::campaign {
+
+namespace asio = boost::asio;
+
+using detail::wrongState;
+
+asio::awaitable<Result<void>> CampaignService::adopt(int64_t id, int64_t epoch) {
+  if (live(id)) co_return wrongState("Campaign " + std::to_string(id) + " is already live here.");
+  auto find = [&]() { return store_.find(id); };
+  auto find_op = workers_.run(find);
+  auto record = co_await std::move(find_op);
+  if (!record) co_return record.error();
+  if (!*record || ((*record)->status != "running" && (*record)->status != "paused")) {
+    co_return wrongState("Campaign " + std::to_string(id) + " is not running.");
+  }
+  const bool paused = (*record)->status == "paused";
+  auto load_op = load(**record, paused, epoch);
+  auto loaded = co_await std::move(load_op);
+  if (!loaded) co_return loaded.error();
+  {
+    std::lock_guard lock(mu_);
+    if (live_.count(id) > 0) {
+      // Adopted twice at once: keep the first; this runtime never ticked a write.
+      co_return wrongState("Campaign " + std::to_string(id) + " is already live here.");
+    }
+    live_[id] = *loaded;
+  }
+  logging::info("campaign adopted", {{"campaign", id}, {"epoch", epoch}, {"paused", paused}});
+  co_return Result<void>{};
+}
+
+asio::awaitable<Result<void>> CampaignService::handOff(int64_t id) {
+  auto entry = live(id);
+  if (!entry) co_return Result<void>{};
+  {
+    std::lock_guard lock(mu_);
+    live_.erase(id);  // new requests now look for its next owner
+  }
+  auto stop_op = entry->runtime->stop();
+  auto stopped = co_await std::move(stop_op);
+  if (!stopped) {
+    logging::warn("campaign handed off without a final snapshot",
+                  {{"campaign", id}, {"error", stopped.error().message}});
+  } else {
+    logging::info("campaign handed off", {{"campaign", id}, {"epoch", entry->runtime->epoch()}});
+  }
+  // Lost during the stop (fenced): no lease of ours to release.
+  if (placement_ != nullptr) {
+    placement_->dropped(id, !stopped && stopped.error().code == "campaign_moved");
+  }
+  co_return stopped;
+}
+
+asio::awaitable<void> CampaignService::abandon(int64_t id) {
+  auto entry = live(id);
+  if (!entry) co_return;
+  auto op = entry->runtime->abandon();  // calls drop() through its on-lost hook
+  co_await std::move(op);
+}
+
+void CampaignService::drop(int64_t id, const std::shared_ptr<Live>& entry, bool lost) {
+  bool removed = false;
+  {
+    std::lock_guard lock(mu_);
+    auto it = live_.find(id);
+    if (it != live_.end() && it->second == entry) {
+      live_.erase(it);
+      removed = true;
+    }
+  }
+  if (removed && placement_ != nullptr) placement_->dropped(id, lost);
+}
+
+std::vector<std::pair<int64_t, int64_t>> CampaignService::liveEpochs() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<int64_t, int64_t>> out;
+  out.reserve(live_.size());
+  for (const auto& [id, entry] : live_) out.emplace_back(id, entry->runtime->epoch());
+  return out;
+}
+
+}  // namespace startales::campaign
