@@ -14,13 +14,13 @@ class DbLease final : public Lease {
 
   Result<std::optional<LeaseGrant>> acquire(int64_t campaign, const std::string& holder,
                                             std::chrono::milliseconds ttl) override {
-    // One statement: the row is created, or taken over when expired, released or ours.
+    // One statement: the row is created, or taken over when expired or released.
     auto r = db_.query(
         "INSERT INTO campaign_leases (campaign_id, holder, epoch, expires_at) VALUES ($1, $2, 1, " +
             now_ + " + $3) ON CONFLICT (campaign_id) DO UPDATE SET holder = excluded.holder, "
                    "epoch = campaign_leases.epoch + 1, expires_at = excluded.expires_at "
                    "WHERE campaign_leases.expires_at <= " +
-            now_ + " OR campaign_leases.holder = excluded.holder RETURNING epoch, expires_at",
+            now_ + " RETURNING epoch, expires_at",
         {campaign, holder, static_cast<int64_t>(ttl.count())});
     if (!r) {
       // The campaign was deleted meanwhile (foreign key): nothing to hold.

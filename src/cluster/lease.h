@@ -44,9 +44,9 @@ class Lease {
   virtual ~Lease() = default;
 
   // Takes `campaign`'s lease for `holder` for `ttl` when nobody holds it (no lease yet, expired
-  // or released): the epoch increments. nullopt when another holder's lease is live. A holder
-  // that asks again for a lease it holds gets a new epoch too (its earlier incarnation is
-  // fenced), so a node must not acquire a campaign it is running.
+  // or released): the epoch increments. nullopt while a lease is live, the caller's own
+  // included (a restarted node gets its name back only once its old heartbeat, and so its
+  // leases, went silent: NodeRegistry::join).
   virtual Result<std::optional<LeaseGrant>> acquire(int64_t campaign, const std::string& holder,
                                                     std::chrono::milliseconds ttl) = 0;
   // Extends every lease of `grants` (all of one holder) to now + ttl, in one round trip.

@@ -17,7 +17,7 @@ class MemoryLease final : public Lease {
     const int64_t now = clock_.nowMs();
     auto [it, fresh] = leases_.try_emplace(campaign, LeaseGrant{campaign, holder, 0, 0});
     LeaseGrant& lease = it->second;
-    if (!fresh && lease.expires_at_ms > now && lease.holder != holder) {
+    if (!fresh && lease.expires_at_ms > now) {
       return std::optional<LeaseGrant>();
     }
     lease.holder = holder;

@@ -191,7 +191,8 @@ asio::awaitable<void> Ownership::scanOnce() {
   {
     // Not ours to adopt again: the ones this node holds (a lease it released is an orphan).
     std::lock_guard lock(mu_);
-    std::erase_if(orphans, [&](int64_t id) { return held_.count(id) > 0; });
+    std::erase_if(orphans,
+                  [&](int64_t id) { return held_.count(id) > 0 || adopting_.count(id) > 0; });
   }
   auto mine = assignedToMe(orphans, nodes);
   if (mine.size() > static_cast<size_t>(config_.adopt_per_scan)) {
@@ -235,6 +236,17 @@ std::vector<int64_t> Ownership::assignedToMe(const std::vector<int64_t>& orphans
 }
 
 asio::awaitable<void> Ownership::adoptOne(int64_t id) {
+  {
+    std::lock_guard lock(mu_);
+    if (held_.count(id) > 0) co_return;
+  }
+  // A scan and a place() may both pick it: the second sees it here (strand only).
+  if (!adopting_.insert(id).second) co_return;
+  struct Done {
+    std::set<int64_t>& set;
+    int64_t id;
+    ~Done() { set.erase(id); }
+  } done_adopting{adopting_, id};
   const auto sent = steady_clock::now();
   auto take = [&]() { return lease_.acquire(id, registry_.name(), config_.lease_ttl); };
   auto op = workers_.run(take);

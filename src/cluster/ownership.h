@@ -23,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -112,6 +113,7 @@ class Ownership final : public campaign::Placement {
   std::map<int64_t, Held> held_;  // guarded by mu_
   OwnershipStats stats_;           // guarded by mu_
   std::vector<NodeInfo> nodes_;    // strand only: the last registry read
+  std::set<int64_t> adopting_;     // strand only: leases being taken or campaigns loading
   std::atomic<bool> draining_{false}, stopped_{false};
   std::atomic<int> releases_in_flight_{0};
 };
