@@ -1,5 +1,7 @@
 #include "app/config.h"
 
+#include <unistd.h>
+
 #include <charconv>
 #include <thread>
 
@@ -41,6 +43,7 @@ struct RawConfig {
   std::string card_max_text_bytes = "2000";
   std::string web_dir = STARTALES_DEFAULT_WEB_DIR;
   std::string metrics_listen = "127.0.0.1:9464", metrics_token;
+  std::string node, lease_ttl_ms = "6000", operator_token;
 };
 
 namespace {
@@ -67,6 +70,13 @@ const Option kOptions[] = {
     {"--metrics-token", "STARTALES_METRICS_TOKEN", &RawConfig::metrics_token,
      "Bearer token (16+ characters) that also opens GET /metrics on the main port (empty = the "
      "main port has no /metrics)"},
+    {"--node", "STARTALES_NODE", &RawConfig::node,
+     "api: this node's name, unique in the cluster [default: the host name]"},
+    {"--lease-ttl-ms", "STARTALES_LEASE_TTL_MS", &RawConfig::lease_ttl_ms,
+     "api: lifetime of a campaign lease, ms; renewed every sixth of it, and a node that cannot "
+     "renew stops simulating after two thirds. A failed node's campaigns move after about this"},
+    {"--operator-token", "STARTALES_OPERATOR_TOKEN", &RawConfig::operator_token,
+     "Bearer token (16+ characters) for operators' routes (GET /api/cluster); empty = closed"},
     {"--db-pool-size", "STARTALES_DB_POOL_SIZE", &RawConfig::db_pool_size,
      "Database connections kept open"},
     {"--db-sync", "STARTALES_DB_SYNC", &RawConfig::db_sync,
@@ -252,6 +262,28 @@ std::vector<std::string> splitList(const std::string& text) {
 }
 
 // The abuse limits (issue 14): defaults a real player never meets.
+void loadCluster(const RawConfig& r, Config& c, Checker& check) {
+  c.node = r.node;
+  if (c.node.empty()) {
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) == 0) c.node = host;
+  }
+  if (c.node.empty() || c.node.size() > 100 ||
+      c.node.find_first_of(" \t\r\n\"'") != std::string::npos) {
+    check.fail("--node", "\"" + c.node + "\" is not a node name (1 to 100 characters, no spaces "
+                                          "or quotes)");
+  }
+  check.integer("--lease-ttl-ms", r.lease_ttl_ms, 600, 600'000, c.lease_ttl_ms);
+  c.operator_token = r.operator_token;
+  if (!r.operator_token.empty() && r.operator_token.size() < 16) {
+    check.fail("--operator-token", "a token needs at least 16 characters");
+  }
+  if (c.cluster_role && !c.database.url.starts_with("postgres")) {
+    check.fail("--db", "the api role keeps its campaigns, leases and log in PostgreSQL: set "
+                       "postgres://user:pass@host:5432/db (\"" + c.database.url + "\" is not)");
+  }
+}
+
 void loadLimits(const RawConfig& r, Config& c, Checker& check, int cores) {
   c.speech_token = r.speech_token;
   if (c.speech_role && r.speech_token.empty()) {
@@ -457,6 +489,7 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
     for (const auto& problem : llm::validateConfig(c.llm)) check.fail("--llm", problem);
   }
   loadLimits(r, c, check, cores);
+  loadCluster(r, c, check);
   return problems.empty();
 }
 

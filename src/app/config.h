@@ -59,6 +59,12 @@ struct Config {
   int max_live_campaigns = 10;          // campaigns one account hosts at once (default 10)
   account::BucketConfig invite_rate{5, 5};  // invite-code attempts per account (5, 5/min)
   size_t card_max_text_bytes = 2000;    // a Character Card's longest persona field (default 2000)
+
+  // Cluster mode (`startales api`; docs/operations.md "Running a cluster").
+  bool cluster_role = false;    // set by main before load(): `api` needs PostgreSQL, NATS, Redis
+  std::string node;             // this node's name, unique in the cluster (default: host name)
+  int lease_ttl_ms = 6000;      // a campaign lease's lifetime; failover takes about this long
+  std::string operator_token;   // Bearer token of GET /api/cluster (empty: that route says so)
 };
 
 // The raw text of every option, as given by flag, environment or default.

@@ -64,6 +64,7 @@ int run(int argc, char** argv) {
 
   Config config;
   config.speech_role = *stt || *tts;
+  config.cluster_role = static_cast<bool>(*api);
   std::vector<std::string> problems;
   if (!loader.load(config, problems)) {
     std::cerr << "startales: invalid configuration (" << problems.size() << " problem"

@@ -21,6 +21,7 @@
 #include "ai/remote_embedder.h"
 #include "api/campaign_routes.h"
 #include "api/character_routes.h"
+#include "api/cluster_routes.h"
 #include "api/stt_routes.h"
 #include "api/tts_routes.h"
 #include "api/ws_gateway.h"
@@ -28,6 +29,7 @@
 #include "campaign/service.h"
 #include "api/health_routes.h"
 #include "api/socket_registry.h"
+#include "app/cluster_node.h"
 #include "app/commands.h"
 #include "app/serve_loop.h"
 #include "app/speech.h"
@@ -284,9 +286,20 @@ int runServer(const Config& config, Role role, bool list_routes) {
   }
 
   campaigns.registerMetrics(metrics.registry());  // before restoring: restores are counted
-  auto resumed = campaigns.restoreAll();
-  if (!resumed) return cannotStart(resumed.error());
-  logging::info("campaigns resumed", {{"count", *resumed}});
+  // serve: this process simulates every campaign. api: each node its share, by lease.
+  std::unique_ptr<ClusterNode> cluster;
+  if (role == Role::kApi) {
+    auto joined = ClusterNode::join(config, **db, campaigns, workers, sim_io, metrics,
+                                    [&] { return static_cast<int>(sockets.openCount()); });
+    if (!joined) return cannotStart(joined.error());
+    cluster = std::move(*joined);
+    api::addClusterRoutes(router, {cluster->registry(), cluster->lease(), workers,
+                                   config.operator_token, cluster->liveWindowMs()});
+  } else {
+    auto resumed = campaigns.restoreAll();
+    if (!resumed) return cannotStart(resumed.error());
+    logging::info("campaigns resumed", {{"count", *resumed}});
+  }
   // Paused campaigns nobody watches leave memory after a while (resume loads them).
   campaigns.startSuspender(std::chrono::seconds(std::min(30, config.suspend_after_s)),
                            std::chrono::seconds(config.suspend_after_s));
@@ -310,6 +323,7 @@ int runServer(const Config& config, Role role, bool list_routes) {
     return 1;
   }
   (*server)->start();
+  if (cluster) cluster->start();  // adopts campaigns once it can serve their players
   startSessionPurger(io, workers, **accounts, std::chrono::seconds(config.session_purge_every_s));
   logging::info("listening", {{"role", role_name},
                               {"host", config.server.host},
@@ -320,6 +334,10 @@ int runServer(const Config& config, Role role, bool list_routes) {
   // SIGTERM/SIGINT: stop accepting, let in-flight requests finish; then every campaign
   // flushes its commands and writes a snapshot before we exit.
   serveUntilSignal(io, **server, config, [&]() -> asio::awaitable<void> {
+    if (cluster) {  // hand every campaign off: the other nodes resume them from the snapshot
+      auto drain = cluster->drain();
+      co_await std::move(drain);
+    }
     auto stop_campaigns = campaigns.stopAll();
     co_await std::move(stop_campaigns);
     logging::info("campaigns saved", {{"count", static_cast<int64_t>(campaigns.liveCount())}});

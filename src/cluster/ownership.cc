@@ -206,8 +206,12 @@ asio::awaitable<void> Ownership::scanOnce() {
     if (!n.live || n.draining || n.name == registry_.name()) continue;
     if (least == nullptr || n.campaigns < least->campaigns) least = &n;
   }
+  // One handoff per TTL at most, so the others' heartbeats show it before the next decision
+  // (their counts are a heartbeat old: deciding on stale ones would send campaigns to and fro).
   const auto live = campaigns_.liveEpochs();
-  if (least != nullptr && static_cast<int>(live.size()) >= least->campaigns + 2) {
+  if (least != nullptr && static_cast<int>(live.size()) >= least->campaigns + 2 &&
+      steady_clock::now() - last_rebalance_ >= config_.lease_ttl) {
+    last_rebalance_ = steady_clock::now();
     const int64_t id = std::max_element(live.begin(), live.end())->first;
     logging::info("campaign handed off to even the load",
                   {{"campaign", id}, {"to", least->name}, {"here", static_cast<int64_t>(live.size())},
@@ -221,9 +225,13 @@ std::vector<int64_t> Ownership::assignedToMe(const std::vector<int64_t>& orphans
                                              const std::vector<NodeInfo>& nodes) const {
   // Every node computes the same assignment from the same registry rows: orphans in id order,
   // each to the live, non-draining node with the fewest campaigns so far (ties by name).
+  // This node's own count is its live one (the registry's is a heartbeat old); the others'
+  // are as of their last heartbeat.
   std::vector<std::pair<int, std::string>> load;
+  const int mine_now = static_cast<int>(owned() + adopting_.size());
+  load.emplace_back(mine_now, registry_.name());
   for (const auto& n : nodes) {
-    if (n.live && !n.draining) load.emplace_back(n.campaigns, n.name);
+    if (n.live && !n.draining && n.name != registry_.name()) load.emplace_back(n.campaigns, n.name);
   }
   std::vector<int64_t> mine;
   if (load.empty()) return mine;
@@ -287,8 +295,14 @@ void Ownership::place(int64_t id) {
           std::lock_guard lock(mu_);
           if (held_.count(id) > 0) co_return;
         }
-        // This node's view of the cluster from its last scan; the others adopt in their scans.
-        if (nodes_.empty() || !assignedToMe({id}, nodes_).empty()) co_await adoptOne(id);
+        // This node's view of the cluster from its last scan (read now if there was none);
+        // when another node should adopt it, that node's next scan does.
+        if (nodes_.empty()) {
+          auto read = [&]() { return registry_.nodes(config_.lease_ttl.count()); };
+          auto op = workers_.run(read);
+          if (auto nodes = co_await std::move(op); nodes) nodes_ = std::move(*nodes);
+        }
+        if (!assignedToMe({id}, nodes_).empty()) co_await adoptOne(id);
       },
       asio::detached);
 }

@@ -114,6 +114,7 @@ class Ownership final : public campaign::Placement {
   OwnershipStats stats_;           // guarded by mu_
   std::vector<NodeInfo> nodes_;    // strand only: the last registry read
   std::set<int64_t> adopting_;     // strand only: leases being taken or campaigns loading
+  std::chrono::steady_clock::time_point last_rebalance_{};  // strand only
   std::atomic<bool> draining_{false}, stopped_{false};
   std::atomic<int> releases_in_flight_{0};
 };

@@ -1,0 +1,180 @@
+// `startales api` nodes on one real PostgreSQL: the role's configuration checks, unique node
+// names, each campaign simulated by exactly one node (GET /api/cluster shows which), a SIGTERM
+// handoff, and a kill -9 takeover after the lease's TTL.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "support/game_client.h"
+#include "support/http_client.h"
+#include "support/postgres_server.h"
+#include "support/run_binary.h"
+#include "support/server_process.h"
+
+namespace startales::testing {
+namespace {
+
+namespace json = boost::json;
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+const std::string kOperatorToken = "operator-token-for-tests";
+constexpr int kLeaseTtlMs = 1500;
+
+bool waitUntil(const std::function<bool()>& done, milliseconds timeout) {
+  const auto until = steady_clock::now() + timeout;
+  while (!done()) {
+    if (steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  return true;
+}
+
+class ClusterNodeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto pg = PostgresServer::start();
+    ASSERT_TRUE(pg.ok()) << pg.error().message;
+    pg_ = std::move(*pg);
+  }
+  void TearDown() override {
+    if (HasFailure()) {
+      for (auto& [name, node] : nodes_) {
+        if (!node) continue;
+        auto lines = node->lines();
+        const size_t from = lines.size() > 30 ? lines.size() - 30 : 0;
+        for (size_t i = from; i < lines.size(); ++i) std::cerr << name << ": " << lines[i] << "\n";
+      }
+    }
+    nodes_.clear();
+    pg_.reset();
+  }
+
+  std::vector<std::string> nodeArgs(const std::string& name) const {
+    return {"--db", pg_->url(), "--node", name, "--lease-ttl-ms", std::to_string(kLeaseTtlMs),
+            "--operator-token", kOperatorToken};
+  }
+  ServerProcess& startNode(const std::string& name) {
+    auto env = kFastAuth;
+    auto& node = nodes_[name];
+    node = std::make_unique<ServerProcess>(nodeArgs(name), env, "api");
+    EXPECT_TRUE(node->waitReady()) << node->log();
+    return *node;
+  }
+
+  // GET /api/cluster through `via`: node name → the campaigns it owns.
+  std::map<std::string, std::vector<int64_t>> owners(ServerProcess& via) {
+    HttpClient http(via.port());
+    auto r = http.get("/api/cluster", kOperatorToken);
+    std::map<std::string, std::vector<int64_t>> out;
+    if (r.status != 200) return out;
+    const json::value view = json::parse(r.body);
+    for (const auto& n : view.at("nodes").as_array()) {
+      auto& ids = out[std::string(n.at("name").as_string())];
+      for (const auto& id : n.at("owns").as_array()) ids.push_back(id.as_int64());
+    }
+    return out;
+  }
+  // The node that owns `campaign` now ("" if none).
+  std::string ownerOf(ServerProcess& via, int64_t campaign) {
+    for (const auto& [name, ids] : owners(via)) {
+      if (std::find(ids.begin(), ids.end(), campaign) != ids.end()) return name;
+    }
+    return "";
+  }
+
+  std::unique_ptr<PostgresServer> pg_;
+  std::map<std::string, std::unique_ptr<ServerProcess>> nodes_;
+};
+
+int64_t startCampaign(HttpClient& http, const Player& host) {
+  auto c = post(http, "/api/campaigns",
+                R"({"name":"Cluster","systems":30,"ai_empires":1,"max_players":1,"tick_ms":100})",
+                host, 201);
+  const int64_t id = c.at("id").as_int64();
+  post(http, "/api/campaigns/" + std::to_string(id) + "/start", "", host);
+  return id;
+}
+
+TEST(ClusterConfigTest, TheApiRoleRefusesSqliteWithAClearLine) {
+  auto r = runBinary("api --node n1");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("--db (STARTALES_DB): the api role keeps its campaigns"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST_F(ClusterNodeTest, TwoLiveNodesCannotShareAName) {
+  startNode("alpha");
+  ServerProcess twin(nodeArgs("alpha"), kFastAuth, "api");
+  EXPECT_EQ(twin.waitExit(std::chrono::seconds(60)), 1);
+  EXPECT_NE(twin.log().find("node_name_in_use"), std::string::npos) << twin.log();
+}
+
+TEST_F(ClusterNodeTest, ClusterViewIsForOperatorsOnly) {
+  auto& a = startNode("alpha");
+  HttpClient http(a.port());
+  EXPECT_EQ(http.get("/api/cluster").status, 401);
+  EXPECT_EQ(http.get("/api/cluster", "not-the-operator-token").status, 401);
+  auto ok = http.get("/api/cluster", kOperatorToken);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  auto nodes = json::parse(ok.body).at("nodes").as_array();
+  ASSERT_EQ(nodes.size(), 1u);
+  EXPECT_EQ(nodes[0].at("name").as_string(), "alpha");
+  EXPECT_TRUE(nodes[0].at("live").as_bool());
+}
+
+TEST_F(ClusterNodeTest, EachCampaignRunsOnOneNodeAndMovesOnSigtermAndOnKill) {
+  auto& a = startNode("alpha");
+  auto& b = startNode("beta");
+  HttpClient http(a.port());
+  const Player host = signUp(http, "host");
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(startCampaign(http, host));
+  // Placed over both nodes, each campaign on exactly one.
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        auto o = owners(a);
+        return o["alpha"].size() + o["beta"].size() == ids.size();
+      },
+      milliseconds(10'000)));
+  auto o = owners(b);
+  EXPECT_EQ(o["alpha"].size(), 2u);
+  EXPECT_EQ(o["beta"].size(), 2u);
+
+  // SIGTERM: alpha hands its campaigns off; beta has them all at once (no TTL to wait).
+  const auto handoff_started = steady_clock::now();
+  a.signal(SIGTERM);
+  EXPECT_EQ(a.waitExit(), 0);
+  ASSERT_TRUE(waitUntil([&] { return owners(b)["beta"].size() == ids.size(); },
+                        milliseconds(5'000)));
+  const auto handoff_ms =
+      std::chrono::duration_cast<milliseconds>(steady_clock::now() - handoff_started).count();
+  EXPECT_LT(handoff_ms, kLeaseTtlMs) << "the handoff waited for leases to expire";
+  EXPECT_TRUE(a.waitForLine("campaign handed off", milliseconds(100)));
+
+  // gamma joins and takes a share without anyone restarting.
+  auto& c = startNode("gamma");
+  ASSERT_TRUE(waitUntil([&] { return owners(c)["gamma"].size() >= 1; }, milliseconds(10'000)));
+
+  // kill -9 of beta: its leases expire and gamma takes every campaign over.
+  b.signal(SIGKILL);
+  b.waitExit();
+  ASSERT_TRUE(waitUntil([&] { return owners(c)["gamma"].size() == ids.size(); },
+                        milliseconds(kLeaseTtlMs * 6)));
+  // Commands are acknowledged again by the new owner.
+  HttpClient http_c(c.port());
+  auto ack = post(http_c, "/api/campaigns/" + std::to_string(ids[0]) + "/commands",
+                  R"({"type":"set_policy","tax_rate":20})", host, 202);
+  EXPECT_TRUE(ack.contains("seq")) << json::serialize(ack);
+}
+
+}  // namespace
+}  // namespace startales::testing
