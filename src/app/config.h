@@ -11,6 +11,7 @@
 #include "account/rate_limiter.h"
 #include "llm/llm.h"
 #include "net/server.h"
+#include "objects/objects_config.h"
 #include "store/database.h"
 
 namespace startales::app {
@@ -59,6 +60,9 @@ struct Config {
   int max_live_campaigns = 10;          // campaigns one account hosts at once (default 10)
   account::BucketConfig invite_rate{5, 5};  // invite-code attempts per account (5, 5/min)
   size_t card_max_text_bytes = 2000;    // a Character Card's longest persona field (default 2000)
+  // Where voices and other shared files live: dir:<data-dir>/objects (default) or an S3 store
+  // (objects/objects_config.h). Holds the S3 secret: never log it.
+  objects::ObjectsSettings objects;
 };
 
 // The raw text of every option, as given by flag, environment or default.
