@@ -236,11 +236,12 @@ Result<ListPage> DirectoryObjectStore::list(std::string_view prefix, std::string
   for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
     if (ec) return diskError("Listing", base, ec.value());
     const std::string name = it->path().filename().string();
+    std::error_code type_ec;  // an entry that vanished meanwhile is skipped
     if (name.starts_with('.')) {  // a temporary file, or something that is not ours
-      if (it->is_directory()) it.disable_recursion_pending();
+      if (it->is_directory(type_ec)) it.disable_recursion_pending();
       continue;
     }
-    if (!it->is_regular_file()) continue;
+    if (!it->is_regular_file(type_ec)) continue;
     std::string key = it->path().string().substr(root_.size() + 1);
     if (!key.starts_with(prefix) || key <= after) continue;
     ObjectInfo info;
