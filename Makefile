@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 PRESET_TEST ?= dev
 CTEST_ARGS ?=
 
-.PHONY: run test bench bootstrap build release asan tsan fuzz format lint clean web screenshots
+.PHONY: run test bench bootstrap build release asan tsan fuzz format lint clean web screenshots test-deps
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -20,6 +20,14 @@ web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 	cd web && npm run build
 web: web/dist/index.html
 
+# s3rver (a third-party S3 implementation, npm) for the object store's integration tests
+# (tests/support/s3_server.cc): npm ci when its lock file changed.
+S3RVER_DIR := tests/support/s3rver
+$(S3RVER_DIR)/node_modules/.package-lock.json: $(S3RVER_DIR)/package.json $(S3RVER_DIR)/package-lock.json | bootstrap
+	cd $(S3RVER_DIR) && npm ci --no-audit --no-fund
+	@touch $@
+test-deps: $(S3RVER_DIR)/node_modules/.package-lock.json
+
 release: bootstrap
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS) --target startales
@@ -28,7 +36,7 @@ release: bootstrap
 run: release web
 	STARTALES_DATA_DIR=$${STARTALES_DATA_DIR:-./data} ./build/release/src/app/startales serve
 
-build: bootstrap web
+build: bootstrap web test-deps
 	@cmake --preset $(PRESET_TEST) >/dev/null
 	@cmake --build --preset $(PRESET_TEST) -j $(JOBS)
 

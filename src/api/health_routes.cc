@@ -28,6 +28,19 @@ void addHealthRoutes(net::Router& router, const HealthDeps& deps) {
 
   router.add(http::verb::get, deps.prefix + "/ready", [deps](Request&) -> asio::awaitable<Response> {
     boost::json::object checks;
+    if (deps.objects != nullptr) {
+      auto reached = co_await deps.workers.run([&] { return deps.objects->ping(); });
+      if (!reached) {
+        logging::warn("not ready", {{"dependency", "object store"},
+                                    {"error", reached.error().code},
+                                    {"reason", reached.error().message}});
+        Response res = net::errorResponse(http::status::service_unavailable, "not_ready",
+                                          "The object store is unreachable.");
+        res.set(http::field::retry_after, "5");
+        co_return res;
+      }
+      checks["objects"] = std::string(deps.objects->backend());
+    }
     if (deps.db == nullptr) {
       co_return net::jsonResponse(http::status::ok,
                                   {{"status", "ready"}, {"checks", std::move(checks)}});

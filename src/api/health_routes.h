@@ -1,6 +1,7 @@
 #pragma once
 
-// GET /api/health (liveness), GET /api/ready (readiness: the database answers; the remote
+// GET /api/health (liveness), GET /api/ready (readiness: the object store and the database
+// answer; the remote
 // LLM's circuit state is reported alongside), and GET /metrics (Prometheus text format),
 // which is registered separately: on its own listener (--metrics-listen) and, only with a
 // bearer token (--metrics-token), on the main port.
@@ -11,6 +12,7 @@
 #include "llm/llm.h"
 #include "metrics/metrics.h"
 #include "net/router.h"
+#include "objects/object_store.h"
 #include "store/database.h"
 
 namespace startales::api {
@@ -24,6 +26,8 @@ struct HealthDeps {
   const llm::LlmBackend* llm = nullptr;
   std::string prefix = "/api";  // {prefix}/health and {prefix}/ready ("" for stt and tts)
   std::string service = "startales";  // named in /health
+  // The object store, or null: /ready fails while it does not answer (voices live there).
+  objects::ObjectStore* objects = nullptr;
 };
 
 // {prefix}/health and {prefix}/ready. A failing readiness check answers a generic reason

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/audio_upload.h"
+#include "common/log.h"
 #include "voice/tts/voice_match.h"
 
 namespace startales::api {
@@ -71,6 +72,26 @@ asio::awaitable<Result<voice::Audio>> synthesize(const TtsDeps& deps, std::strin
   co_return co_await std::move(op);
 }
 
+// A matched voice made through another node is not cached here yet: it is read from the object
+// store (on the speech pool) before the id is resolved.
+asio::awaitable<Result<voice::VoiceSpec>> resolveVoice(const TtsDeps& deps, const json::value* v) {
+  if (v != nullptr && v->is_string()) {
+    std::string id(v->as_string());
+    if (!deps.voices.find(id) && VoiceRegistry::keyOf(id)) {
+      auto op = deps.workers.run([&deps, id] { return deps.voices.lookup(id); });
+      auto found = co_await std::move(op);
+      if (!found) {
+        logging::warn("voice lookup failed", {{"voice", id},
+                                              {"error", found.error().code},
+                                              {"reason", found.error().message}});
+        co_return found.error();
+      }
+      if (*found) co_return (*found)->voice;
+    }
+  }
+  co_return voiceFrom(v, deps.voices);
+}
+
 double speedFrom(const json::object& body) {
   const json::value* s = body.if_contains("speed");
   if (s == nullptr) return 1.0;
@@ -80,46 +101,6 @@ double speedFrom(const json::object& body) {
 }
 
 }  // namespace
-
-VoiceRegistry::VoiceRegistry(size_t max_matched) : max_matched_(max_matched) {
-  for (int i = 1; i <= 7; ++i) {
-    voice::VoiceSpec v;
-    v.variant = "m" + std::to_string(i);
-    presets_[v.variant] = {v.variant, "espeak-ng male " + std::to_string(i), "preset", v};
-  }
-  for (int i = 1; i <= 5; ++i) {
-    voice::VoiceSpec v;
-    v.variant = "f" + std::to_string(i);
-    presets_[v.variant] = {v.variant, "espeak-ng female " + std::to_string(i), "preset", v};
-  }
-}
-
-std::optional<VoiceRegistry::Entry> VoiceRegistry::find(const std::string& id) const {
-  if (auto it = presets_.find(id); it != presets_.end()) return it->second;
-  std::lock_guard lock(mu_);
-  for (const auto& [seq, e] : matched_) {
-    if (e.id == id) return e;
-  }
-  return std::nullopt;
-}
-
-VoiceRegistry::Entry VoiceRegistry::add(std::string name, std::string method,
-                                        voice::VoiceSpec voice) {
-  std::lock_guard lock(mu_);
-  const int64_t seq = next_++;
-  Entry e{"matched-" + std::to_string(seq), std::move(name), std::move(method), std::move(voice)};
-  matched_[seq] = e;
-  while (matched_.size() > max_matched_) matched_.erase(matched_.begin());
-  return e;
-}
-
-std::vector<VoiceRegistry::Entry> VoiceRegistry::all() const {
-  std::vector<Entry> out;
-  for (const auto& [id, e] : presets_) out.push_back(e);
-  std::lock_guard lock(mu_);
-  for (const auto& [seq, e] : matched_) out.push_back(e);
-  return out;
-}
 
 void addTtsRoutes(net::Router& router, const std::string& prefix, const TtsDeps& deps) {
   const TtsDeps* d = &deps;
@@ -131,7 +112,8 @@ void addTtsRoutes(net::Router& router, const std::string& prefix, const TtsDeps&
     if (!body) co_return net::errorResponse(body.error());
     auto text = net::requireString(*body, "text");
     if (!text) co_return net::errorResponse(text.error());
-    auto voice = voiceFrom(body->if_contains("voice"), d->voices);
+    auto voice_op = resolveVoice(*d, body->if_contains("voice"));
+    auto voice = co_await std::move(voice_op);
     if (!voice) co_return net::errorResponse(voice.error());
     voice::AudioFormat format = voice::AudioFormat::kWav;
     if (const json::value* f = body->if_contains("format"); f && f->is_string()) {
@@ -155,10 +137,11 @@ void addTtsRoutes(net::Router& router, const std::string& prefix, const TtsDeps&
     // OpenAI voice names ("alloy"...) are not ours: they map to the default voice.
     voice::VoiceSpec spec;
     if (const json::value* v = body->if_contains("voice"); v && v->is_string()) {
-      if (auto entry = d->voices.find(std::string(v->as_string()))) {
-        spec = entry->voice;
-      } else if (auto named = voice::parseVoiceName(v->as_string())) {
-        spec = *named;  // a character's exact voice, from another StarTales server
+      auto voice_op = resolveVoice(*d, v);
+      if (auto resolved = co_await std::move(voice_op); resolved) {
+        spec = std::move(*resolved);  // ours, or a character's exact voice from another server
+      } else if (resolved.error().code != "invalid_voice") {
+        co_return net::errorResponse(resolved.error());  // the object store failed
       }
     }
     voice::AudioFormat format = voice::AudioFormat::kWav;
@@ -186,15 +169,34 @@ void addTtsRoutes(net::Router& router, const std::string& prefix, const TtsDeps&
     if (name.empty()) name = req.queryParam("name");
     if (name.size() > 80) name.resize(80);
     const bool clones = d->tts.capabilities().clones_reference_audio;
-    auto job = [reference = *audio]() { return voice::estimateTraits(reference); };
+    struct Made {
+      voice::SpeakerTraits traits;
+      VoiceRegistry::Entry entry;
+    };
+    // Matching, then keeping the voice (in the object store: every node finds it), on the
+    // speech pool.
+    auto job = [d, clones, name = std::move(name), reference = *audio]() -> Result<Made> {
+      auto traits = voice::estimateTraits(reference);
+      if (!traits) return traits.error();
+      voice::VoiceSpec spec = voice::matchVoice(*traits);
+      if (clones) spec.reference_wav = voice::encodeWav(reference);
+      auto entry = d->voices.add(name.empty() ? "matched voice" : name,
+                                 clones ? "reference audio (remote cloning)" : "voice matching",
+                                 std::move(spec));
+      if (!entry) return entry.error();
+      return Made{*traits, std::move(*entry)};
+    };
     auto op = d->workers.run(std::move(job));
-    auto traits = co_await std::move(op);
-    if (!traits) co_return net::errorResponse(traits.error());
-    voice::VoiceSpec spec = voice::matchVoice(*traits);
-    if (clones) spec.reference_wav = voice::encodeWav(*audio);
-    auto entry = d->voices.add(name.empty() ? "matched voice" : name,
-                               clones ? "reference audio (remote cloning)" : "voice matching", spec);
-    json::object out = entryJson(entry);
+    auto made = co_await std::move(op);
+    if (!made) {
+      if (made.error().code.starts_with("objects_")) {
+        logging::warn("voice not kept", {{"error", made.error().code},
+                                         {"reason", made.error().message}});
+      }
+      co_return net::errorResponse(made.error());
+    }
+    const voice::SpeakerTraits* traits = &made->traits;
+    json::object out = entryJson(made->entry);
     out["traits"] = {{"pitch_median_hz", traits->pitch_median_hz},
                      {"pitch_range_semitones", traits->pitch_range_semitones},
                      {"words_per_minute", traits->words_per_minute},
@@ -209,8 +211,15 @@ void addTtsRoutes(net::Router& router, const std::string& prefix, const TtsDeps&
   router.add(http::verb::get, prefix + "/voices", [d](Request& req) -> asio::awaitable<Response> {
     auto auth_op = authorizeSpeech(req, d->access);
     if (auto who = co_await std::move(auth_op); !who) co_return speechRefusal(who.error());
+    auto op = d->workers.run([d] { return d->voices.all(); });
+    auto all = co_await std::move(op);
+    if (!all) {
+      logging::warn("voice list failed", {{"error", all.error().code},
+                                          {"reason", all.error().message}});
+      co_return net::errorResponse(all.error());
+    }
     json::array list;
-    for (const auto& e : d->voices.all()) list.push_back(entryJson(e));
+    for (const auto& e : *all) list.push_back(entryJson(e));
     co_return net::jsonResponse(http::status::ok,
                                 {{"engine", d->tts.capabilities().engine}, {"voices", std::move(list)}});
   });

@@ -7,16 +7,15 @@
 //   GET  {prefix}/voices            every voice by id
 //   POST {prefix}/v1/audio/speech   OpenAI-compatible {model, input, voice, response_format,
 //                                   speed} → audio
-// `voice` is a voice id from /voices ("m3", "f2", "matched-1"...) or an object
+// `voice` is a voice id from /voices ("m3", "f2", "matched-<16 hex>"...) or an object
 // {variant, pitch, range, rate}. Every route needs an account or the service token
 // (api/speech_auth.h). Synthesis runs on the speech pool (never the pool that checks tokens
 // and talks to the database); a saturated pool or engine answers 503 + Retry-After.
 
-#include <map>
-#include <mutex>
 #include <string>
 
 #include "api/speech_auth.h"
+#include "api/voice_registry.h"
 #include "common/worker_pool.h"
 #include "net/router.h"
 #include "voice/audio/audio.h"
@@ -24,33 +23,10 @@
 
 namespace startales::api {
 
-// Named voices: the embedded variants, plus those /clone-voice made (kept in memory, at most
-// `max_matched`; the oldest go first). Thread-safe.
-class VoiceRegistry {
- public:
-  struct Entry {
-    std::string id;
-    std::string name;
-    std::string method;  // "preset" | "voice matching" | "reference audio (remote cloning)"
-    voice::VoiceSpec voice;
-  };
-  explicit VoiceRegistry(size_t max_matched = 1000);
-  std::optional<Entry> find(const std::string& id) const;
-  Entry add(std::string name, std::string method, voice::VoiceSpec voice);
-  std::vector<Entry> all() const;
-
- private:
-  const size_t max_matched_;
-  mutable std::mutex mu_;
-  std::map<std::string, Entry> presets_;  // const after construction
-  std::map<int64_t, Entry> matched_;      // by sequence; guarded by mu_
-  int64_t next_ = 1;                      // guarded by mu_
-};
-
 struct TtsDeps {
   voice::TextToSpeech& tts;
-  WorkerPool& workers;        // the speech pool: synthesis and voice matching only
-  VoiceRegistry& voices;
+  WorkerPool& workers;        // the speech pool: synthesis, voice matching, voice look-ups
+  VoiceRegistry& voices;      // matched voices (in the object store when it has one)
   voice::AudioLimits limits;  // for /clone-voice references
   SpeechAccess access;        // who may call (an account, or the service token)
 };

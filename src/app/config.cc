@@ -44,6 +44,9 @@ struct RawConfig {
   std::string web_dir = STARTALES_DEFAULT_WEB_DIR;
   std::string metrics_listen = "127.0.0.1:9464", metrics_token;
   std::string node, lease_ttl_ms = "6000", operator_token;
+  std::string objects, s3_endpoint, s3_region = "us-east-1", s3_access_key_id,
+      s3_access_key_id_file, s3_secret_access_key, s3_secret_access_key_file,
+      objects_timeout_ms = "15000";
 };
 
 namespace {
@@ -203,6 +206,25 @@ const Option kOptions[] = {
      "Invite-code attempts per account per minute, sustained"},
     {"--card-max-text-bytes", "STARTALES_CARD_MAX_TEXT_BYTES", &RawConfig::card_max_text_bytes,
      "Longest persona field of an imported Character Card, bytes (413 beyond, field named)"},
+    // The object store (voices matched on one node, for every node): docs/operations.md.
+    {"--objects", "STARTALES_OBJECTS", &RawConfig::objects,
+     "Where shared files (matched voices) live: dir:/path or s3://bucket (any S3-compatible "
+     "store, e.g. MinIO) [default: dir:<data-dir>/objects]"},
+    {"--s3-endpoint", "STARTALES_S3_ENDPOINT", &RawConfig::s3_endpoint,
+     "S3 store URL for --objects s3://bucket, e.g. http://minio:9000 (path-style requests)"},
+    {"--s3-region", "STARTALES_S3_REGION", &RawConfig::s3_region,
+     "Region the S3 requests are signed for (MinIO: us-east-1)"},
+    {"--s3-access-key-id", "STARTALES_S3_ACCESS_KEY_ID", &RawConfig::s3_access_key_id,
+     "S3 access key id"},
+    {"--s3-access-key-id-file", "STARTALES_S3_ACCESS_KEY_ID_FILE",
+     &RawConfig::s3_access_key_id_file, "File whose first line is the S3 access key id"},
+    {"--s3-secret-access-key", "STARTALES_S3_SECRET_ACCESS_KEY",
+     &RawConfig::s3_secret_access_key,
+     "S3 secret access key (prefer the _FILE variant: a flag shows in the process list)"},
+    {"--s3-secret-access-key-file", "STARTALES_S3_SECRET_ACCESS_KEY_FILE",
+     &RawConfig::s3_secret_access_key_file, "File whose first line is the S3 secret access key"},
+    {"--objects-timeout-ms", "STARTALES_OBJECTS_TIMEOUT_MS", &RawConfig::objects_timeout_ms,
+     "Longest S3 call, retries included, ms"},
 };
 
 // Collects one sentence per bad value.
@@ -337,6 +359,22 @@ void loadLimits(const RawConfig& r, Config& c, Checker& check, int cores) {
   c.invite_rate = {static_cast<double>(burst), static_cast<double>(per_min)};
   check.integer<size_t>("--card-max-text-bytes", r.card_max_text_bytes, 80, 1 << 20,
                         c.card_max_text_bytes);
+}
+
+// The object store: every problem names its variable (objects::resolveObjects).
+void loadObjects(const RawConfig& r, Config& c, Checker& check) {
+  objects::ObjectsOptions o;
+  o.spec = r.objects;
+  o.s3_endpoint = r.s3_endpoint;
+  o.s3_region = r.s3_region;
+  o.access_key_id = r.s3_access_key_id;
+  o.access_key_id_file = r.s3_access_key_id_file;
+  o.secret_access_key = r.s3_secret_access_key;
+  o.secret_access_key_file = r.s3_secret_access_key_file;
+  check.integer("--objects-timeout-ms", r.objects_timeout_ms, 100, 600'000, o.timeout_ms);
+  for (const auto& problem : objects::resolveObjects(o, r.data_dir, c.objects)) {
+    check.fail("--objects", problem);
+  }
 }
 
 }  // namespace
@@ -490,6 +528,7 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
   }
   loadLimits(r, c, check, cores);
   loadCluster(r, c, check);
+  loadObjects(r, c, check);
   return problems.empty();
 }
 

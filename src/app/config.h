@@ -11,6 +11,7 @@
 #include "account/rate_limiter.h"
 #include "llm/llm.h"
 #include "net/server.h"
+#include "objects/objects_config.h"
 #include "store/database.h"
 
 namespace startales::app {
@@ -65,6 +66,10 @@ struct Config {
   std::string node;             // this node's name, unique in the cluster (default: host name)
   int lease_ttl_ms = 6000;      // a campaign lease's lifetime; failover takes about this long
   std::string operator_token;   // Bearer token of GET /api/cluster (empty: that route says so)
+
+  // Where voices and other shared files live: dir:<data-dir>/objects (default) or an S3 store
+  // (objects/objects_config.h). Holds the S3 secret: never log it.
+  objects::ObjectsSettings objects;
 };
 
 // The raw text of every option, as given by flag, environment or default.

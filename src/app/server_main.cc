@@ -31,6 +31,7 @@
 #include "api/socket_registry.h"
 #include "app/cluster_node.h"
 #include "app/commands.h"
+#include "app/objects.h"
 #include "app/serve_loop.h"
 #include "app/speech.h"
 #include "common/clock.h"
@@ -251,16 +252,22 @@ int runServer(const Config& config, Role role, bool list_routes) {
   WorkerPool speech_workers("speech", config.speech_workers, config.speech_max_pending);
   registerSpeechPoolMetrics(metrics, speech_workers);
 
+  // Matched voices (and other shared files) live here, so every node sharing it finds them.
+  auto object_store = openObjects(config, metrics);
+  if (!object_store) return cannotStart(object_store.error());
+
   net::Router router;
   const api::AuthDeps auth{**accounts, per_address, per_account, workers, &sockets};
-  api::addHealthRoutes(router, {db->get(), workers, STARTALES_VERSION, llm_backend.get()});
+  api::HealthDeps health{db->get(), workers, STARTALES_VERSION, llm_backend.get()};
+  health.objects = object_store->get();
+  api::addHealthRoutes(router, health);
   if (!config.metrics_token.empty()) api::addMetricsRoute(router, metrics, config.metrics_token);
   api::addAuthRoutes(router, auth);
   api::addCampaignRoutes(router, auth, campaigns);
   api::addCharacterRoutes(router, auth, dialogue);
   // The speech services, embedded: the same routes as `startales stt` / `startales tts`.
   const voice::AudioLimits audio_limits;
-  api::VoiceRegistry voices;
+  api::VoiceRegistry voices(object_store->get());
   const api::SttDeps stt_deps{*speech->stt, speech_workers, audio_limits, {&auth, ""}, &campaigns};
   const api::TtsDeps tts_deps{*speech->tts, speech_workers, voices, audio_limits, {&auth, ""}};
   api::addSttRoutes(router, "/api/stt", stt_deps);

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "api/health_routes.h"
+#include "app/objects.h"
 #include "api/stt_routes.h"
 #include "api/tts_routes.h"
 #include "app/commands.h"
@@ -111,10 +112,24 @@ int runSpeechService(const Config& config, SpeechRole role) {
   // Only speech runs here (the token check is in memory): the speech pool's bounds apply.
   WorkerPool workers(name, config.speech_workers, config.speech_max_pending);
   registerSpeechPoolMetrics(metrics, workers);
+  // `tts`: matched voices in the object store, shared by every replica (stt keeps none).
+  std::unique_ptr<objects::ObjectStore> object_store;
+  if (!is_stt) {
+    auto opened = openObjects(config, metrics);
+    if (!opened) {
+      logging::error("cannot start", {{"error", opened.error().code},
+                                      {"reason", opened.error().message}});
+      logging::flush();
+      return 1;
+    }
+    object_store = std::move(*opened);
+  }
   net::Router router;
-  api::addHealthRoutes(router, {nullptr, workers, STARTALES_VERSION, nullptr, "", name});
+  api::HealthDeps health{nullptr, workers, STARTALES_VERSION, nullptr, "", name};
+  health.objects = object_store.get();
+  api::addHealthRoutes(router, health);
   const voice::AudioLimits limits;
-  api::VoiceRegistry voices;
+  api::VoiceRegistry voices(object_store.get());
   std::optional<api::SttDeps> stt_deps;
   std::optional<api::TtsDeps> tts_deps;
   if (is_stt) {

@@ -139,6 +139,9 @@ std::string publicMessage(const Error& error) {
   if (error.code == "db_unavailable") return "The database cannot be reached; try again in a moment.";
   if (error.code == "db_busy") return "The database is busy; try again in a moment.";
   if (error.code == "db_full") return "The server's storage is full; try again later.";
+  if (error.code == "objects_unavailable") {
+    return "The server's file store cannot be reached; try again in a moment.";
+  }
   return "The server could not complete this request; try again in a moment.";
 }
 

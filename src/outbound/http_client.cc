@@ -14,6 +14,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
@@ -45,6 +46,15 @@ struct OnExit {
   ~OnExit() { fn(); }
 };
 
+http::verb verbOf(const std::string& method) {
+  if (method == "POST") return http::verb::post;
+  if (method == "PUT") return http::verb::put;
+  if (method == "HEAD") return http::verb::head;
+  if (method == "DELETE") return http::verb::delete_;
+  if (method == "GET") return http::verb::get;
+  return http::verb::unknown;
+}
+
 int retryAfterSeconds(std::string_view value) {  // delta-seconds only; an HTTP date counts 0
   int seconds = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
@@ -52,6 +62,13 @@ int retryAfterSeconds(std::string_view value) {  // delta-seconds only; an HTTP 
 }
 
 }  // namespace
+
+std::string_view Response::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (beast::iequals(key, name)) return value;
+  }
+  return {};
+}
 
 std::vector<std::string> validatePolicy(const Policy& p) {
   std::vector<std::string> problems;
@@ -128,6 +145,10 @@ milliseconds HttpClient::backoff(int retry, const Policy& policy, int retry_afte
 
 asio::awaitable<Result<Response>> HttpClient::call(Request request, Policy policy,
                                                    BodyReader reader, CancelToken cancel) const {
+  if (verbOf(request.method) == http::verb::unknown) {
+    co_return error("protocol", where_ + " call not made: unsupported method " + request.method +
+                                    ".");
+  }
   auto executor = co_await asio::this_coro::executor;
   Call call;
   call.request = std::move(request);
@@ -260,14 +281,14 @@ asio::awaitable<Result<void>> HttpClient::attempt(Call& call, bool& retryable) c
   }
 
   const Request& req = call.request;
-  http::request<http::string_body> msg{req.method == "POST" ? http::verb::post : http::verb::get,
-                                       req.target, 11};
+  const http::verb verb = verbOf(req.method);
+  http::request<http::string_body> msg{verb, req.target, 11};
   msg.set(http::field::host, endpoint_.hostPort());
   msg.set(http::field::user_agent, "startales");
   msg.set(http::field::connection, "close");
   for (const auto& [name, value] : req.headers) msg.set(name, value);
-  if (req.method == "POST") {
-    msg.set(http::field::content_type, req.content_type);
+  if (verb == http::verb::post || verb == http::verb::put) {
+    if (!req.content_type.empty()) msg.set(http::field::content_type, req.content_type);
     msg.body() = req.body;
   }
   msg.prepare_payload();
@@ -315,6 +336,7 @@ asio::awaitable<Result<void>> HttpClient::attempt(Call& call, bool& retryable) c
   http::response_parser<http::buffer_body> parser;
   parser.body_limit(boost::none);
   parser.header_limit(64 * 1024);
+  parser.skip(verb == http::verb::head);  // a HEAD reply has no body, whatever it announces
   arm();
   auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, kTuple);
   (void)hn;
@@ -333,6 +355,9 @@ asio::awaitable<Result<void>> HttpClient::attempt(Call& call, bool& retryable) c
   out.status = static_cast<int>(head.result_int());
   out.content_type = std::string(head[http::field::content_type]);
   out.retry_after_s = retryAfterSeconds(head[http::field::retry_after]);
+  for (const auto& field : head) {
+    out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
   const bool success = out.status >= 200 && out.status <= 299;
 
   std::array<char, 8192> chunk{};

@@ -59,9 +59,9 @@ struct Policy {
 std::vector<std::string> validatePolicy(const Policy& policy);
 
 struct Request {
-  std::string method = "GET";  // GET | POST
+  std::string method = "GET";  // GET | POST | PUT | HEAD | DELETE
   std::string target;          // path + query, already encoded, Endpoint::base_path included
-  std::string content_type;    // of body (POST)
+  std::string content_type;    // of body (POST, PUT)
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // e.g. Accept, Authorization
 };
@@ -72,6 +72,11 @@ struct Response {
   std::string body;       // a 2xx body without a sink; else the first 4 KiB of a non-2xx one
   int retry_after_s = 0;  // Retry-After (seconds) when present
   int attempts = 0;       // 1 + retries used
+  // Every response header, names as sent (an object store reads ETag, Content-Length...).
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // The first header named `name` (case-insensitive), or "".
+  [[nodiscard]] std::string_view header(std::string_view name) const;
 };
 
 // How the body of a 2xx response is read.

@@ -96,6 +96,64 @@ TEST_F(HttpClientTest, SendsTheRequestAndReturnsTheBody) {
   EXPECT_EQ(requests[0].headers["host"], "127.0.0.1:" + std::to_string(server_.port()));
 }
 
+TEST_F(HttpClientTest, PutSendsItsBodyAndTheResponseHeadersAreKept) {
+  server_.enqueue(FakeReply::full(200, "application/xml", ""));
+  Request r;
+  r.method = "PUT";
+  r.target = "/bucket/key";
+  r.content_type = "audio/wav";
+  r.body = std::string("RIFF\0\1", 6);
+  auto reply = client_.callBlocking(r, quickPolicy());
+  ASSERT_TRUE(reply.ok()) << reply.error().message;
+  EXPECT_EQ(reply->header("content-type"), "application/xml");  // any case
+  EXPECT_EQ(reply->header("Content-Length"), "0");
+  EXPECT_EQ(reply->header("X-Not-There"), "");
+  auto requests = server_.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].method, "PUT");
+  EXPECT_EQ(requests[0].body, r.body);
+  EXPECT_EQ(requests[0].headers["content-type"], "audio/wav");
+}
+
+TEST_F(HttpClientTest, HeadReadsNoBodyWhateverContentLengthSays) {
+  // A HEAD reply announces the object's length but sends no body: the call must end at the
+  // headers instead of waiting for 10 bytes that never come.
+  server_.enqueue(FakeReply().raw("HTTP/1.1 200 OK\r\nContent-Length: 10\r\nETag: \"abc\"\r\n\r\n")
+                      .pause(5000));
+  Request r;
+  r.method = "HEAD";
+  r.target = "/bucket/key";
+  auto reply = client_.callBlocking(r, quickPolicy());
+  ASSERT_TRUE(reply.ok()) << reply.error().message;
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->header("etag"), "\"abc\"");
+  EXPECT_EQ(reply->header("content-length"), "10");
+  EXPECT_TRUE(reply->body.empty());
+  EXPECT_EQ(server_.requests().at(0).method, "HEAD");
+}
+
+TEST_F(HttpClientTest, DeleteIsSentAsDelete) {
+  server_.enqueue(FakeReply::full(204, "", ""));
+  Request r;
+  r.method = "DELETE";
+  r.target = "/bucket/key";
+  auto reply = client_.callBlocking(r, quickPolicy());
+  ASSERT_TRUE(reply.ok()) << reply.error().message;
+  EXPECT_EQ(reply->status, 204);
+  EXPECT_EQ(server_.requests().at(0).method, "DELETE");
+}
+
+TEST_F(HttpClientTest, AnUnknownMethodIsRefusedWithoutCalling) {
+  Request r;
+  r.method = "PATCH";
+  r.target = "/x";
+  auto reply = client_.callBlocking(r, quickPolicy());
+  ASSERT_FALSE(reply.ok());
+  EXPECT_EQ(reply.error().code, "eng_protocol");
+  EXPECT_NE(reply.error().message.find("PATCH"), std::string::npos);
+  EXPECT_EQ(server_.requestCount(), 0u);
+}
+
 TEST_F(HttpClientTest, RetriesA503ThenSucceeds) {
   server_.enqueue(FakeReply::busy(0, R"({"error":"queue full"})"));
   server_.enqueue(FakeReply::full(200, "text/plain", "done"));
