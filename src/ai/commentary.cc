@@ -217,7 +217,7 @@ asio::awaitable<Result<json::object>> DialogueService::recap(const User& user, i
     // is conversation, not an event of the chronicle.
     const std::string own_scope = playerScope(user.id);
     const std::string own_line = saidPrefix(user.username);
-    for (auto& m : (*s)->memory->index().since(since_tick, user.id, kRecapScan)) {
+    for (auto& m : (*s)->memory->ledger().since(since_tick, user.id, kRecapScan)) {
       if (m.scope == own_scope && (m.kind == kReflection || m.text.starts_with(own_line))) {
         continue;
       }

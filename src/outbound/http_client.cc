@@ -128,6 +128,9 @@ milliseconds HttpClient::backoff(int retry, const Policy& policy, int retry_afte
 
 asio::awaitable<Result<Response>> HttpClient::call(Request request, Policy policy,
                                                    BodyReader reader, CancelToken cancel) const {
+  if (http::string_to_verb(request.method) == http::verb::unknown) {
+    co_return makeError("internal", "Unknown HTTP method \"" + request.method + "\".");
+  }
   auto executor = co_await asio::this_coro::executor;
   Call call;
   call.request = std::move(request);
@@ -260,13 +263,13 @@ asio::awaitable<Result<void>> HttpClient::attempt(Call& call, bool& retryable) c
   }
 
   const Request& req = call.request;
-  http::request<http::string_body> msg{req.method == "POST" ? http::verb::post : http::verb::get,
-                                       req.target, 11};
+  // Request::method is checked by call() before any attempt.
+  http::request<http::string_body> msg{http::string_to_verb(req.method), req.target, 11};
   msg.set(http::field::host, endpoint_.hostPort());
   msg.set(http::field::user_agent, "startales");
   msg.set(http::field::connection, "close");
   for (const auto& [name, value] : req.headers) msg.set(name, value);
-  if (req.method == "POST") {
+  if (req.method != "GET") {
     msg.set(http::field::content_type, req.content_type);
     msg.body() = req.body;
   }

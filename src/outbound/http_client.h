@@ -59,9 +59,9 @@ struct Policy {
 std::vector<std::string> validatePolicy(const Policy& policy);
 
 struct Request {
-  std::string method = "GET";  // GET | POST
+  std::string method = "GET";  // GET | POST | PUT | DELETE (any other: "internal")
   std::string target;          // path + query, already encoded, Endpoint::base_path included
-  std::string content_type;    // of body (POST)
+  std::string content_type;    // of body (any method but GET)
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // e.g. Accept, Authorization
 };
