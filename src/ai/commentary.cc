@@ -164,12 +164,12 @@ class DialogueService::Commentary final : public campaign::Commentator,
           if (n.civ == game::kNone) {
             auto kept = (*s)->memory->remember(std::string(kCampaignScope), n.text, n.tick,
                                                importance);
-            if (!kept) return kept.error();
+            if (!kept && !isVectorIndexError(kept.error())) return kept.error();
             continue;
           }
           for (int64_t user : seats.at(n.civ)) {
             auto kept = (*s)->memory->remember(playerScope(user), n.text, n.tick, importance);
-            if (!kept) return kept.error();
+            if (!kept && !isVectorIndexError(kept.error())) return kept.error();
           }
         }
         return {};

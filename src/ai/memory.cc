@@ -7,6 +7,8 @@ namespace startales::ai {
 
 std::string playerScope(int64_t user_id) { return "player:" + std::to_string(user_id); }
 
+bool isVectorIndexError(const Error& error) { return error.code.starts_with("vectors_"); }
+
 Result<void> validateScope(std::string_view scope) {
   if (scope == kCampaignScope) return {};
   constexpr std::string_view kPrefix = "player:";

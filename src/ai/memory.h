@@ -38,6 +38,11 @@
 
 namespace startales::ai {
 
+// True for an error of a remote vector index (codes "vectors_*": unreachable, slow, refusing).
+// From remember() / addReflection() it means the memory was stored and will be indexed later
+// (callers go on); from retrieve(), that no memories could be fetched this time.
+bool isVectorIndexError(const Error& error);
+
 class MemoryStream {
  public:
   // Opens the stream of one character. With a store, loads its memories and rebuilds the

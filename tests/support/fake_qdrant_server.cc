@@ -254,9 +254,12 @@ void FakeQdrantServer::serve(int fd) {
     req.body = data.substr(header_end + 4, content_length);
     std::lock_guard lock(mu_);
     requests_.push_back(req);
-    if (!failures_.empty()) {
-      failure = failures_.front();
-      failures_.pop_front();
+    for (auto f = failures_.begin(); f != failures_.end(); ++f) {
+      if (req.target.find(f->target_contains) != std::string::npos) {
+        failure = *f;
+        failures_.erase(f);
+        break;
+      }
     }
   }
   if (header_end != std::string::npos && !stopping_ &&

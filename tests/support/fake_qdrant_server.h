@@ -46,7 +46,8 @@ class FakeQdrantServer {
   struct Failure {
     enum class Kind { kUnavailable, kSlow, kDrop };
     Kind kind;
-    int ms = 0;  // kSlow: delay before the real answer
+    int ms = 0;                   // kSlow: delay before the real answer
+    std::string target_contains;  // only requests whose target contains this ("": any)
   };
   struct Point {
     std::vector<float> vector;  // normalised (Cosine)
@@ -62,7 +63,8 @@ class FakeQdrantServer {
 
   // Empty (default): no key required.
   void requireApiKey(std::string key);
-  // The next `times` requests get `failure` instead of (kSlow: before) their answer.
+  // The next `times` requests (matching failure.target_contains) get `failure` instead of
+  // (kSlow: before) their answer.
   void fail(Failure failure, int times = 1);
   // A collection made outside the test's client (e.g. by another deployment).
   void createCollection(const std::string& name, int size, const std::string& distance);
