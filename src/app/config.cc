@@ -41,6 +41,8 @@ struct RawConfig {
   std::string card_max_text_bytes = "2000";
   std::string web_dir = STARTALES_DEFAULT_WEB_DIR;
   std::string metrics_listen = "127.0.0.1:9464", metrics_token;
+  std::string vectors = "local", qdrant_api_key, qdrant_collection = "startales_memories",
+              qdrant_timeout_ms = "5000";
 };
 
 namespace {
@@ -193,6 +195,15 @@ const Option kOptions[] = {
      "Invite-code attempts per account per minute, sustained"},
     {"--card-max-text-bytes", "STARTALES_CARD_MAX_TEXT_BYTES", &RawConfig::card_max_text_bytes,
      "Longest persona field of an imported Character Card, bytes (413 beyond, field named)"},
+    {"--vectors", "STARTALES_VECTORS", &RawConfig::vectors,
+     "Where character memories are indexed: local (in this process, rebuilt from the database "
+     "when a character loads) or qdrant:http://HOST:6333 (shared by every node)"},
+    {"--qdrant-api-key", "STARTALES_QDRANT_API_KEY", &RawConfig::qdrant_api_key,
+     "API key sent to Qdrant as the api-key header (secret, never logged; empty = none)"},
+    {"--qdrant-collection", "STARTALES_QDRANT_COLLECTION", &RawConfig::qdrant_collection,
+     "Qdrant collection of the memories (one per deployment)"},
+    {"--qdrant-timeout-ms", "STARTALES_QDRANT_TIMEOUT_MS", &RawConfig::qdrant_timeout_ms,
+     "Longest Qdrant call, retries included, ms"},
 };
 
 // Collects one sentence per bad value.
@@ -249,6 +260,25 @@ std::vector<std::string> splitList(const std::string& text) {
     start = end + 1;
   }
   return out;
+}
+
+// The memory index (STARTALES_VECTORS): local, or Qdrant's URL and settings.
+void loadVectors(const RawConfig& r, Config& c, Checker& check) {
+  c.vectors_spec = r.vectors;
+  if (r.vectors == "local") return;
+  constexpr std::string_view kQdrant = "qdrant:";
+  if (!r.vectors.starts_with(kQdrant)) {
+    check.fail("--vectors", "\"" + r.vectors + "\" is not local or qdrant:http://HOST:6333");
+    return;
+  }
+  c.qdrant.url = r.vectors.substr(kQdrant.size());
+  c.qdrant.api_key = r.qdrant_api_key;
+  c.qdrant.collection = r.qdrant_collection;
+  check.integer("--qdrant-timeout-ms", r.qdrant_timeout_ms, 100, 600'000, c.qdrant.timeout_ms);
+  for (auto problem : vectors::validateConfig(c.qdrant)) {
+    if (problem.ends_with('.')) problem.pop_back();  // fail() ends the line
+    check.fail("--vectors", problem);
+  }
 }
 
 // The abuse limits (issue 14): defaults a real player never meets.
@@ -457,6 +487,7 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
     for (const auto& problem : llm::validateConfig(c.llm)) check.fail("--llm", problem);
   }
   loadLimits(r, c, check, cores);
+  loadVectors(r, c, check);
   return problems.empty();
 }
 

@@ -12,6 +12,7 @@
 #include "llm/llm.h"
 #include "net/server.h"
 #include "store/database.h"
+#include "vectors/qdrant_client.h"
 
 namespace startales::app {
 
@@ -59,6 +60,9 @@ struct Config {
   int max_live_campaigns = 10;          // campaigns one account hosts at once (default 10)
   account::BucketConfig invite_rate{5, 5};  // invite-code attempts per account (5, 5/min)
   size_t card_max_text_bytes = 2000;    // a Character Card's longest persona field (default 2000)
+  // Character memories' index: "local" (default) or "qdrant:URL" (then `qdrant` is set).
+  std::string vectors_spec = "local";
+  vectors::QdrantConfig qdrant;
 };
 
 // The raw text of every option, as given by flag, environment or default.

@@ -79,7 +79,9 @@ Result<std::unique_ptr<QdrantClient>> QdrantClient::create(QdrantConfig config,
 std::string QdrantClient::where() const { return "Qdrant at " + http_.endpoint().hostPort(); }
 
 Result<json::value> QdrantClient::call(std::string_view op, std::string method, std::string path,
-                                       const json::value* body, int* http_status) {
+                                       const json::value* body, int* http_status,
+                                       int timeout_ms) {
+  if (timeout_ms <= 0) timeout_ms = config_.timeout_ms;
   const auto started = std::chrono::steady_clock::now();
   outbound::Request req;
   req.method = std::move(method);
@@ -91,9 +93,9 @@ Result<json::value> QdrantClient::call(std::string_view op, std::string method, 
   req.headers.emplace_back("Accept", "application/json");
   if (!config_.api_key.empty()) req.headers.emplace_back("api-key", config_.api_key);
   outbound::Policy policy;
-  policy.connect_timeout_ms = std::min(2'000, config_.timeout_ms);
-  policy.total_timeout_ms = config_.timeout_ms;
-  policy.backoff_max_ms = std::min(1'000, config_.timeout_ms / 4);
+  policy.connect_timeout_ms = std::min(2'000, timeout_ms);
+  policy.total_timeout_ms = timeout_ms;
+  policy.backoff_max_ms = std::min(1'000, timeout_ms / 4);
 
   const auto finish = [&](Result<json::value> r) {
     if (metrics_ != nullptr) {
@@ -269,7 +271,7 @@ Result<int64_t> QdrantClient::count(const json::object& filter) {
 }
 
 Result<int64_t> QdrantClient::ping() {
-  auto r = call("ping", "GET", "", nullptr);
+  auto r = call("ping", "GET", "", nullptr, nullptr, std::min(config_.timeout_ms, kPingTimeoutMs));
   if (!r) return r.error();
   const auto* n = r->is_object() ? r->as_object().if_contains("points_count") : nullptr;
   return n != nullptr && n->is_number() ? n->to_number<int64_t>() : 0;

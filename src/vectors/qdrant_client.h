@@ -74,7 +74,8 @@ class QdrantClient {
   Result<std::vector<std::vector<Hit>>> search(std::span<const float> query,
                                                const std::vector<Search>& searches);
   Result<int64_t> count(const boost::json::object& filter);
-  // Readiness: the collection answers. Returns its points count.
+  // Readiness: the collection answers (within kPingTimeoutMs). Returns its points count.
+  static constexpr int kPingTimeoutMs = 1'000;
   Result<int64_t> ping();
 
   // must: campaign, character, scope in `scopes` (and, when given, point id in `ids`).
@@ -89,9 +90,10 @@ class QdrantClient {
  private:
   QdrantClient(QdrantConfig config, outbound::Endpoint endpoint, VectorsMetrics* metrics);
   // The call's "result", or its error. `op` labels the metrics; `http_status` (nullable)
-  // receives the answer's status (0 without one).
+  // receives the answer's status (0 without one); timeout_ms 0: the configured one.
   Result<boost::json::value> call(std::string_view op, std::string method, std::string path,
-                                  const boost::json::value* body, int* http_status = nullptr);
+                                  const boost::json::value* body, int* http_status = nullptr,
+                                  int timeout_ms = 0);
 
   // const after construction
   const QdrantConfig config_;
