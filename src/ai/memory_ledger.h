@@ -51,7 +51,8 @@ class MemoryLedger {
   // The summed importance of observations after the scope's latest reflection, and those
   // observations (oldest first).
   [[nodiscard]] int importanceSinceReflection(std::string_view scope) const;
-  [[nodiscard]] std::vector<const Memory*> observationsSinceReflection(std::string_view scope) const;
+  [[nodiscard]] std::vector<const Memory*> observationsSinceReflection(
+      std::string_view scope) const;
   // Memories formed after game tick `after` that `viewer` may see (campaign-wide, and the
   // viewer's private ones), the most important first (ties: newer tick, then higher id), at
   // most `limit`; embeddings left out. A plain scan: for recaps, not for every reply.

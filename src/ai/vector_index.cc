@@ -28,12 +28,9 @@ class LocalVectorIndex final : public VectorIndex {
 
 }  // namespace
 
-Result<std::unique_ptr<VectorIndex>> LocalVectorBackend::open(int64_t /*campaign_id*/,
-                                                              int64_t /*character_id*/,
-                                                              int dimension,
-                                                              const MemoryConfig& config,
-                                                              const MemoryLedger& /*ledger*/,
-                                                              bool /*persisted*/) {
+Result<std::unique_ptr<VectorIndex>> LocalVectorBackend::open(
+    int64_t /*campaign_id*/, int64_t /*character_id*/, int dimension, const MemoryConfig& config,
+    const MemoryLedger& /*ledger*/, bool /*persisted*/) {
   return std::unique_ptr<VectorIndex>(std::make_unique<LocalVectorIndex>(dimension, config));
 }
 

@@ -55,8 +55,7 @@ class VectorBackend {
   // Errors: the remote engine's; "invalid_config" when the backend cannot serve this stream.
   virtual Result<std::unique_ptr<VectorIndex>> open(int64_t campaign_id, int64_t character_id,
                                                     int dimension, const MemoryConfig& config,
-                                                    const MemoryLedger& ledger,
-                                                    bool persisted) = 0;
+                                                    const MemoryLedger& ledger, bool persisted) = 0;
 };
 
 // MemoryIndex behind the interface: exactly its behaviour and cost.

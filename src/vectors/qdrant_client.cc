@@ -79,8 +79,7 @@ Result<std::unique_ptr<QdrantClient>> QdrantClient::create(QdrantConfig config,
 std::string QdrantClient::where() const { return "Qdrant at " + http_.endpoint().hostPort(); }
 
 Result<json::value> QdrantClient::call(std::string_view op, std::string method, std::string path,
-                                       const json::value* body, int* http_status,
-                                       int timeout_ms) {
+                                       const json::value* body, int* http_status, int timeout_ms) {
   if (timeout_ms <= 0) timeout_ms = config_.timeout_ms;
   const auto started = std::chrono::steady_clock::now();
   outbound::Request req;
@@ -99,8 +98,8 @@ Result<json::value> QdrantClient::call(std::string_view op, std::string method, 
 
   const auto finish = [&](Result<json::value> r) {
     if (metrics_ != nullptr) {
-      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-                           .count();
+      const double s =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       metrics_->request(op, r ? std::string_view("ok") : outcomeOf(r.error()), s);
     }
     return r;
@@ -132,9 +131,9 @@ Result<json::value> QdrantClient::call(std::string_view op, std::string method, 
   json::error_code ec;
   json::value v = json::parse(res->body, ec);
   if (ec || !v.is_object() || !v.as_object().contains("result")) {
-    return finish(makeInternalError(
-        "vectors_protocol", where() + " answered HTTP " + std::to_string(status) +
-                                " without Qdrant's {\"result\":...} envelope."));
+    return finish(
+        makeInternalError("vectors_protocol", where() + " answered HTTP " + std::to_string(status) +
+                                                  " without Qdrant's {\"result\":...} envelope."));
   }
   return finish(std::move(v.as_object()["result"]));
 }
@@ -157,15 +156,16 @@ Result<void> QdrantClient::ensureCollection(int dimension) {
   // result.config.params.vectors: {"size": N, "distance": "Cosine"} (one unnamed vector).
   const json::value* vectors = nullptr;
   if (info->is_object()) {
-    if (const auto* config = info->as_object().if_contains("config"); config && config->is_object()) {
+    if (const auto* config = info->as_object().if_contains("config");
+        config && config->is_object()) {
       if (const auto* params = config->as_object().if_contains("params");
           params && params->is_object()) {
         vectors = params->as_object().if_contains("vectors");
       }
     }
   }
-  const json::value* size = vectors && vectors->is_object() ? vectors->as_object().if_contains("size")
-                                                            : nullptr;
+  const json::value* size =
+      vectors && vectors->is_object() ? vectors->as_object().if_contains("size") : nullptr;
   if (size == nullptr || !size->is_int64()) {
     return makeInternalError("vectors_refused",
                              where() + ": the collection \"" + config_.collection +
@@ -231,8 +231,9 @@ Result<std::vector<std::vector<QdrantClient::Hit>>> QdrantClient::search(
   if (!r) return r.error();
   const auto bad = [this] {
     return makeInternalError("vectors_protocol",
-                             where() + " answered a search with something other than lists of "
-                                       "scored points.");
+                             where() +
+                                 " answered a search with something other than lists of "
+                                 "scored points.");
   };
   if (!r->is_array() || r->as_array().size() != searches.size()) return bad();
   std::vector<std::vector<Hit>> out;

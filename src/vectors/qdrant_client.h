@@ -38,8 +38,8 @@
 namespace startales::vectors {
 
 struct QdrantConfig {
-  std::string url;                              // http://HOST:6333 (no default)
-  std::string api_key;                          // secret; empty: no api-key header
+  std::string url;                                // http://HOST:6333 (no default)
+  std::string api_key;                            // secret; empty: no api-key header
   std::string collection = "startales_memories";  // one collection per deployment
   int timeout_ms = 5000;  // each call, retries and backoff included (ms); default 5000
 };
@@ -60,8 +60,7 @@ class QdrantClient {
   };
 
   // metrics: nullable; outlives the client. Errors: "invalid_config".
-  static Result<std::unique_ptr<QdrantClient>> create(QdrantConfig config,
-                                                      VectorsMetrics* metrics);
+  static Result<std::unique_ptr<QdrantClient>> create(QdrantConfig config, VectorsMetrics* metrics);
 
   // Creates the collection (size `dimension`, distance Cosine, payload indexes on campaign,
   // character and scope) when it does not exist; refuses one with another size

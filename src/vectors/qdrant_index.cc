@@ -36,9 +36,9 @@ class QdrantVectorIndex final : public ai::VectorIndex {
     if (auto ok = sync(); !ok) {
       // The stream opens anyway (the database has every memory); the check runs again
       // before the next call, and until it succeeds searches fail with this error.
-      logging::warn("memory index not verified", {{"character", character_},
-                                                  {"error", ok.error().code},
-                                                  {"reason", ok.error().message}});
+      logging::warn(
+          "memory index not verified",
+          {{"character", character_}, {"error", ok.error().code}, {"reason", ok.error().message}});
     }
     return {};
   }
@@ -79,9 +79,9 @@ class QdrantVectorIndex final : public ai::VectorIndex {
   const MemoryConfig config_;
   const MemoryLedger& ledger_;
 
-  bool verify_ = false;              // the open-time count check has not succeeded yet
-  std::vector<Memory> unverified_;   // what the check may have to upsert (with embeddings)
-  std::deque<Memory> queued_;        // recorded, not yet in Qdrant; at most kMaxQueued
+  bool verify_ = false;             // the open-time count check has not succeeded yet
+  std::vector<Memory> unverified_;  // what the check may have to upsert (with embeddings)
+  std::deque<Memory> queued_;       // recorded, not yet in Qdrant; at most kMaxQueued
 };
 
 Result<void> QdrantVectorIndex::upsertAll(std::span<const Memory> memories) {
@@ -97,9 +97,9 @@ Result<void> QdrantVectorIndex::sync() {
     auto have = client_.count(QdrantClient::filter(campaign_, character_, {}));
     if (!have) return have.error();
     if (*have != static_cast<int64_t>(unverified_.size())) {
-      logging::info("memory index rebuilt in qdrant", {{"character", character_},
-                                                       {"points", *have},
-                                                       {"memories", unverified_.size()}});
+      logging::info(
+          "memory index rebuilt in qdrant",
+          {{"character", character_}, {"points", *have}, {"memories", unverified_.size()}});
       if (auto ok = upsertAll(unverified_); !ok) return ok;
     }
     verify_ = false;
@@ -157,14 +157,14 @@ Result<std::vector<ScoredMemory>> QdrantVectorIndex::search(std::span<const floa
           }
           if (take == members.size()) continue;
           const int32_t newest_left = ledger_.at(members[members.size() - take - 1]).tick;
-          left_out.emplace_back(static_cast<int>(level) + 1,
-                                p->ticks_ascending ? ai::memoryRecency(config_, tick, newest_left)
-                                                   : 1.0);
+          left_out.emplace_back(
+              static_cast<int>(level) + 1,
+              p->ticks_ascending ? ai::memoryRecency(config_, tick, newest_left) : 1.0);
         }
       }
       if (!recent_ids.empty()) {
-        searches.push_back({QdrantClient::filter(campaign_, character_, scopes, recent_ids),
-                            recent_ids.size()});
+        searches.push_back(
+            {QdrantClient::filter(campaign_, character_, scopes, recent_ids), recent_ids.size()});
       }
     }
     auto hits = client_.search(query, searches);

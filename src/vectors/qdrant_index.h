@@ -59,8 +59,7 @@ class QdrantVectorBackend final : public ai::VectorBackend {
   [[nodiscard]] QdrantClient& client() { return *client_; }
 
  private:
-  QdrantVectorBackend(std::unique_ptr<QdrantClient> client, int dimension,
-                      VectorsMetrics* metrics);
+  QdrantVectorBackend(std::unique_ptr<QdrantClient> client, int dimension, VectorsMetrics* metrics);
 
   // const after construction
   std::unique_ptr<QdrantClient> client_;

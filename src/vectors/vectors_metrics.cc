@@ -41,7 +41,9 @@ void VectorsMetrics::request(std::string_view op, std::string_view outcome, doub
   h->Observe(seconds);
 }
 
-void VectorsMetrics::requeued(size_t memories) { requeued_.Increment(static_cast<double>(memories)); }
+void VectorsMetrics::requeued(size_t memories) {
+  requeued_.Increment(static_cast<double>(memories));
+}
 
 void VectorsMetrics::requeueDropped(size_t memories) {
   requeue_dropped_.Increment(static_cast<double>(memories));

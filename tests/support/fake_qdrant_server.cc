@@ -22,12 +22,18 @@ namespace {
 
 std::string statusText(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 404: return "Not Found";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 404:
+      return "Not Found";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
@@ -46,8 +52,8 @@ bool readable(int fd, int ms) {
 }
 
 std::string ok(json::value result) {
-  return json::serialize(json::object{{"result", std::move(result)}, {"status", "ok"},
-                                      {"time", 0.000214}});
+  return json::serialize(
+      json::object{{"result", std::move(result)}, {"status", "ok"}, {"time", 0.000214}});
 }
 
 std::string qdrantError(const std::string& message) {
@@ -215,7 +221,8 @@ void FakeQdrantServer::serve(int fd) {
   size_t content_length = 0;
   char buf[8192];
   while (!stopping_) {
-    if (header_end == std::string::npos && (header_end = data.find("\r\n\r\n")) != std::string::npos) {
+    if (header_end == std::string::npos &&
+        (header_end = data.find("\r\n\r\n")) != std::string::npos) {
       const std::string head = data.substr(0, header_end);
       const size_t line_end = head.find("\r\n");
       const std::string first = head.substr(0, line_end);
@@ -273,13 +280,13 @@ void FakeQdrantServer::serve(int fd) {
       try {
         a = handle(req);
       } catch (const std::exception& e) {  // a body without the fields Qdrant requires
-        a = {400, "application/json", qdrantError(std::string("Format error in JSON body: ") + e.what())};
+        a = {400, "application/json",
+             qdrantError(std::string("Format error in JSON body: ") + e.what())};
       }
     }
     sendAll(fd, "HTTP/1.1 " + std::to_string(a.status) + " " + statusText(a.status) +
-                    "\r\nContent-Type: " + a.content_type +
-                    "\r\nContent-Length: " + std::to_string(a.body.size()) +
-                    "\r\nConnection: close\r\n\r\n" + a.body);
+                    "\r\nContent-Type: " + a.content_type + "\r\nContent-Length: " +
+                    std::to_string(a.body.size()) + "\r\nConnection: close\r\n\r\n" + a.body);
   }
   {
     std::lock_guard lock(mu_);
@@ -319,7 +326,9 @@ FakeQdrantServer::Answer FakeQdrantServer::handle(const RecordedRequest& req) {
     }
     const auto& vectors = body.at("vectors").as_object();
     collections_[name] = Collection{static_cast<int>(vectors.at("size").to_number<int64_t>()),
-                                    std::string(vectors.at("distance").as_string()), {}, {}};
+                                    std::string(vectors.at("distance").as_string()),
+                                    {},
+                                    {}};
     return {200, "application/json", ok(true)};
   }
   if (it == collections_.end()) {
@@ -330,24 +339,25 @@ FakeQdrantServer::Answer FakeQdrantServer::handle(const RecordedRequest& req) {
   if (rest.empty() && req.method == "GET") {
     json::object payload_schema;
     for (const auto& f : c.indexed_fields) payload_schema[f] = {{"data_type", "keyword"}};
-    return {200, "application/json",
-            ok(json::object{
-                {"status", "green"},
-                {"optimizer_status", "ok"},
-                {"indexed_vectors_count", 0},
-                {"points_count", c.points.size()},
-                {"segments_count", 2},
-                {"config",
-                 {{"params",
-                   {{"vectors", {{"size", c.size}, {"distance", c.distance}}},
-                    {"shard_number", 1},
-                    {"replication_factor", 1},
-                    {"write_consistency_factor", 1},
-                    {"on_disk_payload", true}}},
-                  {"hnsw_config", {{"m", 16}, {"ef_construct", 100}, {"full_scan_threshold", 10000}}},
-                  {"optimizer_config", {{"indexing_threshold", 20000}}},
-                  {"wal_config", {{"wal_capacity_mb", 32}, {"wal_segments_ahead", 0}}}}},
-                {"payload_schema", std::move(payload_schema)}})};
+    return {
+        200, "application/json",
+        ok(json::object{
+            {"status", "green"},
+            {"optimizer_status", "ok"},
+            {"indexed_vectors_count", 0},
+            {"points_count", c.points.size()},
+            {"segments_count", 2},
+            {"config",
+             {{"params",
+               {{"vectors", {{"size", c.size}, {"distance", c.distance}}},
+                {"shard_number", 1},
+                {"replication_factor", 1},
+                {"write_consistency_factor", 1},
+                {"on_disk_payload", true}}},
+              {"hnsw_config", {{"m", 16}, {"ef_construct", 100}, {"full_scan_threshold", 10000}}},
+              {"optimizer_config", {{"indexing_threshold", 20000}}},
+              {"wal_config", {{"wal_capacity_mb", 32}, {"wal_segments_ahead", 0}}}}},
+            {"payload_schema", std::move(payload_schema)}})};
   }
   const auto completed = [&] {
     return ok(json::object{{"operation_id", ++operation_id_}, {"status", "completed"}});
@@ -369,7 +379,7 @@ FakeQdrantServer::Answer FakeQdrantServer::handle(const RecordedRequest& req) {
     for (const auto& p : body.at("points").as_array()) {
       Point point{normalised(p.at("vector").as_array()),
                   json::serialize(p.as_object().contains("payload") ? p.at("payload")
-                                                                     : json::value(json::object{}))};
+                                                                    : json::value(json::object{}))};
       c.points[p.at("id").to_number<int64_t>()] = std::move(point);
     }
     return {200, "application/json", completed()};

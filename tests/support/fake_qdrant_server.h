@@ -98,13 +98,13 @@ class FakeQdrantServer {
   std::atomic<bool> stopping_{false};
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::string api_key_;                          // guarded by mu_
-  std::deque<Failure> failures_;                 // guarded by mu_
+  std::string api_key_;                            // guarded by mu_
+  std::deque<Failure> failures_;                   // guarded by mu_
   std::map<std::string, Collection> collections_;  // guarded by mu_
-  std::vector<RecordedRequest> requests_;        // guarded by mu_
-  std::vector<int> open_fds_;                    // guarded by mu_
-  std::vector<std::thread> threads_;             // guarded by mu_
-  int64_t operation_id_ = 0;                     // guarded by mu_
+  std::vector<RecordedRequest> requests_;          // guarded by mu_
+  std::vector<int> open_fds_;                      // guarded by mu_
+  std::vector<std::thread> threads_;               // guarded by mu_
+  int64_t operation_id_ = 0;                       // guarded by mu_
   std::thread acceptor_;
 };
 

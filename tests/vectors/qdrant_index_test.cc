@@ -211,16 +211,17 @@ TEST_F(VectorsTest, QdrantFindsTheSameTopMemoriesAsTheLocalIndex) {
     EXPECT_EQ(fake_.pointCount(kCollection), set.size());  // rebuilt once, no duplicates
     for (const char* query : {"Vega gate Okoro", "pirates asteroid belt", "taxes credits Mars",
                               "secret plan", "hydroponics research"}) {
-      for (const std::optional<int64_t> viewer : {std::optional<int64_t>(alice_),
-                                                  std::optional<int64_t>(bob_),
-                                                  std::optional<int64_t>()}) {
+      for (const std::optional<int64_t> viewer :
+           {std::optional<int64_t>(alice_), std::optional<int64_t>(bob_),
+            std::optional<int64_t>()}) {
         for (const SearchMode mode : {SearchMode::kAuto, SearchMode::kExact}) {
           auto want = local->retrieve(query, 1300, viewer, 8, SearchMode::kExact);
           auto got = remote->retrieve(query, 1300, viewer, 8, mode);
           ASSERT_TRUE(want.ok() && got.ok()) << (got.ok() ? "" : got.error().message);
           ASSERT_EQ(got->size(), 8u);
-          expectSameResults(*want, *got, std::string(query) + " viewer " +
-                                             (viewer ? std::to_string(*viewer) : "none"));
+          expectSameResults(
+              *want, *got,
+              std::string(query) + " viewer " + (viewer ? std::to_string(*viewer) : "none"));
           ++compared;
         }
       }
@@ -257,8 +258,8 @@ TEST_F(VectorsTest, AnotherPlayersPrivateMemoriesAreNeverReturnedNorAskedFor) {
     ASSERT_TRUE(s->remember("campaign", "The Vega fleet docked at Sirius", 40, 2).ok());
     ASSERT_TRUE(s->remember(ai::playerScope(alice_), "Alice doubts the Vega fleet", 41, 3).ok());
     fake_.clearRequests();
-    for (const std::optional<int64_t> viewer : {std::optional<int64_t>(alice_),
-                                                std::optional<int64_t>()}) {
+    for (const std::optional<int64_t> viewer :
+         {std::optional<int64_t>(alice_), std::optional<int64_t>()}) {
       auto r = s->retrieve("betray the Vega fleet", 50, viewer, 10);
       ASSERT_TRUE(r.ok()) << r.error().message;
       ASSERT_EQ(r->size(), viewer ? 2u : 1u);
@@ -270,8 +271,8 @@ TEST_F(VectorsTest, AnotherPlayersPrivateMemoriesAreNeverReturnedNorAskedFor) {
       ASSERT_EQ(searches.size(), 2u);
       for (size_t i = 0; i < searches.size(); ++i) {
         EXPECT_EQ(searches[i].method, "POST");
-        EXPECT_EQ(searches[i].target, std::string("/collections/") + kCollection +
-                                          "/points/search/batch");
+        EXPECT_EQ(searches[i].target,
+                  std::string("/collections/") + kCollection + "/points/search/batch");
         const auto body = json::parse(searches[i].body).as_object();
         const auto& search = body.at("searches").as_array().at(0).as_object();
         const auto& must = search.at("filter").at("must").as_array();
