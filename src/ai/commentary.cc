@@ -164,12 +164,12 @@ class DialogueService::Commentary final : public campaign::Commentator,
           if (n.civ == game::kNone) {
             auto kept = (*s)->memory->remember(std::string(kCampaignScope), n.text, n.tick,
                                                importance);
-            if (!kept) return kept.error();
+            if (!kept && !isVectorIndexError(kept.error())) return kept.error();
             continue;
           }
           for (int64_t user : seats.at(n.civ)) {
             auto kept = (*s)->memory->remember(playerScope(user), n.text, n.tick, importance);
-            if (!kept) return kept.error();
+            if (!kept && !isVectorIndexError(kept.error())) return kept.error();
           }
         }
         return {};
@@ -217,7 +217,7 @@ asio::awaitable<Result<json::object>> DialogueService::recap(const User& user, i
     // is conversation, not an event of the chronicle.
     const std::string own_scope = playerScope(user.id);
     const std::string own_line = saidPrefix(user.username);
-    for (auto& m : (*s)->memory->index().since(since_tick, user.id, kRecapScan)) {
+    for (auto& m : (*s)->memory->ledger().since(since_tick, user.id, kRecapScan)) {
       if (m.scope == own_scope && (m.kind == kReflection || m.text.starts_with(own_line))) {
         continue;
       }

@@ -34,6 +34,7 @@ struct DialogueService::Turn {
   std::string reply;
   std::string engine;
   std::string notice;
+  std::string memory_notice;  // set when the memories could not be fetched
   std::optional<Error> error;
   std::vector<Proposal> proposals;
   json::array rejected;  // {"command"?, "reason"} the game or the parser refused
@@ -86,13 +87,15 @@ std::string sentence(const Error& e) {
 DialogueService::DialogueService(campaign::CampaignService& campaigns, CharacterStore& characters,
                                  WorkerPool& workers, llm::LlmBackend* llm, Embedder& embedder,
                                  MemoryStore* memory_store, const Clock& clock,
-                                 asio::any_io_executor background, DialogueConfig config)
+                                 asio::any_io_executor background, DialogueConfig config,
+                                 VectorBackend* vectors)
     : campaigns_(campaigns),
       characters_(characters),
       workers_(workers),
       llm_(llm),
       embedder_(embedder),
       memory_store_(memory_store),
+      vectors_(vectors),
       clock_(clock),
       background_(std::move(background)),
       config_(std::move(config)),
@@ -230,7 +233,7 @@ Result<std::shared_ptr<DialogueService::Stream>> DialogueService::stream(int64_t
     if (auto it = streams_.find(character); it != streams_.end()) return it->second;
   }
   auto opened = MemoryStream::open(campaign, character, embedder_, memory_store_, clock_,
-                                   config_.memory);
+                                   config_.memory, vectors_);
   if (!opened) return opened.error();
   auto s = std::make_shared<Stream>();
   s->memory = std::move(*opened);
@@ -293,16 +296,28 @@ asio::awaitable<Result<json::object>> DialogueService::talk(const User& user, in
     if (!s) return s.error();
     std::lock_guard lock((*s)->mu);
     auto found = (*s)->memory->retrieve(t.text, tick, user.id, config_.memories);
-    if (!found) return found.error();
-    t.memories = std::move(*found);
+    if (found) {
+      t.memories = std::move(*found);
+    } else if (isVectorIndexError(found.error())) {
+      // The character answers without its memories, and says so; the failed search is
+      // counted in vectors_requests_total{op="search"}.
+      t.memory_notice = "Memories are out of reach right now; this answer does not draw on them.";
+      logging::warn("answering without memories", {{"campaign", campaign},
+                                                   {"character", t.character.id},
+                                                   {"error", found.error().code},
+                                                   {"reason", found.error().message}});
+    } else {
+      return found.error();
+    }
+    // A memory the remote index did not take yet is stored and queued (isVectorIndexError).
     const std::string scope = playerScope(user.id);
     auto kept = (*s)->memory->remember(scope, saidPrefix(user.username) + t.text, tick,
                                        importanceOf(t.text));
-    if (!kept) return kept.error();
+    if (!kept && !isVectorIndexError(kept.error())) return kept.error();
     if ((*s)->memory->needsReflection(scope)) {
       auto reflected = (*s)->memory->addReflection(
           scope, (*s)->memory->reflectionSummary(scope), 7, tick);
-      if (!reflected) return reflected.error();
+      if (!reflected && !isVectorIndexError(reflected.error())) return reflected.error();
     }
     return {};
   };
@@ -315,6 +330,9 @@ asio::awaitable<Result<json::object>> DialogueService::talk(const User& user, in
   auto check_op = validateProposals(t);
   co_await std::move(check_op);
   t.usage.total_ms = sinceMs(t.started);
+  if (!t.memory_notice.empty()) {
+    t.notice = t.notice.empty() ? t.memory_notice : t.notice + " " + t.memory_notice;
+  }
 
   // After: the reply and its proposals are stored, whatever happened to the stream.
   json::object done;

@@ -70,11 +70,14 @@ class DialogueService {
 
   // llm: nullable (STARTALES_LLM=builtin). memory_store: nullable (memories in process only).
   // background: where work nobody awaits starts (recording events in the game master's
-  // memory, storing a cast). Everything borrowed outlives the service.
+  // memory, storing a cast). vectors: where memory streams keep their index (nullable: in
+  // this process). When a remote index fails, replies come without memories and with a
+  // notice saying so. Everything borrowed outlives the service.
   DialogueService(campaign::CampaignService& campaigns, CharacterStore& characters,
                   WorkerPool& workers, llm::LlmBackend* llm, Embedder& embedder,
                   MemoryStore* memory_store, const Clock& clock,
-                  boost::asio::any_io_executor background, DialogueConfig config = {});
+                  boost::asio::any_io_executor background, DialogueConfig config = {},
+                  VectorBackend* vectors = nullptr);
   ~DialogueService();
 
   // The characters the caller may talk to, in id order.
@@ -148,6 +151,7 @@ class DialogueService {
   llm::LlmBackend* llm_;
   Embedder& embedder_;
   MemoryStore* memory_store_;
+  VectorBackend* vectors_;  // nullable
   const Clock& clock_;
   boost::asio::any_io_executor background_;
   const DialogueConfig config_;

@@ -7,6 +7,8 @@ namespace startales::ai {
 
 std::string playerScope(int64_t user_id) { return "player:" + std::to_string(user_id); }
 
+bool isVectorIndexError(const Error& error) { return error.code.starts_with("vectors_"); }
+
 Result<void> validateScope(std::string_view scope) {
   if (scope == kCampaignScope) return {};
   constexpr std::string_view kPrefix = "player:";
@@ -55,24 +57,33 @@ MemoryStream::MemoryStream(int64_t campaign_id, int64_t character_id, Embedder& 
       embedder_(embedder),
       store_(store),
       clock_(clock),
-      config_(config),
-      index_(embedder.dimension(), config) {}
+      config_(config) {}
 
 Result<std::unique_ptr<MemoryStream>> MemoryStream::open(int64_t campaign_id, int64_t character_id,
                                                          Embedder& embedder, MemoryStore* store,
                                                          const Clock& clock,
-                                                         const MemoryConfig& config) {
+                                                         const MemoryConfig& config,
+                                                         VectorBackend* vectors) {
   if (auto ok = validateConfig(config); !ok) return ok.error();
   std::unique_ptr<MemoryStream> stream(
       new MemoryStream(campaign_id, character_id, embedder, store, clock, config));
+  LocalVectorBackend local;
+  VectorBackend& backend = vectors != nullptr ? *vectors : local;
+  std::vector<Memory> loaded;
   if (store != nullptr) {
-    auto loaded = store->loadForCharacter(character_id, embedder.dimension());
-    if (!loaded) return loaded.error();
-    for (auto& m : *loaded) {
+    auto rows = store->loadForCharacter(character_id, embedder.dimension());
+    if (!rows) return rows.error();
+    loaded = std::move(*rows);
+    for (const auto& m : loaded) {
       stream->next_local_id_ = std::max(stream->next_local_id_, m.id + 1);
-      if (auto ok = stream->index_.add(std::move(m)); !ok) return ok.error();
+      stream->ledger_.add(m);
     }
   }
+  auto index = backend.open(campaign_id, character_id, embedder.dimension(), config,
+                            stream->ledger_, store != nullptr);
+  if (!index) return index.error();
+  stream->index_ = std::move(*index);
+  if (auto ok = stream->index_->rebuild(std::move(loaded)); !ok) return ok.error();
   return stream;
 }
 
@@ -107,7 +118,8 @@ Result<Memory> MemoryStream::record(std::string scope, std::string_view kind, st
   }
   Memory result = m;
   result.embedding = {};
-  if (auto ok = index_.add(std::move(m)); !ok) return ok.error();
+  ledger_.add(result);
+  if (auto ok = index_->add(std::move(m)); !ok) return ok.error();
   return result;
 }
 
@@ -126,23 +138,23 @@ Result<std::vector<ScoredMemory>> MemoryStream::retrieve(std::string_view query,
                                                          SearchMode mode) {
   auto embedding = embedder_.embed(query);
   if (!embedding) return embedding.error();
-  return index_.search(*embedding, tick, viewer, k > 0 ? k : config_.top_k, mode);
+  return index_->search(*embedding, tick, viewer, k > 0 ? k : config_.top_k, mode);
 }
 
 bool MemoryStream::needsReflection(std::string_view scope) const {
-  return index_.importanceSinceReflection(scope) >= config_.reflection_threshold;
+  return ledger_.importanceSinceReflection(scope) >= config_.reflection_threshold;
 }
 
 std::vector<std::string> MemoryStream::scopesNeedingReflection() const {
   std::vector<std::string> out;
-  for (auto& scope : index_.scopes()) {
+  for (auto& scope : ledger_.scopes()) {
     if (needsReflection(scope)) out.push_back(std::move(scope));
   }
   return out;
 }
 
 std::string MemoryStream::reflectionSummary(std::string_view scope) const {
-  auto sources = index_.observationsSinceReflection(scope);
+  auto sources = ledger_.observationsSinceReflection(scope);
   if (sources.empty()) return "";
   // Most important first; among equals the most recent (later in the stream) first.
   std::reverse(sources.begin(), sources.end());

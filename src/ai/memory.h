@@ -9,10 +9,16 @@
 // Reflections are per scope: a summary of player A's private memories is itself private to
 // player A, so reflecting can never leak one player's secrets into another's view.
 //
+// Storage: the database (store) holds every memory; the stream keeps a ledger of them (no
+// vectors) for reflections and recaps, and searches a VectorIndex (ai/vector_index.h): the
+// in-process MemoryIndex, or a remote one (Qdrant) shared by every node.
+//
 // Threading: not synchronised. remember(), retrieve() and addReflection() embed text (and,
-// with a store, write to the database), so they may block: run them on a worker pool, one
-// call at a time per stream (e.g. from the character's strand hopping to the pool).
-// Ownership: the stream borrows the embedder, the store and the clock; they outlive it.
+// with a store, write to the database; with a remote index, call it), so they may block: run
+// them on a worker pool, one call at a time per stream (e.g. from the character's strand
+// hopping to the pool).
+// Ownership: the stream borrows the embedder, the store, the clock and the vector backend;
+// they outlive it.
 
 #include <cstdint>
 #include <memory>
@@ -23,25 +29,37 @@
 
 #include "ai/embedder.h"
 #include "ai/memory_index.h"
+#include "ai/memory_ledger.h"
 #include "ai/memory_store.h"
 #include "ai/memory_types.h"
+#include "ai/vector_index.h"
 #include "common/clock.h"
 #include "common/result.h"
 
 namespace startales::ai {
+
+// True for an error of a remote vector index (codes "vectors_*": unreachable, slow, refusing).
+// From remember() / addReflection() it means the memory was stored and will be indexed later
+// (callers go on); from retrieve(), that no memories could be fetched this time.
+bool isVectorIndexError(const Error& error);
 
 class MemoryStream {
  public:
   // Opens the stream of one character. With a store, loads its memories and rebuilds the
   // index (error "embedding_dimension_mismatch" when they were embedded with another
   // dimension than the embedder's); without one (nullptr), the stream lives in memory only.
-  // Errors: "invalid_config" (validateConfig), the store's errors.
+  // vectors: where the index lives (nullptr: in this process, LocalVectorBackend).
+  // Errors: "invalid_config" (validateConfig), the store's and the vector backend's errors.
   static Result<std::unique_ptr<MemoryStream>> open(int64_t campaign_id, int64_t character_id,
                                                     Embedder& embedder, MemoryStore* store,
                                                     const Clock& clock,
-                                                    const MemoryConfig& config = {});
+                                                    const MemoryConfig& config = {},
+                                                    VectorBackend* vectors = nullptr);
 
   // Records an observation. scope: kCampaignScope or playerScope(user); importance 1..10.
+  // When the database took the memory but a remote index did not (error vectors_*), the
+  // memory is kept (database and ledger) and indexed again later (see the backend): the
+  // error says the index is behind, not that the memory is lost.
   Result<Memory> remember(std::string scope, std::string text, int32_t tick, int importance);
 
   // The best memories for `query` at game tick `tick`, as seen by `viewer` (a user id; its
@@ -63,7 +81,10 @@ class MemoryStream {
   // Records a reflection in `scope`; resets that scope's accumulated importance.
   Result<Memory> addReflection(std::string scope, std::string text, int importance, int32_t tick);
 
-  [[nodiscard]] const MemoryIndex& index() const { return index_; }
+  // What the stream remembers (texts, scopes, ticks; no vectors).
+  [[nodiscard]] const MemoryLedger& ledger() const { return ledger_; }
+  // The in-process index, or nullptr when the index is remote.
+  [[nodiscard]] const MemoryIndex* localIndex() const { return index_->local(); }
   [[nodiscard]] int64_t characterId() const { return character_id_; }
 
  private:
@@ -80,7 +101,8 @@ class MemoryStream {
   const Clock& clock_;
   MemoryConfig config_;
 
-  MemoryIndex index_;
+  MemoryLedger ledger_;
+  std::unique_ptr<VectorIndex> index_;  // set by open()
   int64_t next_local_id_ = 1;  // ids when there is no store
 };
 

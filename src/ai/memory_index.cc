@@ -29,8 +29,6 @@ struct MemoryIndex::Partition {
   bool ticks_ascending = true;    // every member's tick >= the previous member's
   // members by importance - 1, insertion order (so the tail is the most recent).
   std::array<std::vector<uint32_t>, kImportanceLevels> by_importance;
-  int importance_since_reflection = 0;
-  size_t reflection_mark = 0;  // members[reflection_mark..] came after the last reflection
   // Present once the partition reaches hnsw_threshold. Labels are positions in memories_.
   std::unique_ptr<hnswlib::InnerProductSpace> space;
   std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph;
@@ -105,12 +103,6 @@ Result<void> MemoryIndex::add(Memory memory) {
   memory.embedding = {};
   p.members.push_back(pos);
   p.by_importance[static_cast<size_t>(memory.importance - 1)].push_back(pos);
-  if (memory.kind == kReflection) {
-    p.importance_since_reflection = 0;
-    p.reflection_mark = p.members.size();
-  } else {
-    p.importance_since_reflection += memory.importance;
-  }
   memories_.push_back(std::move(memory));
 
   if (p.graph) {
@@ -135,13 +127,9 @@ Result<void> MemoryIndex::add(Memory memory) {
 MemoryIndex::Candidate MemoryIndex::score(uint32_t pos, std::span<const float> query,
                                           int32_t tick) const {
   const Memory& m = memories_[pos];
-  const double age = std::max(0, tick - m.tick);
-  const double recency = std::exp2(-age / config_.recency_half_life_ticks);
-  const double importance = m.importance / 10.0;
   const double relevance = std::max(
       0.0F, dot(query.data(), &vectors_[static_cast<size_t>(pos) * dimension_], dimension_));
-  return Candidate{config_.recency_weight * recency + config_.importance_weight * importance +
-                       config_.relevance_weight * std::min(1.0, relevance),
+  return Candidate{memoryScore(config_, tick, m.tick, m.importance, std::min(1.0, relevance)),
                    pos};
 }
 
@@ -227,11 +215,7 @@ std::vector<ScoredMemory> MemoryIndex::search(std::span<const float> query, int3
   if (viewer) visit(playerScope(*viewer));
 
   const auto better = [this](const Candidate& a, const Candidate& b) {
-    if (a.score != b.score) return a.score > b.score;
-    const Memory& ma = memories_[a.pos];
-    const Memory& mb = memories_[b.pos];
-    if (ma.tick != mb.tick) return ma.tick > mb.tick;
-    return ma.id > mb.id;
+    return ranksBefore(a.score, memories_[a.pos], b.score, memories_[b.pos]);
   };
   const size_t n = std::min(scored.size(), static_cast<size_t>(k));
   std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(n), scored.end(),
@@ -244,58 +228,13 @@ std::vector<ScoredMemory> MemoryIndex::search(std::span<const float> query, int3
     ScoredMemory s;
     s.memory = m;
     s.score = scored[i].score;
-    s.recency = std::exp2(-std::max(0, tick - m.tick) / config_.recency_half_life_ticks);
+    s.recency = memoryRecency(config_, tick, m.tick);
     s.importance = m.importance / 10.0;
     s.relevance =
         std::clamp(static_cast<double>(dot(
                        query.data(), &vectors_[static_cast<size_t>(pos) * dimension_], dimension_)),
                    0.0, 1.0);
     out.push_back(std::move(s));
-  }
-  return out;
-}
-
-int MemoryIndex::importanceSinceReflection(std::string_view scope) const {
-  const auto it = partitions_.find(scope);
-  return it == partitions_.end() ? 0 : it->second->importance_since_reflection;
-}
-
-std::vector<const Memory*> MemoryIndex::observationsSinceReflection(std::string_view scope) const {
-  std::vector<const Memory*> out;
-  const auto it = partitions_.find(scope);
-  if (it == partitions_.end()) return out;
-  const Partition& p = *it->second;
-  for (size_t i = p.reflection_mark; i < p.members.size(); ++i) {
-    out.push_back(&memories_[p.members[i]]);
-  }
-  return out;
-}
-
-}  // namespace startales::ai
-
-namespace startales::ai {
-
-std::vector<Memory> MemoryIndex::since(int32_t after, std::optional<int64_t> viewer,
-                                       size_t limit) const {
-  const std::string mine = viewer ? playerScope(*viewer) : std::string();
-  std::vector<const Memory*> found;
-  for (const auto& m : memories_) {
-    if (m.tick > after && (m.scope == kCampaignScope || (viewer && m.scope == mine))) {
-      found.push_back(&m);
-    }
-  }
-  std::sort(found.begin(), found.end(), [](const Memory* a, const Memory* b) {
-    if (a->importance != b->importance) return a->importance > b->importance;
-    if (a->tick != b->tick) return a->tick > b->tick;
-    return a->id > b->id;
-  });
-  if (found.size() > limit) found.resize(limit);
-  std::vector<Memory> out;
-  out.reserve(found.size());
-  for (const Memory* m : found) {
-    Memory copy = *m;
-    copy.embedding.clear();
-    out.push_back(std::move(copy));
   }
   return out;
 }

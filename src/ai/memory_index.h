@@ -93,12 +93,6 @@ class MemoryIndex {
                                                  std::optional<int64_t> viewer, int k,
                                                  SearchMode mode = SearchMode::kAuto) const;
 
-  // Memories formed after game tick `after` that `viewer` may see (as in search()), the most
-  // important first (ties: newer tick, then higher id), at most `limit`; embeddings left out.
-  // A plain scan: for recaps, not for every reply.
-  [[nodiscard]] std::vector<Memory> since(int32_t after, std::optional<int64_t> viewer,
-                                          size_t limit) const;
-
   // How graph-backed partitions were searched, since construction. Thread-safe.
   struct SearchStats {
     std::atomic<uint64_t> graph_searches{0};   // hnswlib searches (one per widening round)
@@ -106,11 +100,6 @@ class MemoryIndex {
   };
   [[nodiscard]] const SearchStats& stats() const { return *stats_ptr_; }
 
-  // Reflection bookkeeping, per scope: the summed importance of observations added after
-  // the scope's latest reflection, and those observations (oldest first).
-  [[nodiscard]] int importanceSinceReflection(std::string_view scope) const;
-  [[nodiscard]] std::vector<const Memory*> observationsSinceReflection(
-      std::string_view scope) const;
 
  private:
   struct Partition;

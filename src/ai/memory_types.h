@@ -2,6 +2,8 @@
 
 // The records and settings of a character's memory stream (see ai/memory.h).
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -69,5 +71,25 @@ struct MemoryConfig {
 
 // Every problem at once, one sentence each, as one "invalid_config" error.
 Result<void> validateConfig(const MemoryConfig& config);
+
+// recency = 0.5 ^ (max(0, now - tick) / half-life)
+inline double memoryRecency(const MemoryConfig& c, int32_t now, int32_t tick) {
+  return std::exp2(-static_cast<double>(std::max(0, now - tick)) / c.recency_half_life_ticks);
+}
+
+// The score of a memory formed at `tick` with `importance` (1..10) and `relevance` (the
+// cosine with the query, clamped to 0..1) for a query at game tick `now`.
+inline double memoryScore(const MemoryConfig& c, int32_t now, int32_t tick, int32_t importance,
+                          double relevance) {
+  return c.recency_weight * memoryRecency(c, now, tick) +
+         c.importance_weight * (importance / 10.0) + c.relevance_weight * relevance;
+}
+
+// Result order: higher score, then newer tick, then higher id.
+inline bool ranksBefore(double score_a, const Memory& a, double score_b, const Memory& b) {
+  if (score_a != score_b) return score_a > score_b;
+  if (a.tick != b.tick) return a.tick > b.tick;
+  return a.id > b.id;
+}
 
 }  // namespace startales::ai

@@ -63,6 +63,23 @@ void addHealthRoutes(net::Router& router, const HealthDeps& deps) {
     } else {
       checks["llm"] = {{"engine", "builtin"}};
     }
+    for (const auto& probe : deps.probes) {
+      auto answer = co_await deps.workers.run([&] { return probe.check(); });
+      if (answer) {
+        checks[probe.name] = *answer;
+        continue;
+      }
+      logging::warn("not ready", {{"dependency", probe.name},
+                                  {"error", answer.error().code},
+                                  {"reason", answer.error().message}});
+      if (probe.required) {
+        Response res = net::errorResponse(http::status::service_unavailable, "not_ready",
+                                          "A service this server needs is unreachable.");
+        res.set(http::field::retry_after, "5");
+        co_return res;
+      }
+      checks[probe.name] = {{"error", answer.error().code}};
+    }
     co_return net::jsonResponse(http::status::ok,
                                 {{"status", "ready"}, {"checks", std::move(checks)}});
   });

@@ -6,7 +6,9 @@
 // which is registered separately: on its own listener (--metrics-listen) and, only with a
 // bearer token (--metrics-token), on the main port.
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "common/worker_pool.h"
 #include "llm/llm.h"
@@ -28,6 +30,15 @@ struct HealthDeps {
   std::string service = "startales";  // named in /health
   // The object store, or null: /ready fails while it does not answer (voices live there).
   objects::ObjectStore* objects = nullptr;
+  // Other remote engines /api/ready checks, each by a blocking call run on `workers`: its
+  // answer (a short status) goes under checks.<name>. A failing one answers 503 when
+  // `required`; otherwise it is reported ({"error": code}) and the server stays ready.
+  struct Probe {
+    std::string name;
+    std::function<Result<std::string>()> check;  // thread-safe, bounded by its own timeout
+    bool required = false;
+  };
+  std::vector<Probe> probes;
 };
 
 // {prefix}/health and {prefix}/ready. A failing readiness check answers a generic reason

@@ -47,6 +47,8 @@ struct RawConfig {
   std::string objects, s3_endpoint, s3_region = "us-east-1", s3_access_key_id,
       s3_access_key_id_file, s3_secret_access_key, s3_secret_access_key_file,
       objects_timeout_ms = "15000";
+  std::string vectors = "local", qdrant_api_key, qdrant_collection = "startales_memories",
+              qdrant_timeout_ms = "5000";
 };
 
 namespace {
@@ -225,6 +227,15 @@ const Option kOptions[] = {
      &RawConfig::s3_secret_access_key_file, "File whose first line is the S3 secret access key"},
     {"--objects-timeout-ms", "STARTALES_OBJECTS_TIMEOUT_MS", &RawConfig::objects_timeout_ms,
      "Longest S3 call, retries included, ms"},
+    {"--vectors", "STARTALES_VECTORS", &RawConfig::vectors,
+     "Where character memories are indexed: local (in this process, rebuilt from the database "
+     "when a character loads) or qdrant:http://HOST:6333 (shared by every node)"},
+    {"--qdrant-api-key", "STARTALES_QDRANT_API_KEY", &RawConfig::qdrant_api_key,
+     "API key sent to Qdrant as the api-key header (secret, never logged; empty = none)"},
+    {"--qdrant-collection", "STARTALES_QDRANT_COLLECTION", &RawConfig::qdrant_collection,
+     "Qdrant collection of the memories (one per deployment)"},
+    {"--qdrant-timeout-ms", "STARTALES_QDRANT_TIMEOUT_MS", &RawConfig::qdrant_timeout_ms,
+     "Longest Qdrant call, retries included, ms"},
 };
 
 // Collects one sentence per bad value.
@@ -281,6 +292,25 @@ std::vector<std::string> splitList(const std::string& text) {
     start = end + 1;
   }
   return out;
+}
+
+// The memory index (STARTALES_VECTORS): local, or Qdrant's URL and settings.
+void loadVectors(const RawConfig& r, Config& c, Checker& check) {
+  c.vectors_spec = r.vectors;
+  if (r.vectors == "local") return;
+  constexpr std::string_view kQdrant = "qdrant:";
+  if (!r.vectors.starts_with(kQdrant)) {
+    check.fail("--vectors", "\"" + r.vectors + "\" is not local or qdrant:http://HOST:6333");
+    return;
+  }
+  c.qdrant.url = r.vectors.substr(kQdrant.size());
+  c.qdrant.api_key = r.qdrant_api_key;
+  c.qdrant.collection = r.qdrant_collection;
+  check.integer("--qdrant-timeout-ms", r.qdrant_timeout_ms, 100, 600'000, c.qdrant.timeout_ms);
+  for (auto problem : vectors::validateConfig(c.qdrant)) {
+    if (problem.ends_with('.')) problem.pop_back();  // fail() ends the line
+    check.fail("--vectors", problem);
+  }
 }
 
 // The abuse limits (issue 14): defaults a real player never meets.
@@ -529,6 +559,7 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
   loadLimits(r, c, check, cores);
   loadCluster(r, c, check);
   loadObjects(r, c, check);
+  loadVectors(r, c, check);
   return problems.empty();
 }
 

@@ -13,6 +13,7 @@
 #include "net/server.h"
 #include "objects/objects_config.h"
 #include "store/database.h"
+#include "vectors/qdrant_client.h"
 
 namespace startales::app {
 
@@ -70,6 +71,10 @@ struct Config {
   // Where voices and other shared files live: dir:<data-dir>/objects (default) or an S3 store
   // (objects/objects_config.h). Holds the S3 secret: never log it.
   objects::ObjectsSettings objects;
+
+  // Character memories' index: "local" (default) or "qdrant:URL" (then `qdrant` is set).
+  std::string vectors_spec = "local";
+  vectors::QdrantConfig qdrant;
 };
 
 // The raw text of every option, as given by flag, environment or default.

@@ -45,6 +45,7 @@
 #include "net/server.h"
 #include "net/static_files.h"
 #include "store/database.h"
+#include "vectors/qdrant_index.h"
 
 #ifndef STARTALES_VERSION
 #define STARTALES_VERSION "0.0.0"
@@ -233,16 +234,28 @@ int runServer(const Config& config, Role role, bool list_routes) {
   if (auto same = memory_store.checkDimension(embedder->dimension()); !same) {
     return cannotStart(same.error());
   }
+  // Where memories are indexed: this process, or Qdrant (its collection is checked, or
+  // created, for the embedder's dimension before anything is written).
+  vectors::VectorsMetrics vectors_metrics(metrics.registry());
+  std::unique_ptr<vectors::QdrantVectorBackend> qdrant;
+  if (config.vectors_spec != "local") {
+    auto opened =
+        vectors::QdrantVectorBackend::open(config.qdrant, embedder->dimension(), &vectors_metrics);
+    if (!opened) return cannotStart(opened.error());
+    qdrant = std::move(*opened);
+  }
   ai::CharacterStore character_store(**db, clock);
   ai::DialogueConfig dialogue_config;
   dialogue_config.model_quota = config.llm_quota;
   dialogue_config.card.max_text_bytes = config.card_max_text_bytes;
   ai::DialogueService dialogue(campaigns, character_store, workers, llm_backend.get(), *embedder,
-                               &memory_store, clock, sim_io.get_executor(), dialogue_config);
+                               &memory_store, clock, sim_io.get_executor(), dialogue_config,
+                               qdrant.get());
   campaigns.setCommentator(dialogue.commentator());
   logging::info("characters ready", {{"llm", config.llm_spec},
                                      {"model", llm_backend ? config.llm.model : "builtin"},
-                                     {"embedding_dimension", embedder->dimension()}});
+                                     {"embedding_dimension", embedder->dimension()},
+                                     {"vectors", config.vectors_spec}});
 
   // The embedded speech engines (pocketsphinx's model loads here, about a second).
   auto speech = createSpeechEngines(true, true, speechOptions(config));
@@ -260,6 +273,13 @@ int runServer(const Config& config, Role role, bool list_routes) {
   const api::AuthDeps auth{**accounts, per_address, per_account, workers, &sockets};
   api::HealthDeps health{db->get(), workers, STARTALES_VERSION, llm_backend.get()};
   health.objects = object_store->get();
+  if (qdrant) {  // reported, not required: replies go on without memories (docs/operations.md)
+    health.probes.push_back({"vectors", [q = qdrant.get()]() -> Result<std::string> {
+                               auto points = q->client().ping();
+                               if (!points) return points.error();
+                               return "qdrant, " + std::to_string(*points) + " points";
+                             }});
+  }
   api::addHealthRoutes(router, health);
   if (!config.metrics_token.empty()) api::addMetricsRoute(router, metrics, config.metrics_token);
   api::addAuthRoutes(router, auth);

@@ -255,7 +255,8 @@ class DialogueTest : public ::testing::Test {
     }
     dialogue_ = std::make_unique<DialogueService>(*campaigns_, *characters_, workers_, llm_.get(),
                                                   embedder_, memory_store_.get(), clock_,
-                                                  sim_io_.get_executor());
+                                                  sim_io_.get_executor(), DialogueConfig{},
+                                                  vectors_);
     campaigns_->setCommentator(dialogue_->commentator());
   }
 
@@ -398,6 +399,7 @@ class DialogueTest : public ::testing::Test {
   BuiltinEmbedder embedder_;
   llm::LlmConfig llm_config_;
   std::unique_ptr<llm::LlmBackend> llm_;
+  VectorBackend* vectors_ = nullptr;  // where memory indexes live (nullptr: in process)
   std::unique_ptr<DialogueService> dialogue_;
 };
 

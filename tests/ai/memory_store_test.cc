@@ -84,10 +84,10 @@ TEST_P(MemoryStoreTest, RoundTripRebuildsTheSameIndex) {
 
   auto s = open(embedder, config);
   ASSERT_TRUE(s.ok()) << s.error().message;
-  EXPECT_EQ((*s)->index().size(), 64u);
-  EXPECT_TRUE((*s)->index().usesHnsw("campaign"));
-  EXPECT_FALSE((*s)->index().usesHnsw(playerScope(alice_)));
-  EXPECT_EQ((*s)->index().importanceSinceReflection(playerScope(alice_)), 4);
+  EXPECT_EQ((*s)->localIndex()->size(), 64u);
+  EXPECT_TRUE((*s)->localIndex()->usesHnsw("campaign"));
+  EXPECT_FALSE((*s)->localIndex()->usesHnsw(playerScope(alice_)));
+  EXPECT_EQ((*s)->ledger().importanceSinceReflection(playerScope(alice_)), 4);
   size_t i = 0;
   for (const char* q : {"Vega admiral", "report from Sirius", "ships"}) {
     auto r = (*s)->retrieve(q, 70, alice_, 5);

@@ -144,7 +144,7 @@ TEST_F(MemoryTest, WhatThePlayerSaid500TicksAgoIsRetrievedWhenItMatters) {
         remember(*s, playerScope(kAlice), filler(rng), tick, static_cast<int>(rng() % 10) + 1);
       }
     }
-    EXPECT_EQ(s->index().usesHnsw("campaign"), threshold == 100);
+    EXPECT_EQ(s->localIndex()->usesHnsw("campaign"), threshold == 100);
     auto r = s->retrieve("should we send the Vega reserve fleet to the front?", 600, kAlice);
     ASSERT_TRUE(r.ok());
     const auto found = texts(*r);
@@ -154,7 +154,7 @@ TEST_F(MemoryTest, WhatThePlayerSaid500TicksAgoIsRetrievedWhenItMatters) {
         << "threshold " << threshold;
     // And it is the best match, not just present.
     EXPECT_EQ(r->at(0).memory.tick, 100);
-    EXPECT_EQ(s->index().stats().graph_searches > 0, threshold == 100);
+    EXPECT_EQ(s->localIndex()->stats().graph_searches > 0, threshold == 100);
   }
 }
 
@@ -173,7 +173,7 @@ TEST_F(MemoryTest, PrivateMemoriesNeverReachAnotherPlayer) {
       remember(*s, "campaign", filler(rng), i, 3);
       remember(*s, playerScope(kBob), filler(rng), i, 3);
     }
-    ASSERT_EQ(s->index().usesHnsw(playerScope(kAlice)), threshold == 50);
+    ASSERT_EQ(s->localIndex()->usesHnsw(playerScope(kAlice)), threshold == 50);
     for (const auto mode : {SearchMode::kAuto, SearchMode::kExact}) {
       auto for_bob =
           s->retrieve("secret plan to invade Vega with the black fleet", 1000, kBob, 50, mode);
@@ -188,7 +188,7 @@ TEST_F(MemoryTest, PrivateMemoriesNeverReachAnotherPlayer) {
       ASSERT_EQ(for_alice->size(), 5u);
       for (const auto& m : *for_alice) EXPECT_EQ(m.memory.scope, playerScope(kAlice));
     }
-    EXPECT_EQ(s->index().stats().graph_searches > 0, threshold == 50);
+    EXPECT_EQ(s->localIndex()->stats().graph_searches > 0, threshold == 50);
   }
 }
 
@@ -202,7 +202,7 @@ TEST_F(MemoryTest, HnswSearchAgreesWithExactAmongEquallyRelevantMemories) {
   for (int tick = 0; tick < 3000; ++tick) {
     remember(*s, "campaign", filler(rng), tick, static_cast<int>(rng() % 10) + 1);
   }
-  ASSERT_TRUE(s->index().usesHnsw("campaign"));
+  ASSERT_TRUE(s->localIndex()->usesHnsw("campaign"));
   int agree = 0;
   int total = 0;
   for (const char* q : {"taxes collected from Sirius", "pirates near the asteroid belt",
@@ -216,7 +216,7 @@ TEST_F(MemoryTest, HnswSearchAgreesWithExactAmongEquallyRelevantMemories) {
     total += static_cast<int>(exact->size());
   }
   EXPECT_GE(agree * 10, total * 9) << agree << " of " << total;
-  EXPECT_GT(s->index().stats().graph_searches, 0u);
+  EXPECT_GT(s->localIndex()->stats().graph_searches, 0u);
 }
 
 TEST_F(MemoryTest, ReflectionAfterEnoughImportancePerScope) {
@@ -245,10 +245,10 @@ TEST_F(MemoryTest, ReflectionAfterEnoughImportancePerScope) {
   ASSERT_TRUE(reflection.ok());
   EXPECT_EQ(reflection->kind, "reflection");
   EXPECT_FALSE(s->needsReflection("campaign"));
-  EXPECT_EQ(s->index().importanceSinceReflection("campaign"), 0);
+  EXPECT_EQ(s->ledger().importanceSinceReflection("campaign"), 0);
   EXPECT_EQ(s->reflectionSummary("campaign"), "");
   remember(*s, "campaign", "The treasury is empty.", 7, 5);
-  EXPECT_EQ(s->index().importanceSinceReflection("campaign"), 5);
+  EXPECT_EQ(s->ledger().importanceSinceReflection("campaign"), 5);
   // The reflection itself is a memory that can be retrieved.
   auto r = s->retrieve("what have you noted about Deneb and Vega?", 8, std::nullopt, 1);
   ASSERT_TRUE(r.ok());
