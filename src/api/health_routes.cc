@@ -44,6 +44,19 @@ void addHealthRoutes(net::Router& router, const HealthDeps& deps) {
       co_return res;
     }
     checks["database"] = std::string(deps.db->backend());
+    for (const ReadyCheck& extra : deps.checks) {
+      Result<std::string> state = extra.check();
+      if (!state) {
+        logging::warn("not ready", {{"dependency", extra.name},
+                                    {"error", state.error().code},
+                                    {"reason", state.error().message}});
+        Response res = net::errorResponse(http::status::service_unavailable, "not_ready",
+                                          "The " + extra.what + " is unreachable.");
+        res.set(http::field::retry_after, "5");
+        co_return res;
+      }
+      checks[extra.name] = *state;
+    }
     if (deps.llm != nullptr) {
       checks["llm"] = {{"engine", deps.llm->name()},
                        {"circuit", deps.llm->isOpen() ? "open (answering with builtin)" : "closed"}};

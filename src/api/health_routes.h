@@ -5,7 +5,9 @@
 // which is registered separately: on its own listener (--metrics-listen) and, only with a
 // bearer token (--metrics-token), on the main port.
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "common/worker_pool.h"
 #include "llm/llm.h"
@@ -14,6 +16,16 @@
 #include "store/database.h"
 
 namespace startales::api {
+
+// A remote engine /api/ready also checks (the message bus...). `check` runs on the network
+// thread, so it must not block (report a state the engine keeps, e.g. "connected"). Its
+// detail goes into "checks"; its error fails readiness with "The <what> is unreachable." and
+// is logged.
+struct ReadyCheck {
+  std::string name;  // key in "checks"
+  std::string what;  // for the answer: "message bus"
+  std::function<Result<std::string>()> check;
+};
 
 struct HealthDeps {
   store::Database* db;  // null for services without a database (stt, tts)
@@ -24,6 +36,7 @@ struct HealthDeps {
   const llm::LlmBackend* llm = nullptr;
   std::string prefix = "/api";  // {prefix}/health and {prefix}/ready ("" for stt and tts)
   std::string service = "startales";  // named in /health
+  std::vector<ReadyCheck> checks;      // after the database
 };
 
 // {prefix}/health and {prefix}/ready. A failing readiness check answers a generic reason

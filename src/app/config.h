@@ -9,6 +9,7 @@
 
 #include "account/account_service.h"
 #include "account/rate_limiter.h"
+#include "bus/nats_bus.h"
 #include "llm/llm.h"
 #include "net/server.h"
 #include "store/database.h"
@@ -59,6 +60,7 @@ struct Config {
   int max_live_campaigns = 10;          // campaigns one account hosts at once (default 10)
   account::BucketConfig invite_rate{5, 5};  // invite-code attempts per account (5, 5/min)
   size_t card_max_text_bytes = 2000;    // a Character Card's longest persona field (default 2000)
+  bus::NatsConfig nats;  // --nats: urls empty = no NATS (the in-process bus); name set by main
 };
 
 // The raw text of every option, as given by flag, environment or default.

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <unistd.h>
 #include <thread>
 #include <vector>
 
@@ -31,6 +32,8 @@
 #include "app/commands.h"
 #include "app/serve_loop.h"
 #include "app/speech.h"
+#include "bus/local_bus.h"
+#include "bus/nats_bus.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/thread_name.h"
@@ -249,9 +252,34 @@ int runServer(const Config& config, Role role, bool list_routes) {
   WorkerPool speech_workers("speech", config.speech_workers, config.speech_max_pending);
   registerSpeechPoolMetrics(metrics, speech_workers);
 
+  // The message bus: NATS with --nats (named after the host), else in process. /api/ready
+  // fails while NATS is disconnected.
+  bus::BusMetrics bus_metrics(metrics.registry());
+  std::unique_ptr<bus::Bus> message_bus;
+  api::HealthDeps health{db->get(), workers, STARTALES_VERSION, llm_backend.get()};
+  if (!config.nats.urls.empty()) {
+    bus::NatsConfig nats = config.nats;
+    if (nats.name.empty()) {
+      char host[256] = {0};
+      nats.name = gethostname(host, sizeof host - 1) == 0 ? host : role_name;
+    }
+    auto connected = bus::NatsBus::connect(nats, &bus_metrics);
+    if (!connected) return cannotStart(connected.error());
+    health.checks.push_back({"bus", "message bus", [nats_bus = connected->get()]() {
+                               if (!nats_bus->connected()) {
+                                 return Result<std::string>(makeError(
+                                     "bus_unavailable", "NATS is disconnected; reconnecting."));
+                               }
+                               return Result<std::string>("nats " + nats_bus->connectedUrl());
+                             }});
+    message_bus = std::move(*connected);
+  } else {
+    message_bus = std::make_unique<bus::LocalBus>(bus::LocalBusConfig{}, &bus_metrics);
+  }
+
   net::Router router;
   const api::AuthDeps auth{**accounts, per_address, per_account, workers, &sockets};
-  api::addHealthRoutes(router, {db->get(), workers, STARTALES_VERSION, llm_backend.get()});
+  api::addHealthRoutes(router, health);
   if (!config.metrics_token.empty()) api::addMetricsRoute(router, metrics, config.metrics_token);
   api::addAuthRoutes(router, auth);
   api::addCampaignRoutes(router, auth, campaigns);
