@@ -22,8 +22,9 @@ bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
 
 Result<void> checkSubject(std::string_view subject, bool wildcards) {
   auto bad = [&](const std::string& why) {
-    return makeError("invalid_argument",
-                     "The bus subject \"" + std::string(subject.substr(0, 200)) + "\" " + why + ".");
+    return makeError(
+        "invalid_argument",
+        "The bus subject \"" + std::string(subject.substr(0, 200)) + "\" " + why + ".");
   };
   if (subject.empty()) return bad("is empty");
   const std::vector<std::string_view> parts = tokens(subject);
@@ -34,7 +35,8 @@ Result<void> checkSubject(std::string_view subject, bool wildcards) {
       if (isSpace(c)) return bad("contains whitespace");
     }
     const bool wildcard = t == "*" || t == ">";
-    if (!wildcard && (t.find('*') != std::string_view::npos || t.find('>') != std::string_view::npos)) {
+    if (!wildcard &&
+        (t.find('*') != std::string_view::npos || t.find('>') != std::string_view::npos)) {
       return bad("has a wildcard inside a token");
     }
     if (wildcard && !wildcards) return bad("has a wildcard, which only a subscription may use");

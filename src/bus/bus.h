@@ -52,8 +52,10 @@ class Bus {
   virtual Result<void> publish(std::string_view subject, std::string_view data) = 0;
 
   // queue empty: every subscriber gets each message; non-empty: one member of the queue
-  // group gets it. "invalid_argument" for a malformed subject or queue name,
-  // "bus_unavailable" when not connected.
+  // group gets it. "invalid_argument" for a malformed subject or queue name. A NatsBus takes
+  // a subscription while disconnected too: it receives once the connection is back. Messages
+  // published by other connections reach it once the server has processed it (about one
+  // round trip).
   virtual Result<std::unique_ptr<Subscription>> subscribe(std::string subject, std::string queue,
                                                           Handler handler) = 0;
 

@@ -26,13 +26,14 @@ BusMetrics::BusMetrics(prometheus::Registry& registry)
       no_responders_(requests_.Add({{"outcome", "no_responders"}})),
       unavailable_(requests_.Add({{"outcome", "unavailable"}})),
       error_(requests_.Add({{"outcome", "error"}})),
-      duration_(prometheus::BuildHistogram()
-                    .Name("bus_request_duration_seconds")
-                    .Help("Bus request sent to its outcome (reply, timeout or error), seconds.")
-                    .Register(registry)
-                    .Add({}, prometheus::Histogram::BucketBoundaries{
-                                 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10})),
+      duration_(
+          prometheus::BuildHistogram()
+              .Name("bus_request_duration_seconds")
+              .Help("Bus request sent to its outcome (reply, timeout or error), seconds.")
+              .Register(registry)
+              .Add({}, prometheus::Histogram::BucketBoundaries{0.0001, 0.00025, 0.0005, 0.001,
+                                                               0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                               0.1, 0.25, 0.5, 1, 2.5, 5, 10})),
       reconnects_(counter(registry, "bus_reconnects_total",
                           "Bus connections re-established after a drop.")),
       disconnects_(counter(registry, "bus_disconnects_total", "Bus connections dropped.")),

@@ -30,10 +30,10 @@ class HandlerGate {
  private:
   std::mutex mu_;
   std::condition_variable idle_;
-  bool closed_ = false;          // guarded by mu_
-  bool running_ = false;         // guarded by mu_
-  std::thread::id runner_;       // guarded by mu_: the thread in the handler while running_
-  Handler handler_;              // called outside mu_, only while running_
+  bool closed_ = false;     // guarded by mu_
+  bool running_ = false;    // guarded by mu_
+  std::thread::id runner_;  // guarded by mu_: the thread in the handler while running_
+  Handler handler_;         // called outside mu_, only while running_
 };
 
 }  // namespace startales::bus

@@ -166,7 +166,8 @@ size_t LocalBus::maxPayload() const { return core_->config.max_payload; }
 
 Result<void> LocalBus::publish(std::string_view subject, std::string_view data) {
   if (auto ok = checkSubject(subject, false); !ok) return ok.error();
-  if (data.size() > core_->config.max_payload) return tooLarge(data.size(), core_->config.max_payload);
+  if (data.size() > core_->config.max_payload)
+    return tooLarge(data.size(), core_->config.max_payload);
   if (core_->metrics != nullptr) core_->metrics->published();
   if (subject.starts_with(kInbox)) {  // a reply: complete the request waiting for it
     uint64_t token = 0;
@@ -186,8 +187,8 @@ Result<std::unique_ptr<Subscription>> LocalBus::subscribe(std::string subject, s
   if (auto ok = checkSubject(subject, true); !ok) return ok.error();
   if (!queue.empty()) {
     if (auto ok = checkSubject(queue, false); !ok || queue.find('.') != std::string::npos) {
-      return makeError("invalid_argument",
-                       "The queue group name \"" + queue.substr(0, 200) + "\" is not a single token.");
+      return makeError("invalid_argument", "The queue group name \"" + queue.substr(0, 200) +
+                                               "\" is not a single token.");
     }
   }
   auto sub = std::make_shared<LocalSub>(std::move(subject), std::move(queue), std::move(handler));
@@ -198,18 +199,18 @@ Result<std::unique_ptr<Subscription>> LocalBus::subscribe(std::string subject, s
   return std::unique_ptr<Subscription>(std::make_unique<LocalSubscription>(core_, std::move(sub)));
 }
 
-boost::asio::awaitable<Result<std::string>> LocalBus::request(std::string subject,
-                                                              std::string data,
+boost::asio::awaitable<Result<std::string>> LocalBus::request(std::string subject, std::string data,
                                                               std::chrono::milliseconds timeout) {
   Core& core = *core_;
   auto send = [&core, &subject, &data](uint64_t token) -> Result<void> {
     if (auto ok = checkSubject(subject, false); !ok) return ok.error();
-    if (data.size() > core.config.max_payload) return tooLarge(data.size(), core.config.max_payload);
+    if (data.size() > core.config.max_payload)
+      return tooLarge(data.size(), core.config.max_payload);
     if (core.metrics != nullptr) core.metrics->published();
     if (core.deliver(subject, std::string(kInbox) + std::to_string(token), data) == 0) {
-      return makeError("bus_no_responders",
-                       "Nothing on the bus handles \"" + subject.substr(0, 200) +
-                           "\"; the request was not handled.");
+      return makeError("bus_no_responders", "Nothing on the bus handles \"" +
+                                                subject.substr(0, 200) +
+                                                "\"; the request was not handled.");
     }
     return {};
   };

@@ -18,9 +18,9 @@
 namespace startales::bus {
 
 struct LocalBusConfig {
-  size_t max_payload = 1024 * 1024;           // bytes per message (NATS's default max_payload)
-  size_t pending_messages = 65536;            // per subscription, queued for its handler
-  size_t pending_bytes = 64 * 1024 * 1024;    // per subscription, queued for its handler
+  size_t max_payload = 1024 * 1024;         // bytes per message (NATS's default max_payload)
+  size_t pending_messages = 65536;          // per subscription, queued for its handler
+  size_t pending_bytes = 64 * 1024 * 1024;  // per subscription, queued for its handler
 };
 
 class LocalBus final : public Bus {

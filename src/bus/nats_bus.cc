@@ -133,19 +133,24 @@ namespace {
 
 void onMessage(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
   auto& sub = *static_cast<std::shared_ptr<NatsSub>*>(closure);
-  Message message{natsMsg_GetSubject(msg), natsMsg_GetReply(msg) ? natsMsg_GetReply(msg) : "",
-                  std::string(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)))};
+  Message message{
+      natsMsg_GetSubject(msg), natsMsg_GetReply(msg) ? natsMsg_GetReply(msg) : "",
+      std::string(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)))};
   natsMsg_Destroy(msg);
   if (sub->gate.deliver(std::move(message)) && sub->metrics != nullptr) sub->metrics->received();
 }
 
-void onSubscriptionComplete(void* closure) { delete static_cast<std::shared_ptr<NatsSub>*>(closure); }
+void onSubscriptionComplete(void* closure) {
+  delete static_cast<std::shared_ptr<NatsSub>*>(closure);
+}
 
 void onReplyMessage(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
   (*static_cast<std::shared_ptr<NatsBus::Core>*>(closure))->onReply(msg);
 }
 
-void onInboxComplete(void* closure) { delete static_cast<std::shared_ptr<NatsBus::Core>*>(closure); }
+void onInboxComplete(void* closure) {
+  delete static_cast<std::shared_ptr<NatsBus::Core>*>(closure);
+}
 
 void onDisconnected(natsConnection*, void* closure) {
   auto* core = static_cast<NatsBus::Core*>(closure);
@@ -315,6 +320,7 @@ Result<std::unique_ptr<NatsBus>> NatsBus::connect(const NatsConfig& config, BusM
   if (s == NATS_OK) s = natsOptions_SetPingInterval(opts, config.ping_interval_ms);
   if (s == NATS_OK) s = natsOptions_SetMaxPingsOut(opts, 2);
   if (s == NATS_OK) s = natsOptions_SetMaxPendingMsgs(opts, config.pending_messages);
+  if (s == NATS_OK) s = natsOptions_SetSendAsap(opts, config.send_asap);
   if (s == NATS_OK) s = natsOptions_UseGlobalMessageDelivery(opts, true);
   if (s == NATS_OK) s = nats_SetMessageDeliveryPoolSize(config.delivery_threads);
   if (s == NATS_OK) s = natsOptions_SetErrorHandler(opts, onError, raw);
@@ -359,7 +365,8 @@ Result<std::unique_ptr<NatsBus>> NatsBus::connect(const NatsConfig& config, BusM
   }
   char url[256] = {0};
   (void)natsConnection_GetConnectedUrl(core->nc, url, sizeof url);
-  logging::info("bus connected", {{"bus", "nats"}, {"url", std::string_view(url)},
+  logging::info("bus connected", {{"bus", "nats"},
+                                  {"url", std::string_view(url)},
                                   {"name", config.name},
                                   {"max_payload", natsConnection_GetMaxPayload(core->nc)}});
   return std::unique_ptr<NatsBus>(new NatsBus(std::move(core)));
@@ -393,17 +400,17 @@ Result<std::unique_ptr<Subscription>> NatsBus::subscribe(std::string subject, st
   if (auto ok = checkSubject(subject, true); !ok) return ok.error();
   if (!queue.empty()) {
     if (auto ok = checkSubject(queue, false); !ok || queue.find('.') != std::string::npos) {
-      return makeError("invalid_argument",
-                       "The queue group name \"" + queue.substr(0, 200) + "\" is not a single token.");
+      return makeError("invalid_argument", "The queue group name \"" + queue.substr(0, 200) +
+                                               "\" is not a single token.");
     }
   }
   auto state = std::make_shared<NatsSub>(std::move(handler), core_->metrics);
   auto* closure = new std::shared_ptr<NatsSub>(state);
   natsSubscription* sub = nullptr;
-  natsStatus s = queue.empty()
-                     ? natsConnection_Subscribe(&sub, core_->nc, subject.c_str(), onMessage, closure)
-                     : natsConnection_QueueSubscribe(&sub, core_->nc, subject.c_str(),
-                                                     queue.c_str(), onMessage, closure);
+  natsStatus s =
+      queue.empty() ? natsConnection_Subscribe(&sub, core_->nc, subject.c_str(), onMessage, closure)
+                    : natsConnection_QueueSubscribe(&sub, core_->nc, subject.c_str(), queue.c_str(),
+                                                    onMessage, closure);
   if (s != NATS_OK) {
     delete closure;
     return fromStatus(s, "subscribe");
@@ -422,8 +429,7 @@ Result<std::unique_ptr<Subscription>> NatsBus::subscribe(std::string subject, st
       std::make_unique<NatsSubscription>(core_, std::move(state), sub));
 }
 
-boost::asio::awaitable<Result<std::string>> NatsBus::request(std::string subject,
-                                                             std::string data,
+boost::asio::awaitable<Result<std::string>> NatsBus::request(std::string subject, std::string data,
                                                              std::chrono::milliseconds timeout) {
   Core& core = *core_;
   auto send = [&core, &subject, &data](uint64_t token) -> Result<void> {

@@ -54,7 +54,7 @@ class PendingRequests {
   using Completion = boost::asio::any_completion_handler<void(Result<std::string>)>;
   struct Entry {
     Completion handler;
-    boost::asio::any_io_executor executor;  // the awaiting coroutine's, tracking work
+    boost::asio::any_io_executor executor;             // the awaiting coroutine's, tracking work
     std::unique_ptr<boost::asio::steady_timer> timer;  // on timer_io_; null until armed
     std::chrono::steady_clock::time_point started;
   };
@@ -72,7 +72,7 @@ class PendingRequests {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> timer_work_;
   std::thread timer_thread_;
   mutable std::mutex mu_;
-  uint64_t next_token_ = 1;                     // guarded by mu_
+  uint64_t next_token_ = 1;                      // guarded by mu_
   std::unordered_map<uint64_t, Entry> entries_;  // guarded by mu_
 };
 

@@ -62,11 +62,17 @@ TEST_F(NatsBusTest, NodesRequestEachOtherAndAQueueGroupHandlesEachRequestOnce) {
   std::mutex mu;
   std::multiset<std::string> handled_by_b, handled_by_c;
   auto on_b = (*node_b)->subscribe("campaign.9.command", "owners", [&](Message m) {
-    { std::lock_guard lock(mu); handled_by_b.insert(m.data); }
+    {
+      std::lock_guard lock(mu);
+      handled_by_b.insert(m.data);
+    }
     (void)(*node_b)->reply(m, "b:" + m.data);
   });
   auto on_c = (*node_c)->subscribe("campaign.9.command", "owners", [&](Message m) {
-    { std::lock_guard lock(mu); handled_by_c.insert(m.data); }
+    {
+      std::lock_guard lock(mu);
+      handled_by_c.insert(m.data);
+    }
     (void)(*node_c)->reply(m, "c:" + m.data);
   });
   ASSERT_TRUE(on_b && on_c);
@@ -99,9 +105,8 @@ TEST_F(NatsBusTest, NatsRestartFailsRequestsInFlightAtOnceThenReconnects) {
   ASSERT_TRUE(node_b) << describe(node_b.error());
   Collector held;
   auto holder = (*node_b)->subscribe("campaign.1.command", "", held.handler());
-  auto echo = (*node_b)->subscribe("campaign.1.echo", "", [&](Message m) {
-    (void)(*node_b)->reply(m, "echo:" + m.data);
-  });
+  auto echo = (*node_b)->subscribe("campaign.1.echo", "",
+                                   [&](Message m) { (void)(*node_b)->reply(m, "echo:" + m.data); });
   ASSERT_TRUE(holder && echo);
   ASSERT_TRUE(requestWhenSubscribed(*bus_, "campaign.1.echo", "before"));
   Collector fanout;
@@ -193,10 +198,10 @@ TEST(NatsUrls, ParsesOneOrSeveralServers) {
 }
 
 TEST(NatsUrls, RefusesAnythingElseNamingIt) {
-  for (const char* bad : {"", "nats://", "nats://host", "http://host:4222", "host:4222",
-                          "nats://host:0", "nats://host:70000", "nats://host:42x",
-                          "nats://:4222", "nats://a:4222,", "nats://u:p@host:4222",
-                          "nats://host:4222/path", "nats://::1:4222"}) {
+  for (const char* bad :
+       {"", "nats://", "nats://host", "http://host:4222", "host:4222", "nats://host:0",
+        "nats://host:70000", "nats://host:42x", "nats://:4222", "nats://a:4222,",
+        "nats://u:p@host:4222", "nats://host:4222/path", "nats://::1:4222"}) {
     auto r = parseNatsUrls(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code, "invalid_config");

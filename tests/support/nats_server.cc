@@ -25,8 +25,8 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string findBinary() {
-  for (const char* candidate : {"/usr/sbin/nats-server", "/usr/bin/nats-server",
-                                "/usr/local/bin/nats-server"}) {
+  for (const char* candidate :
+       {"/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"}) {
     if (access(candidate, X_OK) == 0) return candidate;
   }
   return "";
@@ -63,8 +63,9 @@ Result<std::unique_ptr<NatsServer>> NatsServer::start(NatsServerOptions options)
   std::unique_ptr<NatsServer> server(new NatsServer());
   server->binary_ = findBinary();
   if (server->binary_.empty()) {
-    return unavailable("no nats-server found (install the nats-server package, see "
-                       "scripts/bootstrap.sh)");
+    return unavailable(
+        "no nats-server found (install the nats-server package, see "
+        "scripts/bootstrap.sh)");
   }
   std::string pattern = (fs::temp_directory_path() / "startales-nats-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) return unavailable(std::strerror(errno));
@@ -125,8 +126,8 @@ Result<void> NatsServer::launch() {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   halt(true);
-  return unavailable("it did not listen on port " + std::to_string(port_) + " within 15 s: " +
-                     tail(log));
+  return unavailable("it did not listen on port " + std::to_string(port_) +
+                     " within 15 s: " + tail(log));
 }
 
 void NatsServer::halt(bool kill_now) {
