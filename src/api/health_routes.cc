@@ -28,57 +28,45 @@ void addHealthRoutes(net::Router& router, const HealthDeps& deps) {
 
   router.add(http::verb::get, deps.prefix + "/ready", [deps](Request&) -> asio::awaitable<Response> {
     boost::json::object checks;
-    if (deps.objects != nullptr) {
-      auto reached = co_await deps.workers.run([&] { return deps.objects->ping(); });
-      if (!reached) {
-        logging::warn("not ready", {{"dependency", "object store"},
-                                    {"error", reached.error().code},
-                                    {"reason", reached.error().message}});
+    if (deps.db != nullptr) {
+      auto ping = co_await deps.workers.run([&] { return deps.db->ping(); });
+      if (!ping) {
+        // The error text may name hosts, users or files: it goes to the log, not to the client.
+        logging::warn("not ready", {{"dependency", "database"},
+                                    {"error", ping.error().code},
+                                    {"reason", ping.error().message}});
         Response res = net::errorResponse(http::status::service_unavailable, "not_ready",
-                                          "The object store is unreachable.");
+                                          "The database is unreachable.");
         res.set(http::field::retry_after, "5");
         co_return res;
       }
-      checks["objects"] = std::string(deps.objects->backend());
+      checks["database"] = std::string(deps.db->backend());
     }
-    if (deps.db == nullptr) {
-      co_return net::jsonResponse(http::status::ok,
-                                  {{"status", "ready"}, {"checks", std::move(checks)}});
-    }
-    auto ping = co_await deps.workers.run([&] { return deps.db->ping(); });
-    if (!ping) {
-      // The error text may name hosts, users or files: it goes to the log, not to the client.
-      logging::warn("not ready", {{"dependency", "database"},
-                                  {"error", ping.error().code},
-                                  {"reason", ping.error().message}});
+    for (const ReadyCheck& extra : deps.checks) {
+      auto state = co_await deps.workers.run([&] { return extra.check(); });
+      if (state) {
+        checks[extra.name] = *state;
+        continue;
+      }
+      logging::warn("not ready", {{"dependency", extra.name},
+                                  {"error", state.error().code},
+                                  {"reason", state.error().message}});
+      if (!extra.required) {
+        checks[extra.name] = {{"error", state.error().code}};
+        continue;
+      }
       Response res = net::errorResponse(http::status::service_unavailable, "not_ready",
-                                        "The database is unreachable.");
+                                        "The " + extra.what + " is unreachable.");
       res.set(http::field::retry_after, "5");
       co_return res;
     }
-    checks["database"] = std::string(deps.db->backend());
-    if (deps.llm != nullptr) {
-      checks["llm"] = {{"engine", deps.llm->name()},
-                       {"circuit", deps.llm->isOpen() ? "open (answering with builtin)" : "closed"}};
-    } else {
-      checks["llm"] = {{"engine", "builtin"}};
-    }
-    for (const auto& probe : deps.probes) {
-      auto answer = co_await deps.workers.run([&] { return probe.check(); });
-      if (answer) {
-        checks[probe.name] = *answer;
-        continue;
+    if (deps.db != nullptr) {  // the API roles (stt and tts have no characters)
+      if (deps.llm != nullptr) {
+        checks["llm"] = {{"engine", deps.llm->name()},
+                         {"circuit", deps.llm->isOpen() ? "open (answering with builtin)" : "closed"}};
+      } else {
+        checks["llm"] = {{"engine", "builtin"}};
       }
-      logging::warn("not ready", {{"dependency", probe.name},
-                                  {"error", answer.error().code},
-                                  {"reason", answer.error().message}});
-      if (probe.required) {
-        Response res = net::errorResponse(http::status::service_unavailable, "not_ready",
-                                          "A service this server needs is unreachable.");
-        res.set(http::field::retry_after, "5");
-        co_return res;
-      }
-      checks[probe.name] = {{"error", answer.error().code}};
     }
     co_return net::jsonResponse(http::status::ok,
                                 {{"status", "ready"}, {"checks", std::move(checks)}});

@@ -19,6 +19,21 @@
 
 namespace startales::api {
 
+// A remote engine /api/ready also checks (the message bus...). `check` runs on the network
+// thread, so it must not block (report a state the engine keeps, e.g. "connected"). Its
+// detail goes into "checks"; its error fails readiness with "The <what> is unreachable." and
+// is logged.
+// One remote engine /api/ready checks: its answer (a short status) goes under checks.<name>.
+struct ReadyCheck {
+  std::string name;  // key in "checks"
+  std::string what;  // in the 503 answer: "The <what> is unreachable."
+  // Runs on the workers (may block); thread-safe, bounded by its own timeout.
+  std::function<Result<std::string>()> check;
+  // false: a failure is reported ({"error": code}) and the server stays ready (a feature that
+  // degrades, e.g. memories, must not take every node out of the load balancer).
+  bool required = true;
+};
+
 struct HealthDeps {
   store::Database* db;  // null for services without a database (stt, tts)
   WorkerPool& workers;
@@ -28,17 +43,8 @@ struct HealthDeps {
   const llm::LlmBackend* llm = nullptr;
   std::string prefix = "/api";  // {prefix}/health and {prefix}/ready ("" for stt and tts)
   std::string service = "startales";  // named in /health
-  // The object store, or null: /ready fails while it does not answer (voices live there).
-  objects::ObjectStore* objects = nullptr;
-  // Other remote engines /api/ready checks, each by a blocking call run on `workers`: its
-  // answer (a short status) goes under checks.<name>. A failing one answers 503 when
-  // `required`; otherwise it is reported ({"error": code}) and the server stays ready.
-  struct Probe {
-    std::string name;
-    std::function<Result<std::string>()> check;  // thread-safe, bounded by its own timeout
-    bool required = false;
-  };
-  std::vector<Probe> probes;
+  // The remote engines /api/ready checks after the database, in order.
+  std::vector<ReadyCheck> checks;
 };
 
 // {prefix}/health and {prefix}/ready. A failing readiness check answers a generic reason

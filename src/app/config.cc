@@ -41,6 +41,7 @@ struct RawConfig {
   std::string campaigns_per_hour = "20", max_live_campaigns = "10";
   std::string invite_rate_burst = "5", invite_rate_per_min = "5";
   std::string card_max_text_bytes = "2000";
+  std::string nats;
   std::string web_dir = STARTALES_DEFAULT_WEB_DIR;
   std::string metrics_listen = "127.0.0.1:9464", metrics_token;
   std::string node, lease_ttl_ms = "6000", operator_token;
@@ -67,6 +68,9 @@ const Option kOptions[] = {
     {"--db", "STARTALES_DB", &RawConfig::db,
      "Database URL: sqlite://<path> or postgres://user:pass@host:5432/db "
      "[default: sqlite://<data-dir>/startales.db]"},
+    {"--nats", "STARTALES_NATS", &RawConfig::nats,
+     "NATS servers of the cluster's message bus: nats://HOST:4222[,nats://HOST2:4222...] "
+     "[default: none, the in-process bus]"},
     {"--web-dir", "STARTALES_WEB_DIR", &RawConfig::web_dir,
      "Directory of the built web client, served at / by `serve` (empty = none)"},
     {"--metrics-listen", "STARTALES_METRICS_LISTEN", &RawConfig::metrics_listen,
@@ -560,6 +564,14 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
   loadCluster(r, c, check);
   loadObjects(r, c, check);
   loadVectors(r, c, check);
+  if (!r.nats.empty()) {  // the message bus (src/bus)
+    auto urls = bus::parseNatsUrls(r.nats);
+    if (urls) {
+      c.nats.urls = std::move(*urls);
+    } else {
+      check.fail("--nats", urls.error().message);
+    }
+  }
   return problems.empty();
 }
 

@@ -9,6 +9,7 @@
 
 #include "account/account_service.h"
 #include "account/rate_limiter.h"
+#include "bus/nats_bus.h"
 #include "llm/llm.h"
 #include "net/server.h"
 #include "objects/objects_config.h"
@@ -75,6 +76,8 @@ struct Config {
   // Character memories' index: "local" (default) or "qdrant:URL" (then `qdrant` is set).
   std::string vectors_spec = "local";
   vectors::QdrantConfig qdrant;
+
+  bus::NatsConfig nats;  // --nats: urls empty = no NATS (the in-process bus); name set by main
 };
 
 // The raw text of every option, as given by flag, environment or default.

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <unistd.h>
 #include <thread>
 #include <vector>
 
@@ -34,6 +35,8 @@
 #include "app/objects.h"
 #include "app/serve_loop.h"
 #include "app/speech.h"
+#include "bus/local_bus.h"
+#include "bus/nats_bus.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/thread_name.h"
@@ -269,17 +272,44 @@ int runServer(const Config& config, Role role, bool list_routes) {
   auto object_store = openObjects(config, metrics);
   if (!object_store) return cannotStart(object_store.error());
 
-  net::Router router;
-  const api::AuthDeps auth{**accounts, per_address, per_account, workers, &sockets};
+  // The message bus: NATS with --nats (named after the node), else in process. /api/ready
+  // fails while NATS is disconnected.
+  bus::BusMetrics bus_metrics(metrics.registry());
+  std::unique_ptr<bus::Bus> message_bus;
   api::HealthDeps health{db->get(), workers, STARTALES_VERSION, llm_backend.get()};
-  health.objects = object_store->get();
+  health.checks.push_back({"objects", "object store", [store = object_store->get()]() {
+                             auto reached = store->ping();
+                             if (!reached) return Result<std::string>(reached.error());
+                             return Result<std::string>(std::string(store->backend()));
+                           }});
+  if (!config.nats.urls.empty()) {
+    bus::NatsConfig nats = config.nats;
+    if (nats.name.empty()) nats.name = config.node;
+    auto connected = bus::NatsBus::connect(nats, &bus_metrics);
+    if (!connected) return cannotStart(connected.error());
+    health.checks.push_back({"bus", "message bus", [nats_bus = connected->get()]() {
+                               if (!nats_bus->connected()) {
+                                 return Result<std::string>(makeError(
+                                     "bus_unavailable", "NATS is disconnected; reconnecting."));
+                               }
+                               return Result<std::string>("nats " + nats_bus->connectedUrl());
+                             }});
+    message_bus = std::move(*connected);
+  } else {
+    message_bus = std::make_unique<bus::LocalBus>(bus::LocalBusConfig{}, &bus_metrics);
+  }
   if (qdrant) {  // reported, not required: replies go on without memories (docs/operations.md)
-    health.probes.push_back({"vectors", [q = qdrant.get()]() -> Result<std::string> {
+    health.checks.push_back({"vectors", "memory index",
+                             [q = qdrant.get()]() -> Result<std::string> {
                                auto points = q->client().ping();
                                if (!points) return points.error();
                                return "qdrant, " + std::to_string(*points) + " points";
-                             }});
+                             },
+                             false});
   }
+
+  net::Router router;
+  const api::AuthDeps auth{**accounts, per_address, per_account, workers, &sockets};
   api::addHealthRoutes(router, health);
   if (!config.metrics_token.empty()) api::addMetricsRoute(router, metrics, config.metrics_token);
   api::addAuthRoutes(router, auth);
