@@ -44,6 +44,20 @@ void addHealthRoutes(net::Router& router, const HealthDeps& deps) {
       co_return res;
     }
     checks["database"] = std::string(deps.db->backend());
+    for (const auto& check : deps.checks) {
+      auto probe = check.probe();
+      auto answer = co_await std::move(probe);
+      if (!answer) {
+        logging::warn("not ready", {{"dependency", check.name},
+                                    {"error", answer.error().code},
+                                    {"reason", answer.error().message}});
+        Response res = net::errorResponse(http::status::service_unavailable, "not_ready",
+                                          check.subject + " is unreachable.");
+        res.set(http::field::retry_after, "5");
+        co_return res;
+      }
+      checks[check.name] = *answer;
+    }
     if (deps.llm != nullptr) {
       checks["llm"] = {{"engine", deps.llm->name()},
                        {"circuit", deps.llm->isOpen() ? "open (answering with builtin)" : "closed"}};

@@ -5,7 +5,9 @@
 // which is registered separately: on its own listener (--metrics-listen) and, only with a
 // bearer token (--metrics-token), on the main port.
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "common/worker_pool.h"
 #include "llm/llm.h"
@@ -14,6 +16,14 @@
 #include "store/database.h"
 
 namespace startales::api {
+
+// A remote engine /api/ready requires (Redis...): `probe` answers a short description for
+// the checks ("redis"), or an error that makes the server not ready.
+struct ReadinessCheck {
+  std::string name;     // the checks' key ("kv")
+  std::string subject;  // named to the client when it fails ("Redis")
+  std::function<boost::asio::awaitable<Result<std::string>>()> probe;
+};
 
 struct HealthDeps {
   store::Database* db;  // null for services without a database (stt, tts)
@@ -24,6 +34,7 @@ struct HealthDeps {
   const llm::LlmBackend* llm = nullptr;
   std::string prefix = "/api";  // {prefix}/health and {prefix}/ready ("" for stt and tts)
   std::string service = "startales";  // named in /health
+  std::vector<ReadinessCheck> checks;  // after the database's, each must pass
 };
 
 // {prefix}/health and {prefix}/ready. A failing readiness check answers a generic reason

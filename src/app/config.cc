@@ -41,6 +41,7 @@ struct RawConfig {
   std::string card_max_text_bytes = "2000";
   std::string web_dir = STARTALES_DEFAULT_WEB_DIR;
   std::string metrics_listen = "127.0.0.1:9464", metrics_token;
+  std::string redis, redis_timeout_ms = "500", session_check_s = "5";
 };
 
 namespace {
@@ -193,6 +194,14 @@ const Option kOptions[] = {
      "Invite-code attempts per account per minute, sustained"},
     {"--card-max-text-bytes", "STARTALES_CARD_MAX_TEXT_BYTES", &RawConfig::card_max_text_bytes,
      "Longest persona field of an imported Character Card, bytes (413 beyond, field named)"},
+    {"--redis", "STARTALES_REDIS", &RawConfig::redis,
+     "Shared sessions and rate limits in Redis: redis://[:password@]host:port[/db] "
+     "[default: none: sessions in the database, limits in process]"},
+    {"--redis-timeout-ms", "STARTALES_REDIS_TIMEOUT_MS", &RawConfig::redis_timeout_ms,
+     "Longest wait for one Redis call, ms (503 beyond)"},
+    {"--session-check-s", "STARTALES_SESSION_CHECK_S", &RawConfig::session_check_s,
+     "With --redis: seconds between checks that close the /ws sockets of sessions ended "
+     "elsewhere"},
 };
 
 // Collects one sentence per bad value.
@@ -305,6 +314,28 @@ void loadLimits(const RawConfig& r, Config& c, Checker& check, int cores) {
   c.invite_rate = {static_cast<double>(burst), static_cast<double>(per_min)};
   check.integer<size_t>("--card-max-text-bytes", r.card_max_text_bytes, 80, 1 << 20,
                         c.card_max_text_bytes);
+}
+
+// Redis (issue 15): validated here, connected lazily by the server.
+void loadRedis(const RawConfig& r, Config& c, Checker& check) {
+  check.integer("--redis-timeout-ms", r.redis_timeout_ms, 10, 60'000,
+                c.redis_config.command_timeout_ms);
+  check.integer("--session-check-s", r.session_check_s, 1, 3600, c.session_check_s);
+  if (r.redis.empty()) return;
+  auto parsed = kv::parseRedisUrl(r.redis);
+  if (!parsed) {
+    std::string why = parsed.error().message;
+    if (!why.empty() && why.back() == '.') why.pop_back();
+    check.fail("--redis", why);
+    return;
+  }
+  const int timeout_ms = c.redis_config.command_timeout_ms;
+  c.redis = true;
+  c.redis_config = *parsed;
+  c.redis_config.command_timeout_ms = timeout_ms;
+  c.redis_url_shown = "redis://" + std::string(parsed->password.empty() ? "" : ":***@") +
+                      parsed->host + ":" + std::to_string(parsed->port) + "/" +
+                      std::to_string(parsed->db);
 }
 
 }  // namespace
@@ -457,6 +488,7 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
     for (const auto& problem : llm::validateConfig(c.llm)) check.fail("--llm", problem);
   }
   loadLimits(r, c, check, cores);
+  loadRedis(r, c, check);
   return problems.empty();
 }
 

@@ -11,6 +11,7 @@
 #include "account/rate_limiter.h"
 #include "llm/llm.h"
 #include "net/server.h"
+#include "kv/redis_kv.h"
 #include "store/database.h"
 
 namespace startales::app {
@@ -59,6 +60,12 @@ struct Config {
   int max_live_campaigns = 10;          // campaigns one account hosts at once (default 10)
   account::BucketConfig invite_rate{5, 5};  // invite-code attempts per account (5, 5/min)
   size_t card_max_text_bytes = 2000;    // a Character Card's longest persona field (default 2000)
+  // Shared sessions and rate limits (--redis): off by default (sessions in the database,
+  // buckets in process). The password stays out of logs (redis_url_shown).
+  bool redis = false;
+  kv::RedisConfig redis_config;   // from the URL, plus --redis-timeout-ms
+  std::string redis_url_shown;    // the URL with its password as ***
+  int session_check_s = 5;        // with --redis: seconds between /ws session checks (default 5)
 };
 
 // The raw text of every option, as given by flag, environment or default.

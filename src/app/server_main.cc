@@ -27,9 +27,11 @@
 #include "campaign/campaign_store.h"
 #include "campaign/service.h"
 #include "api/health_routes.h"
+#include "api/session_watcher.h"
 #include "api/socket_registry.h"
 #include "app/commands.h"
 #include "app/serve_loop.h"
+#include "app/shared_state.h"
 #include "app/speech.h"
 #include "common/clock.h"
 #include "common/log.h"
@@ -160,18 +162,22 @@ int runServer(const Config& config, Role role, bool list_routes) {
                              [] { return static_cast<double>(logging::droppedLines()); });
 
   account::UserStore users(**db);
-  account::DbSessionStore sessions(**db);
-  auto accounts = account::AccountService::create(config.account, users, sessions, clock);
+  // Sessions and rate limits: in Redis with --redis (shared by every node), else local.
+  auto shared = openSharedState(config, metrics, **db, clock);
+  if (!shared) {
+    logging::error("cannot start", {{"error", shared.error().code},
+                                    {"reason", shared.error().message}});
+    logging::flush();
+    return 1;
+  }
+  auto accounts =
+      account::AccountService::create(config.account, users, *(*shared)->sessions, clock);
   if (!accounts) {
     logging::error("cannot start", {{"error", accounts.error().code},
                                     {"reason", accounts.error().message}});
     logging::flush();
     return 1;
   }
-  account::MemoryRateLimiter per_address(config.auth_rate_per_address, clock,
-                                         config.auth_rate_max_keys);
-  account::MemoryRateLimiter per_account(config.auth_rate_per_account, clock,
-                                         config.auth_rate_max_keys);
   api::SocketRegistry sockets(static_cast<size_t>(config.max_websockets_per_account));
 
   // The simulation runs on its own threads, one strand per campaign, so a long tick never
@@ -201,7 +207,7 @@ int runServer(const Config& config, Role role, bool list_routes) {
   campaign_limits.created_per_hour = config.campaigns_per_hour;
   campaign_limits.invite_attempts = config.invite_rate;
   campaign::CampaignService campaigns(campaign_store, workers, sim_io, clock, runtime_config,
-                                      campaign_limits);
+                                      campaign_limits, (*shared)->limiters);
   auto cannotStart = [&](const Error& e) {
     logging::error("cannot start", {{"error", e.code}, {"reason", e.message}});
     logging::flush();
@@ -235,7 +241,8 @@ int runServer(const Config& config, Role role, bool list_routes) {
   dialogue_config.model_quota = config.llm_quota;
   dialogue_config.card.max_text_bytes = config.card_max_text_bytes;
   ai::DialogueService dialogue(campaigns, character_store, workers, llm_backend.get(), *embedder,
-                               &memory_store, clock, sim_io.get_executor(), dialogue_config);
+                               &memory_store, clock, sim_io.get_executor(), dialogue_config,
+                               (*shared)->limiters);
   campaigns.setCommentator(dialogue.commentator());
   logging::info("characters ready", {{"llm", config.llm_spec},
                                      {"model", llm_backend ? config.llm.model : "builtin"},
@@ -250,8 +257,11 @@ int runServer(const Config& config, Role role, bool list_routes) {
   registerSpeechPoolMetrics(metrics, speech_workers);
 
   net::Router router;
-  const api::AuthDeps auth{**accounts, per_address, per_account, workers, &sockets};
-  api::addHealthRoutes(router, {db->get(), workers, STARTALES_VERSION, llm_backend.get()});
+  const api::AuthDeps auth{**accounts, *(*shared)->per_address, *(*shared)->per_account, workers,
+                           &sockets};
+  api::HealthDeps health{db->get(), workers, STARTALES_VERSION, llm_backend.get()};
+  health.checks = (*shared)->checks;
+  api::addHealthRoutes(router, health);
   if (!config.metrics_token.empty()) api::addMetricsRoute(router, metrics, config.metrics_token);
   api::addAuthRoutes(router, auth);
   api::addCampaignRoutes(router, auth, campaigns);
@@ -311,6 +321,9 @@ int runServer(const Config& config, Role role, bool list_routes) {
   }
   (*server)->start();
   startSessionPurger(io, workers, **accounts, std::chrono::seconds(config.session_purge_every_s));
+  if (config.redis) {  // logouts on other nodes close this node's sockets too
+    api::startSessionWatcher(io, auth, std::chrono::seconds(config.session_check_s));
+  }
   logging::info("listening", {{"role", role_name},
                               {"host", config.server.host},
                               {"port", (*server)->port()},
@@ -329,6 +342,7 @@ int runServer(const Config& config, Role role, bool list_routes) {
   stop_sim();
   speech_workers.stop();
   workers.stop();
+  (*shared)->shutdown();  // while io exists: calls in flight resume there
   server->reset();
   metrics_server->reset();
   logging::info("stopped");

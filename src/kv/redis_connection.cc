@@ -115,7 +115,10 @@ RedisKv::Impl::Impl(const RedisConfig& config, KvMetrics* metrics)
   });
 }
 
-RedisKv::Impl::~Impl() {
+RedisKv::Impl::~Impl() { stop(); }
+
+void RedisKv::Impl::stop() {
+  if (stopped_.exchange(true)) return;
   asio::post(io_, [this] {
     state_ = State::kStopped;
     connect_timer_.cancel();
@@ -134,6 +137,10 @@ RedisKv::Impl::~Impl() {
 
 void RedisKv::Impl::submit(std::vector<std::string> argv, std::string op,
                            std::unique_ptr<Completion> done, const std::string* script) {
+  if (stopped_.load()) {
+    done->complete(unavailable());
+    return;
+  }
   if (in_flight_.fetch_add(1) >= config_.max_in_flight) {
     in_flight_.fetch_sub(1);
     if (metrics_ != nullptr) metrics_->request(op, "unavailable", 0);

@@ -32,7 +32,10 @@ struct RedisKv::Impl {
   };
 
   Impl(const RedisConfig& config, KvMetrics* metrics);
-  ~Impl();  // stops: fails what is in flight, frees the connection, joins the thread
+  ~Impl();  // stop()
+  // Fails what is in flight, frees the connection, joins the thread. Idempotent; any thread
+  // but the I/O thread.
+  void stop();
 
   // Any thread. Fails at once (kv_unavailable) beyond max_in_flight.
   // With `script` (static text), argv is EVAL's arguments after the script (numkeys, keys,
@@ -76,6 +79,7 @@ struct RedisKv::Impl {
   boost::asio::io_context io_{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::atomic<size_t> in_flight_{0};
+  std::atomic<bool> stopped_{false};  // set by stop(): submit() fails at once
   std::atomic<uint64_t> reconnects_{0};
   std::atomic<uint64_t> next_id_{1};
 

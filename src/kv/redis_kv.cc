@@ -163,7 +163,9 @@ Result<std::unique_ptr<RedisKv>> RedisKv::create(const RedisConfig& config, KvMe
 }
 
 RedisKv::RedisKv(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-RedisKv::~RedisKv() = default;
+RedisKv::~RedisKv() { shutdown(); }
+
+void RedisKv::shutdown() { impl_->stop(); }
 
 asio::any_io_executor RedisKv::executor() { return impl_->io_.get_executor(); }
 

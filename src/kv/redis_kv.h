@@ -55,8 +55,12 @@ class RedisKv final : public Kv {
  public:
   // Starts the I/O thread; connects on the first call. `metrics` may be null; it outlives this.
   static Result<std::unique_ptr<RedisKv>> create(const RedisConfig& config, KvMetrics* metrics);
-  // Fails what is in flight (kv_unavailable), closes the connection, joins the thread.
+  // shutdown().
   ~RedisKv() override;
+  // Fails what is in flight (kv_unavailable), closes the connection, joins the thread; later
+  // calls fail at once. Call it while the executors of callers still exist (their
+  // continuations are posted there). Idempotent.
+  void shutdown();
   RedisKv(const RedisKv&) = delete;
   RedisKv& operator=(const RedisKv&) = delete;
 
