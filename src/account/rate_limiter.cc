@@ -60,6 +60,14 @@ boost::asio::awaitable<Result<std::optional<int>>> KvRateLimiter::take(std::stri
       std::max<int>(1, static_cast<int>((taken->retry_after_ms + 999) / 1000)));
 }
 
+std::optional<Error> refusal(const Result<std::optional<int>>& wait, const std::string& what) {
+  if (!wait) return wait.error();
+  if (!wait->has_value()) return std::nullopt;
+  Error e = makeError("rate_limited", what + "wait " + std::to_string(**wait) + " seconds.");
+  e.retry_after_s = **wait;
+  return e;
+}
+
 std::unique_ptr<RateLimiter> makeRateLimiter(const RateLimiterFactory& factory,
                                              std::string_view name, const BucketConfig& config,
                                              const Clock& clock) {

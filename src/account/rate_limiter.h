@@ -43,6 +43,11 @@ class RateLimiter {
 // keeps families apart where they share a store. Empty: in-process buckets.
 using RateLimiterFactory =
     std::function<std::unique_ptr<RateLimiter>(std::string_view name, const BucketConfig&)>;
+// A take's verdict for callers that answer with an Error: nullopt to go ahead; else the
+// limiter's own failure (fail closed) or "rate_limited": `what` then "wait N seconds.", with
+// retry_after_s.
+std::optional<Error> refusal(const Result<std::optional<int>>& wait, const std::string& what);
+
 // The factory's limiter, or a MemoryRateLimiter on `clock` when the factory is empty.
 std::unique_ptr<RateLimiter> makeRateLimiter(const RateLimiterFactory& factory,
                                              std::string_view name, const BucketConfig& config,

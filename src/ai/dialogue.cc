@@ -256,13 +256,9 @@ asio::awaitable<Result<json::object>> DialogueService::talk(const User& user, in
                                             " characters.");
   }
   auto wait_op = message_limit_->take("user:" + std::to_string(user.id));
-  auto wait = co_await std::move(wait_op);
-  if (!wait) co_return wait.error();  // the limiter cannot answer: refuse (fail closed)
-  if (wait->has_value()) {
-    Error e = makeError("rate_limited", "You are talking faster than your advisors can answer; "
-                                        "wait " + std::to_string(**wait) + " seconds.");
-    e.retry_after_s = **wait;
-    co_return e;
+  if (auto no = account::refusal(co_await std::move(wait_op),
+                                 "You are talking faster than your advisors can answer; ")) {
+    co_return *no;
   }
   Turn t;
   t.user = user;

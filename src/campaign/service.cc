@@ -260,35 +260,23 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::create(const Use
   auto count = [&]() -> Result<void> {
     auto hosted = store_.countHosted(user.id);
     if (!hosted) return hosted.error();
-    if (*hosted >= limits_.max_hosted) {
-      return makeError("too_many_campaigns",
-                       "You host " + std::to_string(*hosted) +
-                           " campaigns, the limit per account "
-                           "(" +
-                           std::to_string(limits_.max_hosted) +
-                           ", --max-live-campaigns); delete one to create another.");
-    }
-    return {};
+    if (*hosted < limits_.max_hosted) return {};
+    return makeError("too_many_campaigns",
+                     "You host " + std::to_string(*hosted) + " campaigns, the limit per account (" +
+                         std::to_string(limits_.max_hosted) +
+                         ", --max-live-campaigns); delete one to create another.");
   };
   auto count_op = workers_.run(count);
   if (auto below = co_await std::move(count_op); !below) co_return below.error();
   // Only a creation the hosting limit allows takes a token.
   auto wait_op = created_per_account_->take("user:" + std::to_string(user.id));
-  auto wait = co_await std::move(wait_op);
-  if (!wait) co_return wait.error();  // the limiter cannot answer: refuse (fail closed)
-  if (wait->has_value()) {
-    Error e =
-        makeError("rate_limited", "You created " + std::to_string(limits_.created_per_hour) +
-                                      " campaigns within the hour, the limit per account "
-                                      "(--campaigns-per-hour); wait " +
-                                      std::to_string(**wait) + " seconds.");
-    e.retry_after_s = **wait;
-    co_return e;
+  if (auto no = account::refusal(co_await std::move(wait_op),
+                        "You created " + std::to_string(limits_.created_per_hour) +
+                            " campaigns within the hour, the limit per account "
+                            "(--campaigns-per-hour); ")) {
+    co_return *no;
   }
-  auto make = [&]() -> Result<CampaignRecord> {
-    return store_.create(s, user.id, code, host, now);
-  };
-  auto op = workers_.run(make);
+  auto op = workers_.run([&] { return store_.create(s, user.id, code, host, now); });
   auto record = co_await std::move(op);
   if (!record) co_return record.error();
   logging::info("campaign created", {{"campaign", record->id}, {"user", user.id}});
@@ -339,15 +327,10 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::join(const User&
   // throttled attempt is refused before any comparison.
   if (!invite.empty()) {
     auto wait_op = invites_per_account_->take("user:" + std::to_string(user.id));
-    auto wait = co_await std::move(wait_op);
-    if (!wait) co_return wait.error();  // the limiter cannot answer: refuse (fail closed)
-    if (wait->has_value()) {
-      Error e = makeError("rate_limited",
+    if (auto no = account::refusal(co_await std::move(wait_op),
                           "Too many invite-code attempts from this account (--invite-rate-burst, "
-                          "--invite-rate-per-min); wait " +
-                              std::to_string(**wait) + " seconds.");
-      e.retry_after_s = **wait;
-      co_return e;
+                          "--invite-rate-per-min); ")) {
+      co_return *no;
     }
   }
 

@@ -73,9 +73,11 @@ Result<std::string> roundTrip(int port, const std::string& line) {
 
 }  // namespace
 
-Result<std::unique_ptr<RedisServer>> RedisServer::start(const std::string& password) {
+Result<std::unique_ptr<RedisServer>> RedisServer::start(const std::string& password,
+                                                        const std::string& appendfsync) {
   std::unique_ptr<RedisServer> server(new RedisServer());
   server->password_ = password;
+  server->appendfsync_ = appendfsync;
   server->dir_ = makeTempDir("startales-redis-");
   for (int attempt = 0; attempt < 3; ++attempt) {
     server->port_ = freePort();
@@ -95,7 +97,7 @@ Result<void> RedisServer::launch() {
   std::vector<std::string> argv = {"redis-server",     "--port",        std::to_string(port_),
                                    "--bind",           "127.0.0.1",     "--dir",
                                    dir_,               "--appendonly",  "yes",
-                                   "--appendfsync",    "always",        "--save",
+                                   "--appendfsync",    appendfsync_,        "--save",
                                    "",                 "--daemonize",   "no",
                                    "--logfile",        dir_ + "/redis.log"};
   if (!password_.empty()) {

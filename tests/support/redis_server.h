@@ -16,9 +16,12 @@ namespace startales::testing {
 
 class RedisServer {
  public:
-  // password: non-empty makes clients AUTH (requirepass). Fails with code
+  // password: non-empty makes clients AUTH (requirepass). appendfsync: "always" (every write
+  // synced before its reply: nothing lost even by kill -9, ~ms per write on this disk) or
+  // "everysec" (what docs/operations.md suggests; the benchmarks use it). Fails with code
   // "redis_unavailable" and a sentence naming what failed and redis-server's own output.
-  static Result<std::unique_ptr<RedisServer>> start(const std::string& password = "");
+  static Result<std::unique_ptr<RedisServer>> start(const std::string& password = "",
+                                                    const std::string& appendfsync = "always");
   ~RedisServer();
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
@@ -50,6 +53,7 @@ class RedisServer {
   pid_t pid_ = -1;
   std::string dir_;
   std::string password_;
+  std::string appendfsync_;
 };
 
 }  // namespace startales::testing
