@@ -119,6 +119,11 @@ Result<AuthSession> AccountService::authenticateSession(const std::string& token
   return AuthSession{std::move(**user), std::move(hash), (*session)->expires_at_ms};
 }
 
+Result<std::vector<bool>> AccountService::sessionsExist(
+    const std::vector<std::string>& token_hashes) {
+  return sessions_.exist(token_hashes);
+}
+
 Result<int64_t> AccountService::purgeExpiredSessions() {
   return sessions_.purgeExpired(clock_.nowMs());
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "account/crypto.h"
 #include "account/session_store.h"
@@ -54,6 +55,9 @@ class AccountService {
   Result<AuthSession> authenticateSession(const std::string& token);
   // Deletes every expired session; returns how many.
   Result<int64_t> purgeExpiredSessions();
+  // Whether each session (by token hash) still exists: a session revoked on another node
+  // reads false. One round trip on a Kv store. For the /ws session check.
+  Result<std::vector<bool>> sessionsExist(const std::vector<std::string>& token_hashes);
 
  private:
   AccountService(const AccountConfig& config, UserStore& users, SessionStore& sessions,

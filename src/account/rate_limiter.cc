@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kv/kv.h"
+
 namespace startales::account {
 
 MemoryRateLimiter::MemoryRateLimiter(const BucketConfig& config, const Clock& clock,
@@ -17,7 +19,7 @@ void MemoryRateLimiter::refill(Bucket& bucket, int64_t now) const {
   }
 }
 
-std::optional<int> MemoryRateLimiter::take(const std::string& full_key) {
+std::optional<int> MemoryRateLimiter::takeNow(const std::string& full_key) {
   const std::string key = full_key.substr(0, kMaxKeyBytes);
   int64_t now = clock_.nowMs();
   std::lock_guard lock(mu_);
@@ -40,6 +42,37 @@ std::optional<int> MemoryRateLimiter::take(const std::string& full_key) {
   }
   double wait_min = (1.0 - bucket.tokens) / config_.per_minute;
   return std::max(1, static_cast<int>(std::ceil(wait_min * 60.0)));
+}
+
+boost::asio::awaitable<Result<std::optional<int>>> MemoryRateLimiter::take(std::string key) {
+  co_return takeNow(key);
+}
+
+KvRateLimiter::KvRateLimiter(kv::Kv& kv, std::string name, const BucketConfig& config)
+    : kv_(kv), prefix_("st:rl:" + name + ":"), config_(config) {}
+
+boost::asio::awaitable<Result<std::optional<int>>> KvRateLimiter::take(std::string key) {
+  if (key.size() > kMaxKeyBytes) key.resize(kMaxKeyBytes);
+  auto taken = co_await kv_.take(prefix_ + key, kv::BucketSpec{config_.burst, config_.per_minute});
+  if (!taken) co_return taken.error();
+  if (taken->allowed) co_return std::optional<int>();
+  co_return std::optional<int>(
+      std::max<int>(1, static_cast<int>((taken->retry_after_ms + 999) / 1000)));
+}
+
+std::optional<Error> refusal(const Result<std::optional<int>>& wait, const std::string& what) {
+  if (!wait) return wait.error();
+  if (!wait->has_value()) return std::nullopt;
+  Error e = makeError("rate_limited", what + "wait " + std::to_string(**wait) + " seconds.");
+  e.retry_after_s = **wait;
+  return e;
+}
+
+std::unique_ptr<RateLimiter> makeRateLimiter(const RateLimiterFactory& factory,
+                                             std::string_view name, const BucketConfig& config,
+                                             const Clock& clock) {
+  if (factory) return factory(name, config);
+  return std::make_unique<MemoryRateLimiter>(config, clock);
 }
 
 size_t MemoryRateLimiter::size() const {

@@ -88,7 +88,8 @@ DialogueService::DialogueService(campaign::CampaignService& campaigns, Character
                                  WorkerPool& workers, llm::LlmBackend* llm, Embedder& embedder,
                                  MemoryStore* memory_store, const Clock& clock,
                                  asio::any_io_executor background, DialogueConfig config,
-                                 VectorBackend* vectors)
+                                 VectorBackend* vectors,
+                                 const account::RateLimiterFactory& limiters)
     : campaigns_(campaigns),
       characters_(characters),
       workers_(workers),
@@ -99,8 +100,9 @@ DialogueService::DialogueService(campaign::CampaignService& campaigns, Character
       clock_(clock),
       background_(std::move(background)),
       config_(std::move(config)),
-      model_quota_(config_.model_quota, clock),
-      message_limit_(config_.message_limit, clock) {}
+      model_quota_(account::makeRateLimiter(limiters, "llm_quota", config_.model_quota, clock)),
+      message_limit_(
+          account::makeRateLimiter(limiters, "dialogue_message", config_.message_limit, clock)) {}
 
 DialogueService::~DialogueService() = default;
 
@@ -256,11 +258,10 @@ asio::awaitable<Result<json::object>> DialogueService::talk(const User& user, in
                                             std::to_string(config_.max_text_chars) +
                                             " characters.");
   }
-  if (auto wait = message_limit_.take("user:" + std::to_string(user.id))) {
-    Error e = makeError("rate_limited", "You are talking faster than your advisors can answer; "
-                                        "wait " + std::to_string(*wait) + " seconds.");
-    e.retry_after_s = *wait;
-    co_return e;
+  auto wait_op = message_limit_->take("user:" + std::to_string(user.id));
+  if (auto no = account::refusal(co_await std::move(wait_op),
+                                 "You are talking faster than your advisors can answer; ")) {
+    co_return *no;
   }
   Turn t;
   t.user = user;
@@ -376,9 +377,15 @@ asio::awaitable<void> DialogueService::generate(Turn& t) {
   if (llm_ != nullptr) {
     if (llm_->isOpen()) {
       why_builtin = "the language model is unavailable (it failed repeatedly; retrying shortly)";
-    } else if (auto wait = model_quota_.take("user:" + std::to_string(t.user.id))) {
-      why_builtin = "you have used your share of model replies; it refills in " +
-                    std::to_string(*wait) + " seconds";
+    } else {
+      auto quota_op = model_quota_->take("user:" + std::to_string(t.user.id));
+      auto quota = co_await std::move(quota_op);
+      if (!quota) {  // the quota cannot be checked: no model call (fail closed), still a reply
+        why_builtin = "your share of model replies cannot be checked right now";
+      } else if (quota->has_value()) {
+        why_builtin = "you have used your share of model replies; it refills in " +
+                      std::to_string(**quota) + " seconds";
+      }
     }
   }
   if (llm_ != nullptr && why_builtin.empty()) {

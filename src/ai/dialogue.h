@@ -77,7 +77,8 @@ class DialogueService {
                   WorkerPool& workers, llm::LlmBackend* llm, Embedder& embedder,
                   MemoryStore* memory_store, const Clock& clock,
                   boost::asio::any_io_executor background, DialogueConfig config = {},
-                  VectorBackend* vectors = nullptr);
+                  VectorBackend* vectors = nullptr,
+                  const account::RateLimiterFactory& limiters = {});  // empty: in process
   ~DialogueService();
 
   // The characters the caller may talk to, in id order.
@@ -155,8 +156,8 @@ class DialogueService {
   const Clock& clock_;
   boost::asio::any_io_executor background_;
   const DialogueConfig config_;
-  account::MemoryRateLimiter model_quota_;
-  account::MemoryRateLimiter message_limit_;
+  std::unique_ptr<account::RateLimiter> model_quota_;    // thread-safe; "user:<id>"
+  std::unique_ptr<account::RateLimiter> message_limit_;  // thread-safe; "user:<id>"
   std::shared_ptr<Commentary> commentary_;
 
   std::mutex mu_;

@@ -1,6 +1,7 @@
 #include "api/auth_routes.h"
 
 #include <boost/json/object.hpp>
+#include <optional>
 
 #include "account/crypto.h"
 #include "api/socket_registry.h"
@@ -26,6 +27,15 @@ Response rateLimited(int retry_after_s) {
       "Too many attempts; wait " + std::to_string(retry_after_s) + " seconds and try again.");
   res.set(http::field::retry_after, std::to_string(retry_after_s));
   return res;
+}
+
+// A limiter's answer that refuses the request: 429 when the bucket is empty, 503 when the
+// limiter cannot answer (fail closed: Redis down means no attempt gets through). nullopt:
+// go ahead.
+std::optional<Response> refusal(const Result<std::optional<int>>& wait) {
+  if (!wait) return net::errorResponse(wait.error());
+  if (wait->has_value()) return rateLimited(**wait);
+  return std::nullopt;
 }
 
 Response unauthorizedResponse(const Error& error) {
@@ -72,9 +82,9 @@ asio::awaitable<Result<account::User>> requireUser(const Request& req, const Aut
 void addAuthRoutes(net::Router& router, const AuthDeps& deps) {
   router.add(http::verb::post, "/api/auth/register",
              [deps](Request& req) -> asio::awaitable<Response> {
-               if (auto wait = deps.per_address.take("ip:" + net::addressKey(req.client_address))) {
-                 co_return rateLimited(*wait);
-               }
+               auto wait =
+                   co_await deps.per_address.take("ip:" + net::addressKey(req.client_address));
+               if (auto no = refusal(wait)) co_return std::move(*no);
                auto creds = parseCredentials(req);
                if (!creds) co_return net::errorResponse(creds.error());
                auto user = co_await deps.workers.run(
@@ -85,9 +95,9 @@ void addAuthRoutes(net::Router& router, const AuthDeps& deps) {
 
   router.add(http::verb::post, "/api/auth/login",
              [deps](Request& req) -> asio::awaitable<Response> {
-               if (auto wait = deps.per_address.take("ip:" + net::addressKey(req.client_address))) {
-                 co_return rateLimited(*wait);
-               }
+               auto wait =
+                   co_await deps.per_address.take("ip:" + net::addressKey(req.client_address));
+               if (auto no = refusal(wait)) co_return std::move(*no);
                auto creds = parseCredentials(req);
                if (!creds) co_return net::errorResponse(creds.error());
                // No such account can exist: no bucket, no lookup, no hash.
@@ -98,10 +108,10 @@ void addAuthRoutes(net::Router& router, const AuthDeps& deps) {
                // Keyed by account and address together: a stranger's wrong guesses throttle
                // only the stranger, never the owner logging in from elsewhere. (Guesses from
                // many addresses are each held by the per-address limit.)
-               if (auto wait = deps.per_account.take("user:" + account::usernameKey(creds->username) +
-                                                     "|ip:" + net::addressKey(req.client_address))) {
-                 co_return rateLimited(*wait);
-               }
+               auto account_wait = co_await deps.per_account.take(
+                   "user:" + account::usernameKey(creds->username) +
+                   "|ip:" + net::addressKey(req.client_address));
+               if (auto no = refusal(account_wait)) co_return std::move(*no);
                auto login = co_await deps.workers.run(
                    [&] { return deps.accounts.login(creds->username, creds->password); });
                if (!login) co_return unauthorizedResponse(login.error());
@@ -110,9 +120,9 @@ void addAuthRoutes(net::Router& router, const AuthDeps& deps) {
 
   router.add(http::verb::post, "/api/auth/refresh",
              [deps](Request& req) -> asio::awaitable<Response> {
-               if (auto wait = deps.per_address.take("ip:" + net::addressKey(req.client_address))) {
-                 co_return rateLimited(*wait);
-               }
+               auto wait =
+                   co_await deps.per_address.take("ip:" + net::addressKey(req.client_address));
+               if (auto no = refusal(wait)) co_return std::move(*no);
                std::string token(req.bearerToken());
                auto login = co_await deps.workers.run([&] { return deps.accounts.refresh(token); });
                if (!login) co_return unauthorizedResponse(login.error());

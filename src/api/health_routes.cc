@@ -12,6 +12,15 @@ namespace http = net::http;
 using net::Request;
 using net::Response;
 
+ReadyCheck blockingCheck(std::string name, std::string subject, WorkerPool& workers,
+                         std::function<Result<std::string>()> check, bool required) {
+  auto probe = [&workers, check = std::move(check)]() -> asio::awaitable<Result<std::string>> {
+    auto op = workers.run([&] { return check(); });
+    co_return co_await std::move(op);
+  };
+  return ReadyCheck{std::move(name), std::move(subject), std::move(probe), required};
+}
+
 void addHealthRoutes(net::Router& router, const HealthDeps& deps) {
   auto started = std::chrono::steady_clock::now();
 
@@ -43,7 +52,8 @@ void addHealthRoutes(net::Router& router, const HealthDeps& deps) {
       checks["database"] = std::string(deps.db->backend());
     }
     for (const ReadyCheck& extra : deps.checks) {
-      auto state = co_await deps.workers.run([&] { return extra.check(); });
+      auto probe = extra.probe();
+      auto state = co_await std::move(probe);
       if (state) {
         checks[extra.name] = *state;
         continue;
@@ -56,7 +66,7 @@ void addHealthRoutes(net::Router& router, const HealthDeps& deps) {
         continue;
       }
       Response res = net::errorResponse(http::status::service_unavailable, "not_ready",
-                                        "The " + extra.what + " is unreachable.");
+                                        extra.subject + " is unreachable.");
       res.set(http::field::retry_after, "5");
       co_return res;
     }

@@ -6,6 +6,7 @@
 // which is registered separately: on its own listener (--metrics-listen) and, only with a
 // bearer token (--metrics-token), on the main port.
 
+#include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <string>
 #include <vector>
@@ -14,25 +15,25 @@
 #include "llm/llm.h"
 #include "metrics/metrics.h"
 #include "net/router.h"
-#include "objects/object_store.h"
 #include "store/database.h"
 
 namespace startales::api {
 
-// A remote engine /api/ready also checks (the message bus...). `check` runs on the network
-// thread, so it must not block (report a state the engine keeps, e.g. "connected"). Its
-// detail goes into "checks"; its error fails readiness with "The <what> is unreachable." and
-// is logged.
 // One remote engine /api/ready checks: its answer (a short status) goes under checks.<name>.
 struct ReadyCheck {
-  std::string name;  // key in "checks"
-  std::string what;  // in the 503 answer: "The <what> is unreachable."
-  // Runs on the workers (may block); thread-safe, bounded by its own timeout.
-  std::function<Result<std::string>()> check;
+  std::string name;     // key in "checks" ("kv", "bus", "objects"...)
+  std::string subject;  // named in the 503 answer: "<subject> is unreachable." ("Redis")
+  // Never blocks the network thread: a blocking engine's probe goes through the workers.
+  std::function<boost::asio::awaitable<Result<std::string>>()> probe;
   // false: a failure is reported ({"error": code}) and the server stays ready (a feature that
   // degrades, e.g. memories, must not take every node out of the load balancer).
   bool required = true;
 };
+
+// A ReadyCheck whose `check` blocks (an HTTP or database round trip, bounded by its own
+// timeout): it runs on `workers`, which must outlive the check.
+ReadyCheck blockingCheck(std::string name, std::string subject, WorkerPool& workers,
+                         std::function<Result<std::string>()> check, bool required = true);
 
 struct HealthDeps {
   store::Database* db;  // null for services without a database (stt, tts)

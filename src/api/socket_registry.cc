@@ -1,5 +1,6 @@
 #include "api/socket_registry.h"
 
+#include <unordered_set>
 #include <vector>
 
 namespace startales::api {
@@ -73,6 +74,16 @@ size_t SocketRegistry::closeToken(const std::string& token_hash, uint16_t code,
 size_t SocketRegistry::openCount() const {
   std::lock_guard lock(mu_);
   return entries_.size();
+}
+
+std::vector<std::string> SocketRegistry::openTokens() const {
+  std::lock_guard lock(mu_);
+  std::unordered_set<std::string> seen;
+  std::vector<std::string> out;
+  for (const auto& [key, entry] : entries_) {
+    if (!entry.closed && seen.insert(entry.token_hash).second) out.push_back(entry.token_hash);
+  }
+  return out;
 }
 
 }  // namespace startales::api

@@ -9,7 +9,7 @@
 // Thread-safe. Bounded by construction: an entry exists only while its socket is open (or
 // between the upgrade's acceptance and its close), and each account has at most
 // max_per_account of them. In a cluster, a logout closes the sockets on the node that
-// served it; the others follow at expiry.
+// served it; the others close theirs at their next session check (api/session_watcher.h).
 
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +19,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "common/result.h"
 #include "net/websocket.h"
@@ -59,6 +60,8 @@ class SocketRegistry {
   size_t closeToken(const std::string& token_hash, uint16_t code, const std::string& reason);
 
   size_t openCount() const;
+  // The token hashes of the sockets open now, each once.
+  std::vector<std::string> openTokens() const;
 
  private:
   struct Entry {

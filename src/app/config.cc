@@ -50,6 +50,7 @@ struct RawConfig {
       objects_timeout_ms = "15000";
   std::string vectors = "local", qdrant_api_key, qdrant_collection = "startales_memories",
               qdrant_timeout_ms = "5000";
+  std::string redis, redis_timeout_ms = "500", session_check_s = "5";
 };
 
 namespace {
@@ -240,6 +241,14 @@ const Option kOptions[] = {
      "Qdrant collection of the memories (one per deployment)"},
     {"--qdrant-timeout-ms", "STARTALES_QDRANT_TIMEOUT_MS", &RawConfig::qdrant_timeout_ms,
      "Longest Qdrant call, retries included, ms"},
+    {"--redis", "STARTALES_REDIS", &RawConfig::redis,
+     "Shared sessions and rate limits in Redis: redis://[:password@]host:port[/db] "
+     "[default: none: sessions in the database, limits in process]"},
+    {"--redis-timeout-ms", "STARTALES_REDIS_TIMEOUT_MS", &RawConfig::redis_timeout_ms,
+     "Longest wait for one Redis call, ms (503 beyond)"},
+    {"--session-check-s", "STARTALES_SESSION_CHECK_S", &RawConfig::session_check_s,
+     "With --redis: seconds between checks that close the /ws sockets of sessions ended "
+     "elsewhere"},
 };
 
 // Collects one sentence per bad value.
@@ -409,6 +418,26 @@ void loadObjects(const RawConfig& r, Config& c, Checker& check) {
   for (const auto& problem : objects::resolveObjects(o, r.data_dir, c.objects)) {
     check.fail("--objects", problem);
   }
+// Redis (issue 15): validated here, connected lazily by the server.
+void loadRedis(const RawConfig& r, Config& c, Checker& check) {
+  check.integer("--redis-timeout-ms", r.redis_timeout_ms, 10, 60'000,
+                c.redis_config.command_timeout_ms);
+  check.integer("--session-check-s", r.session_check_s, 1, 3600, c.session_check_s);
+  if (r.redis.empty()) return;
+  auto parsed = kv::parseRedisUrl(r.redis);
+  if (!parsed) {
+    std::string why = parsed.error().message;
+    if (!why.empty() && why.back() == '.') why.pop_back();
+    check.fail("--redis", why);
+    return;
+  }
+  const int timeout_ms = c.redis_config.command_timeout_ms;
+  c.redis = true;
+  c.redis_config = *parsed;
+  c.redis_config.command_timeout_ms = timeout_ms;
+  c.redis_url_shown = "redis://" + std::string(parsed->password.empty() ? "" : ":***@") +
+                      parsed->host + ":" + std::to_string(parsed->port) + "/" +
+                      std::to_string(parsed->db);
 }
 
 }  // namespace
@@ -572,6 +601,7 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
       check.fail("--nats", urls.error().message);
     }
   }
+  loadRedis(r, c, check);
   return problems.empty();
 }
 

@@ -13,6 +13,7 @@
 #include "llm/llm.h"
 #include "net/server.h"
 #include "objects/objects_config.h"
+#include "kv/redis_kv.h"
 #include "store/database.h"
 #include "vectors/qdrant_client.h"
 
@@ -78,6 +79,12 @@ struct Config {
   vectors::QdrantConfig qdrant;
 
   bus::NatsConfig nats;  // --nats: urls empty = no NATS (the in-process bus); name set by main
+  // Shared sessions and rate limits (--redis): off by default (sessions in the database,
+  // buckets in process). The password stays out of logs (redis_url_shown).
+  bool redis = false;
+  kv::RedisConfig redis_config;   // from the URL, plus --redis-timeout-ms
+  std::string redis_url_shown;    // the URL with its password as ***
+  int session_check_s = 5;        // with --redis: seconds between /ws session checks (default 5)
 };
 
 // The raw text of every option, as given by flag, environment or default.

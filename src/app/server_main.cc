@@ -29,11 +29,13 @@
 #include "campaign/campaign_store.h"
 #include "campaign/service.h"
 #include "api/health_routes.h"
+#include "api/session_watcher.h"
 #include "api/socket_registry.h"
 #include "app/cluster_node.h"
 #include "app/commands.h"
 #include "app/objects.h"
 #include "app/serve_loop.h"
+#include "app/shared_state.h"
 #include "app/speech.h"
 #include "bus/local_bus.h"
 #include "bus/nats_bus.h"
@@ -167,18 +169,22 @@ int runServer(const Config& config, Role role, bool list_routes) {
                              [] { return static_cast<double>(logging::droppedLines()); });
 
   account::UserStore users(**db);
-  account::DbSessionStore sessions(**db);
-  auto accounts = account::AccountService::create(config.account, users, sessions, clock);
+  // Sessions and rate limits: in Redis with --redis (shared by every node), else local.
+  auto shared = openSharedState(config, metrics, **db, clock);
+  if (!shared) {
+    logging::error("cannot start", {{"error", shared.error().code},
+                                    {"reason", shared.error().message}});
+    logging::flush();
+    return 1;
+  }
+  auto accounts =
+      account::AccountService::create(config.account, users, *(*shared)->sessions, clock);
   if (!accounts) {
     logging::error("cannot start", {{"error", accounts.error().code},
                                     {"reason", accounts.error().message}});
     logging::flush();
     return 1;
   }
-  account::MemoryRateLimiter per_address(config.auth_rate_per_address, clock,
-                                         config.auth_rate_max_keys);
-  account::MemoryRateLimiter per_account(config.auth_rate_per_account, clock,
-                                         config.auth_rate_max_keys);
   api::SocketRegistry sockets(static_cast<size_t>(config.max_websockets_per_account));
 
   // The simulation runs on its own threads, one strand per campaign, so a long tick never
@@ -208,7 +214,7 @@ int runServer(const Config& config, Role role, bool list_routes) {
   campaign_limits.created_per_hour = config.campaigns_per_hour;
   campaign_limits.invite_attempts = config.invite_rate;
   campaign::CampaignService campaigns(campaign_store, workers, sim_io, clock, runtime_config,
-                                      campaign_limits);
+                                      campaign_limits, (*shared)->limiters);
   auto cannotStart = [&](const Error& e) {
     logging::error("cannot start", {{"error", e.code}, {"reason", e.message}});
     logging::flush();
@@ -253,7 +259,7 @@ int runServer(const Config& config, Role role, bool list_routes) {
   dialogue_config.card.max_text_bytes = config.card_max_text_bytes;
   ai::DialogueService dialogue(campaigns, character_store, workers, llm_backend.get(), *embedder,
                                &memory_store, clock, sim_io.get_executor(), dialogue_config,
-                               qdrant.get());
+                               qdrant.get(), (*shared)->limiters);
   campaigns.setCommentator(dialogue.commentator());
   logging::info("characters ready", {{"llm", config.llm_spec},
                                      {"model", llm_backend ? config.llm.model : "builtin"},
@@ -277,39 +283,44 @@ int runServer(const Config& config, Role role, bool list_routes) {
   bus::BusMetrics bus_metrics(metrics.registry());
   std::unique_ptr<bus::Bus> message_bus;
   api::HealthDeps health{db->get(), workers, STARTALES_VERSION, llm_backend.get()};
-  health.checks.push_back({"objects", "object store", [store = object_store->get()]() {
-                             auto reached = store->ping();
-                             if (!reached) return Result<std::string>(reached.error());
-                             return Result<std::string>(std::string(store->backend()));
-                           }});
+  health.checks.push_back(api::blockingCheck(
+      "objects", "The object store", workers, [store = object_store->get()]() {
+        auto reached = store->ping();
+        if (!reached) return Result<std::string>(reached.error());
+        return Result<std::string>(std::string(store->backend()));
+      }));
   if (!config.nats.urls.empty()) {
     bus::NatsConfig nats = config.nats;
     if (nats.name.empty()) nats.name = config.node;
     auto connected = bus::NatsBus::connect(nats, &bus_metrics);
     if (!connected) return cannotStart(connected.error());
-    health.checks.push_back({"bus", "message bus", [nats_bus = connected->get()]() {
-                               if (!nats_bus->connected()) {
-                                 return Result<std::string>(makeError(
-                                     "bus_unavailable", "NATS is disconnected; reconnecting."));
-                               }
-                               return Result<std::string>("nats " + nats_bus->connectedUrl());
-                             }});
+    health.checks.push_back(
+        {"bus", "The message bus",
+         [nats_bus = connected->get()]() -> asio::awaitable<Result<std::string>> {
+           if (!nats_bus->connected()) {  // the client's own state: no round trip
+             co_return makeError("bus_unavailable", "NATS is disconnected; reconnecting.");
+           }
+           co_return "nats " + nats_bus->connectedUrl();
+         }});
     message_bus = std::move(*connected);
   } else {
     message_bus = std::make_unique<bus::LocalBus>(bus::LocalBusConfig{}, &bus_metrics);
   }
   if (qdrant) {  // reported, not required: replies go on without memories (docs/operations.md)
-    health.checks.push_back({"vectors", "memory index",
-                             [q = qdrant.get()]() -> Result<std::string> {
-                               auto points = q->client().ping();
-                               if (!points) return points.error();
-                               return "qdrant, " + std::to_string(*points) + " points";
-                             },
-                             false});
+    health.checks.push_back(api::blockingCheck(
+        "vectors", "The memory index", workers,
+        [q = qdrant.get()]() -> Result<std::string> {
+          auto points = q->client().ping();
+          if (!points) return points.error();
+          return "qdrant, " + std::to_string(*points) + " points";
+        },
+        false));
   }
 
   net::Router router;
-  const api::AuthDeps auth{**accounts, per_address, per_account, workers, &sockets};
+  const api::AuthDeps auth{**accounts, *(*shared)->per_address, *(*shared)->per_account, workers,
+                           &sockets};
+  for (auto& check : (*shared)->checks) health.checks.push_back(check);
   api::addHealthRoutes(router, health);
   if (!config.metrics_token.empty()) api::addMetricsRoute(router, metrics, config.metrics_token);
   api::addAuthRoutes(router, auth);
@@ -382,6 +393,9 @@ int runServer(const Config& config, Role role, bool list_routes) {
   (*server)->start();
   if (cluster) cluster->start();  // adopts campaigns once it can serve their players
   startSessionPurger(io, workers, **accounts, std::chrono::seconds(config.session_purge_every_s));
+  if (config.redis) {  // logouts on other nodes close this node's sockets too
+    api::startSessionWatcher(io, auth, std::chrono::seconds(config.session_check_s));
+  }
   logging::info("listening", {{"role", role_name},
                               {"host", config.server.host},
                               {"port", (*server)->port()},
@@ -404,6 +418,7 @@ int runServer(const Config& config, Role role, bool list_routes) {
   stop_sim();
   speech_workers.stop();
   workers.stop();
+  (*shared)->shutdown();  // while io exists: calls in flight resume there
   server->reset();
   metrics_server->reset();
   logging::info("stopped");

@@ -127,11 +127,12 @@ int runSpeechService(const Config& config, SpeechRole role) {
   net::Router router;
   api::HealthDeps health{nullptr, workers, STARTALES_VERSION, nullptr, "", name};
   if (object_store) {  // tts: voices are shared through it
-    health.checks.push_back({"objects", "object store", [store = object_store.get()]() {
-                               auto reached = store->ping();
-                               if (!reached) return Result<std::string>(reached.error());
-                               return Result<std::string>(std::string(store->backend()));
-                             }});
+    health.checks.push_back(api::blockingCheck(
+        "objects", "The object store", workers, [store = object_store.get()]() {
+          auto reached = store->ping();
+          if (!reached) return Result<std::string>(reached.error());
+          return Result<std::string>(std::string(store->backend()));
+        }));
   }
   api::addHealthRoutes(router, health);
   const voice::AudioLimits limits;

@@ -129,16 +129,19 @@ json::object campaignJson(const CampaignRecord& c, const std::vector<Member>* me
 
 CampaignService::CampaignService(CampaignStore& store, WorkerPool& workers,
                                  asio::io_context& sim_io, const Clock& clock,
-                                 RuntimeConfig runtime, CampaignLimits limits)
+                                 RuntimeConfig runtime, CampaignLimits limits,
+                                 const account::RateLimiterFactory& limiters)
     : store_(store),
       workers_(workers),
       sim_io_(sim_io),
       clock_(clock),
       runtime_config_(runtime),
       limits_(limits),
-      created_per_account_(
-          {static_cast<double>(limits.created_per_hour), limits.created_per_hour / 60.0}, clock),
-      invites_per_account_(limits.invite_attempts, clock),
+      created_per_account_(account::makeRateLimiter(
+          limiters, "campaign_create",
+          {static_cast<double>(limits.created_per_hour), limits.created_per_hour / 60.0}, clock)),
+      invites_per_account_(
+          account::makeRateLimiter(limiters, "campaign_invite", limits.invite_attempts, clock)),
       lobby_(asio::make_strand(sim_io)),
       log_writer_(std::make_unique<CommandLogWriter>(store)) {}
 
@@ -254,29 +257,26 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::create(const Use
   host.color = *color;
   const std::string code = s.visibility == "private" ? account::newCode(8) : "";
   const int64_t now = clock_.nowMs();
-  auto make = [&]() -> Result<CampaignRecord> {
+  auto count = [&]() -> Result<void> {
     auto hosted = store_.countHosted(user.id);
     if (!hosted) return hosted.error();
-    if (*hosted >= limits_.max_hosted) {
-      return makeError("too_many_campaigns",
-                       "You host " + std::to_string(*hosted) +
-                           " campaigns, the limit per account "
-                           "(" +
-                           std::to_string(limits_.max_hosted) +
-                           ", --max-live-campaigns); delete one to create another.");
-    }
-    if (auto wait = created_per_account_.take("user:" + std::to_string(user.id))) {
-      Error e =
-          makeError("rate_limited", "You created " + std::to_string(limits_.created_per_hour) +
-                                        " campaigns within the hour, the limit per account "
-                                        "(--campaigns-per-hour); wait " +
-                                        std::to_string(*wait) + " seconds.");
-      e.retry_after_s = *wait;
-      return e;
-    }
-    return store_.create(s, user.id, code, host, now);
+    if (*hosted < limits_.max_hosted) return {};
+    return makeError("too_many_campaigns",
+                     "You host " + std::to_string(*hosted) + " campaigns, the limit per account (" +
+                         std::to_string(limits_.max_hosted) +
+                         ", --max-live-campaigns); delete one to create another.");
   };
-  auto op = workers_.run(make);
+  auto count_op = workers_.run(count);
+  if (auto below = co_await std::move(count_op); !below) co_return below.error();
+  // Only a creation the hosting limit allows takes a token.
+  auto wait_op = created_per_account_->take("user:" + std::to_string(user.id));
+  if (auto no = account::refusal(co_await std::move(wait_op),
+                        "You created " + std::to_string(limits_.created_per_hour) +
+                            " campaigns within the hour, the limit per account "
+                            "(--campaigns-per-hour); ")) {
+    co_return *no;
+  }
+  auto op = workers_.run([&] { return store_.create(s, user.id, code, host, now); });
   auto record = co_await std::move(op);
   if (!record) co_return record.error();
   logging::info("campaign created", {{"campaign", record->id}, {"user", user.id}});
@@ -326,13 +326,11 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::join(const User&
   // Guessing invite codes is throttled per account: every attempt with a code counts, and a
   // throttled attempt is refused before any comparison.
   if (!invite.empty()) {
-    if (auto wait = invites_per_account_.take("user:" + std::to_string(user.id))) {
-      Error e = makeError("rate_limited",
+    auto wait_op = invites_per_account_->take("user:" + std::to_string(user.id));
+    if (auto no = account::refusal(co_await std::move(wait_op),
                           "Too many invite-code attempts from this account (--invite-rate-burst, "
-                          "--invite-rate-per-min); wait " +
-                              std::to_string(*wait) + " seconds.");
-      e.retry_after_s = *wait;
-      co_return e;
+                          "--invite-rate-per-min); ")) {
+      co_return *no;
     }
   }
 

@@ -47,8 +47,10 @@ struct CampaignLimits {
 
 class CampaignService {
  public:
+  // limiters: where the per-account buckets live (empty: in process).
   CampaignService(CampaignStore& store, WorkerPool& workers, boost::asio::io_context& sim_io,
-                  const Clock& clock, RuntimeConfig runtime, CampaignLimits limits = {});
+                  const Clock& clock, RuntimeConfig runtime, CampaignLimits limits = {},
+                  const account::RateLimiterFactory& limiters = {});
 
   // Restores and starts every running or paused campaign from the database. Blocking: call
   // once at startup, before serving. Returns how many were resumed.
@@ -163,8 +165,8 @@ class CampaignService {
   const Clock& clock_;
   const RuntimeConfig runtime_config_;
   const CampaignLimits limits_;
-  account::MemoryRateLimiter created_per_account_;  // thread-safe; keyed "user:<id>"
-  account::MemoryRateLimiter invites_per_account_;  // thread-safe; keyed "user:<id>"
+  std::unique_ptr<account::RateLimiter> created_per_account_;  // thread-safe; "user:<id>"
+  std::unique_ptr<account::RateLimiter> invites_per_account_;  // thread-safe; "user:<id>"
   std::shared_ptr<Commentator> commentator_;  // nullable; set before campaigns start
   Placement* placement_ = nullptr;            // nullable (serve); set before serving
   boost::asio::strand<boost::asio::io_context::executor_type> lobby_;

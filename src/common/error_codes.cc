@@ -79,6 +79,8 @@ constexpr ErrorCodeInfo kCodes[] = {
     {"invalid_text", C::kBadInput, "a text that is empty or too long"},
     {"invalid_username", C::kBadInput, "a username out of the allowed form"},
     {"invalid_voice", C::kBadInput, "an unknown or invalid voice"},
+    {"kv_unavailable", C::kUnavailable,
+     "Redis (shared sessions, rate limits) cannot be reached, timed out or refused"},
     {"listen_failed", C::kInternal, "the server cannot listen on its address (at start)"},
     {"llm_builtin", C::kInternal, "the built-in engine was asked for a model call"},
     {"llm_protocol", C::kInternal, "the model server answered something unreadable"},
