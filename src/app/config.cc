@@ -343,9 +343,23 @@ void loadCluster(const RawConfig& r, Config& c, Checker& check) {
   if (!r.operator_token.empty() && r.operator_token.size() < 16) {
     check.fail("--operator-token", "a token needs at least 16 characters");
   }
-  if (c.cluster_role && !c.database.url.starts_with("postgres")) {
+  if (!c.cluster_role) return;
+  // A cluster node shares everything another node may need: one line per missing engine.
+  if (!c.database.url.starts_with("postgres")) {
     check.fail("--db", "the api role keeps its campaigns, leases and log in PostgreSQL: set "
                        "postgres://user:pass@host:5432/db (\"" + c.database.url + "\" is not)");
+  }
+  if (c.nats.urls.empty()) {
+    check.fail("--nats", "the api role forwards commands and tick deltas between nodes over "
+                         "NATS: set nats://HOST:4222");
+  }
+  if (!c.redis) {
+    check.fail("--redis", "the api role keeps sessions and rate limits in Redis, so every node "
+                          "honours them: set redis://HOST:6379");
+  }
+  if (!c.objects.s3) {
+    check.fail("--objects", "the api role stores voices where every node finds them: set "
+                            "s3://BUCKET with STARTALES_S3_ENDPOINT (MinIO or any S3 store)");
   }
 }
 
@@ -418,6 +432,8 @@ void loadObjects(const RawConfig& r, Config& c, Checker& check) {
   for (const auto& problem : objects::resolveObjects(o, r.data_dir, c.objects)) {
     check.fail("--objects", problem);
   }
+}
+
 // Redis (issue 15): validated here, connected lazily by the server.
 void loadRedis(const RawConfig& r, Config& c, Checker& check) {
   check.integer("--redis-timeout-ms", r.redis_timeout_ms, 10, 60'000,
@@ -590,7 +606,6 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
     for (const auto& problem : llm::validateConfig(c.llm)) check.fail("--llm", problem);
   }
   loadLimits(r, c, check, cores);
-  loadCluster(r, c, check);
   loadObjects(r, c, check);
   loadVectors(r, c, check);
   if (!r.nats.empty()) {  // the message bus (src/bus)
@@ -602,6 +617,7 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
     }
   }
   loadRedis(r, c, check);
+  loadCluster(r, c, check);  // last: the api role's requirements name the engines above
   return problems.empty();
 }
 

@@ -1,6 +1,6 @@
-// `startales api` nodes on one real PostgreSQL: the role's configuration checks, unique node
-// names, each campaign simulated by exactly one node (GET /api/cluster shows which), a SIGTERM
-// handoff, and a kill -9 takeover after the lease's TTL.
+// `startales api` nodes on a real PostgreSQL, NATS, Redis and S3 store: the role's
+// configuration checks, unique node names, each campaign simulated by exactly one node
+// (GET /api/cluster shows which), a SIGTERM handoff, and a kill -9 takeover after the TTL.
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -14,7 +14,7 @@
 
 #include "support/game_client.h"
 #include "support/http_client.h"
-#include "support/postgres_server.h"
+#include "support/cluster_stack.h"
 #include "support/run_binary.h"
 #include "support/server_process.h"
 
@@ -25,7 +25,7 @@ namespace json = boost::json;
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
-const std::string kOperatorToken = "operator-token-for-tests";
+const std::string& kOperatorToken = ClusterStack::operatorToken();
 constexpr int kLeaseTtlMs = 1500;
 
 bool waitUntil(const std::function<bool()>& done, milliseconds timeout) {
@@ -40,9 +40,9 @@ bool waitUntil(const std::function<bool()>& done, milliseconds timeout) {
 class ClusterNodeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto pg = PostgresServer::start();
-    ASSERT_TRUE(pg.ok()) << pg.error().message;
-    pg_ = std::move(*pg);
+    auto stack = ClusterStack::start();
+    ASSERT_TRUE(stack.ok()) << stack.error().message;
+    stack_ = std::move(*stack);
   }
   void TearDown() override {
     if (HasFailure()) {
@@ -54,17 +54,15 @@ class ClusterNodeTest : public ::testing::Test {
       }
     }
     nodes_.clear();
-    pg_.reset();
+    stack_.reset();
   }
 
   std::vector<std::string> nodeArgs(const std::string& name) const {
-    return {"--db", pg_->url(), "--node", name, "--lease-ttl-ms", std::to_string(kLeaseTtlMs),
-            "--operator-token", kOperatorToken};
+    return stack_->nodeArgs(name, kLeaseTtlMs);
   }
   ServerProcess& startNode(const std::string& name) {
-    auto env = kFastAuth;
     auto& node = nodes_[name];
-    node = std::make_unique<ServerProcess>(nodeArgs(name), env, "api");
+    node = std::make_unique<ServerProcess>(nodeArgs(name), stack_->nodeEnv(), "api");
     EXPECT_TRUE(node->waitReady()) << node->log();
     return *node;
   }
@@ -90,7 +88,7 @@ class ClusterNodeTest : public ::testing::Test {
     return "";
   }
 
-  std::unique_ptr<PostgresServer> pg_;
+  std::unique_ptr<ClusterStack> stack_;
   std::map<std::string, std::unique_ptr<ServerProcess>> nodes_;
 };
 
@@ -103,17 +101,20 @@ int64_t startCampaign(HttpClient& http, const Player& host) {
   return id;
 }
 
-TEST(ClusterConfigTest, TheApiRoleRefusesSqliteWithAClearLine) {
+TEST(ClusterConfigTest, TheApiRoleNamesEveryMissingEngineOnItsOwnLine) {
   auto r = runBinary("api --node n1");
   EXPECT_EQ(r.code, 2) << r.output;
-  EXPECT_NE(r.output.find("--db (STARTALES_DB): the api role keeps its campaigns"),
-            std::string::npos)
-      << r.output;
+  for (const char* line : {"--db (STARTALES_DB): the api role keeps its campaigns",
+                           "--nats (STARTALES_NATS): the api role forwards commands",
+                           "--redis (STARTALES_REDIS): the api role keeps sessions",
+                           "--objects (STARTALES_OBJECTS): the api role stores voices"}) {
+    EXPECT_NE(r.output.find(line), std::string::npos) << line << "\n" << r.output;
+  }
 }
 
 TEST_F(ClusterNodeTest, TwoLiveNodesCannotShareAName) {
   startNode("alpha");
-  ServerProcess twin(nodeArgs("alpha"), kFastAuth, "api");
+  ServerProcess twin(nodeArgs("alpha"), stack_->nodeEnv(), "api");
   EXPECT_EQ(twin.waitExit(std::chrono::seconds(60)), 1);
   EXPECT_NE(twin.log().find("node_name_in_use"), std::string::npos) << twin.log();
 }
