@@ -207,7 +207,7 @@ asio::awaitable<Result<json::object>> DialogueService::recap(const User& user, i
   if (!gm) co_return makeError("not_found", "This campaign has no game master.");
   int32_t now = 0;
   auto read = access->runtime->read([&](const game::GameState& s) { now = s.tick; });
-  co_await std::move(read);
+  if (auto r = co_await std::move(read); !r) co_return r.error();
   std::vector<RecapItem> items;
   auto load = [&]() -> Result<void> {
     auto s = stream(campaign, gm->id);

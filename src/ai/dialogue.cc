@@ -115,7 +115,7 @@ asio::awaitable<Result<std::vector<Character>>> DialogueService::castOf(const Ac
   std::vector<Character> generated;
   auto read = access.runtime->read(
       [&](const game::GameState& s) { generated = generateCast(s, campaign); });
-  co_await std::move(read);
+  if (auto r = co_await std::move(read); !r) co_return r.error();
   auto store = [&]() { return characters_.ensureCast(campaign, generated); };
   auto stored_op = workers_.run(store);
   auto stored = co_await std::move(stored_op);
@@ -277,7 +277,7 @@ asio::awaitable<Result<json::object>> DialogueService::talk(const User& user, in
   auto read = t.access.runtime->read([&](const game::GameState& s) {
     t.view = civ != game::kNone ? game::viewFor(s, civ) : publicView(s);
   });
-  co_await std::move(read);
+  if (auto r = co_await std::move(read); !r) co_return r.error();
   // The civilization the character serves (a leader's is an AI empire), named only when the
   // caller knows it; the game master serves none.
   for (const auto& known : t.view.civs) {
@@ -470,7 +470,16 @@ asio::awaitable<void> DialogueService::validateProposals(Turn& t) {
   auto check = t.access.runtime->read([&](const game::GameState& s) {
     for (const auto& p : t.proposals) verdicts.push_back(game::validate(s, {civ, p.action}));
   });
-  co_await std::move(check);
+  if (auto r = co_await std::move(check); !r) {
+    // The owner could not be asked: nothing is proposed rather than something unchecked.
+    for (const auto& p : t.proposals) {
+      t.rejected.push_back(json::object{{"command", campaign::actionToJson(p.action)},
+                                        {"reason", "The campaign could not be asked to check this "
+                                                   "proposal; ask again in a moment."}});
+    }
+    t.proposals.clear();
+    co_return;
+  }
   std::vector<Proposal> valid;
   for (size_t i = 0; i < t.proposals.size(); ++i) {
     if (!verdicts[i]) {

@@ -126,7 +126,9 @@ void addCampaignRoutes(net::Router& router, const AuthDeps& auth,
                // Either the command itself or {"command": {...}}.
                const json::value command =
                    body->contains("command") ? body->at("command") : json::value(*body);
-               auto op = service->command(c.user, c.id, command);
+               // Idempotency-Key: the client's command id; a retry answers the first outcome.
+               std::string client_id(req.http["Idempotency-Key"]);
+               auto op = service->command(c.user, c.id, command, std::move(client_id));
                co_return ok(co_await std::move(op), http::status::accepted);
              }));
 

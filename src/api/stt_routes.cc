@@ -60,7 +60,7 @@ asio::awaitable<Result<std::shared_ptr<const voice::Vocabulary>>> campaignVocabu
     vocabulary = std::make_shared<const voice::Vocabulary>(
         voice::vocabularyFromView(game::viewFor(s, civ), character_names));
   });
-  co_await std::move(read);
+  if (auto r = co_await std::move(read); !r) co_return r.error();
   co_return vocabulary;
 }
 

@@ -205,7 +205,15 @@ class Session : public net::WsHandler,
           {"civ", observer_ ? json::value(nullptr) : json::value(seat_.civ)}});
     std::weak_ptr<campaign::Subscriber> me = shared_from_this();
     auto op = runtime_->subscribe(seat_, me, last_tick);
-    co_await std::move(op);
+    if (auto subscribed = co_await std::move(op); !subscribed) {
+      // The campaign's node could not be reached (cluster): no feed follows the "joined".
+      send({{"type", "error"},
+            {"campaign", campaign_},
+            {"code", subscribed.error().code},
+            {"message", net::publicMessage(subscribed.error())}});
+      auto undo = leave();
+      co_await std::move(undo);
+    }
   }
 
   asio::awaitable<void> leave() {
@@ -226,7 +234,15 @@ class Session : public net::WsHandler,
       error(id, "invalid_message", "command needs \"command\": {\"type\": ..., ...}.");
       co_return;
     }
-    auto op = campaigns_.command(user_, campaign_, *body);
+    std::string client_id;  // "client_id": a retry with the same one answers the first outcome
+    if (const json::value* cid = msg.if_contains("client_id"); cid && !cid->is_null()) {
+      if (!cid->is_string() || cid->as_string().empty()) {
+        error(id, "invalid_message", "\"client_id\" must be a non-empty string.");
+        co_return;
+      }
+      client_id = std::string(cid->as_string());
+    }
+    auto op = campaigns_.command(user_, campaign_, *body, std::move(client_id));
     auto ack = co_await std::move(op);
     if (!ack) {
       error(id, ack.error().code, net::publicMessage(ack.error()));
@@ -249,7 +265,10 @@ class Session : public net::WsHandler,
       co_return;
     }
     auto op = runtime_->chat(user_.id, user_.username, std::string(text->as_string()));
-    co_await std::move(op);
+    if (auto sent = co_await std::move(op); !sent) {
+      error(id, sent.error().code, net::publicMessage(sent.error()));
+      co_return;
+    }
     if (!id.is_null()) send({{"type", "ack"}, {"id", id}});  // every request with an id is answered
   }
 
@@ -382,7 +401,7 @@ class Session : public net::WsHandler,
   // Connection strand only.
   std::weak_ptr<net::WsConnection> conn_;  // deliver() reads it from campaign strands: the
                                            // weak_ptr is set once in onOpen, before any join
-  std::shared_ptr<campaign::CampaignRuntime> runtime_;
+  std::shared_ptr<campaign::LiveCampaign> runtime_;  // local or remote
   asio::any_io_executor runtime_executor_;
   int64_t campaign_ = 0;
   campaign::Seat seat_;

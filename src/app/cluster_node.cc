@@ -34,7 +34,7 @@ Result<std::unique_ptr<ClusterNode>> ClusterNode::join(const Config& config, sto
                                                        campaign::CampaignService& campaigns,
                                                        WorkerPool& workers,
                                                        boost::asio::io_context& io,
-                                                       metrics::Metrics& metrics,
+                                                       metrics::Metrics& metrics, bus::Bus& bus,
                                                        std::function<int()> players) {
   std::unique_ptr<ClusterNode> node(new ClusterNode());
   node->live_window_ms_ = config.lease_ttl_ms;
@@ -47,7 +47,19 @@ Result<std::unique_ptr<ClusterNode>> ClusterNode::join(const Config& config, sto
                                            *node->registry_, campaigns, workers, io,
                                            std::move(players));
   node->ownership_->registerMetrics(metrics.registry());
+  node->relay_ = std::make_unique<cluster::CampaignRelay>(bus, io);
+  node->remotes_ = std::make_unique<cluster::RemoteCampaigns>(bus, config.node, io);
+  if (auto fed = node->remotes_->start(); !fed) return fed.error();
+  node->ownership_->connect(bus, *node->relay_, *node->remotes_);
   if (auto joined = node->ownership_->join(); !joined) return joined.error();
+  auto* relay = node->relay_.get();
+  auto* remotes = node->remotes_.get();
+  metrics.addGaugeCallback("cluster_relayed_sockets",
+                           "Other nodes' player sockets fed from campaigns this node owns.",
+                           [relay] { return static_cast<double>(relay->relayCount()); });
+  metrics.addGaugeCallback("cluster_remote_sockets",
+                           "This node's player sockets fed from campaigns other nodes own.",
+                           [remotes] { return static_cast<double>(remotes->feedCount()); });
   campaigns.setPlacement(node->ownership_.get());
   logging::info("joined the cluster",
                 {{"node", config.node}, {"lease_ttl_ms", config.lease_ttl_ms}});

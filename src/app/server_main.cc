@@ -358,6 +358,7 @@ int runServer(const Config& config, Role role, bool list_routes) {
   std::unique_ptr<ClusterNode> cluster;
   if (role == Role::kApi) {
     auto joined = ClusterNode::join(config, **db, campaigns, workers, sim_io, metrics,
+                                    *message_bus,
                                     [&] { return static_cast<int>(sockets.openCount()); });
     if (!joined) return cannotStart(joined.error());
     cluster = std::move(*joined);

@@ -566,13 +566,28 @@ asio::awaitable<std::string> CampaignRuntime::viewJson(game::CivId civ) {
   co_return co_await std::move(op);
 }
 
-asio::awaitable<void> CampaignRuntime::read(std::function<void(const game::GameState&)> read) {
+asio::awaitable<Result<std::string>> CampaignRuntime::view(game::CivId civ) {
+  auto op = viewJson(civ);
+  co_return co_await std::move(op);
+}
+
+asio::awaitable<Result<void>> CampaignRuntime::read(
+    std::function<void(const game::GameState&)> read) {
   auto body = [self = shared_from_this(), read = std::move(read)]() -> asio::awaitable<bool> {
     read(self->state_);
     co_return true;
   };
   auto op = onStrand(strand_, std::move(body));
   co_await std::move(op);
+  co_return Result<void>{};
+}
+
+asio::awaitable<std::string> CampaignRuntime::stateBytes() {
+  auto body = [self = shared_from_this()]() -> asio::awaitable<std::string> {
+    co_return game::serialize(self->state_);
+  };
+  auto op = onStrand(strand_, std::move(body));
+  co_return co_await std::move(op);
 }
 
 void CampaignRuntime::deliverTo(game::CivId civ, const std::shared_ptr<const std::string>& msg) {
@@ -584,7 +599,12 @@ void CampaignRuntime::deliverTo(game::CivId civ, const std::shared_ptr<const std
   }
 }
 
-asio::awaitable<RuntimeStatus> CampaignRuntime::status() {
+asio::awaitable<Result<RuntimeStatus>> CampaignRuntime::status() {
+  auto op = localStatus();
+  co_return co_await std::move(op);
+}
+
+asio::awaitable<RuntimeStatus> CampaignRuntime::localStatus() {
   auto body = [self = shared_from_this()]() -> asio::awaitable<RuntimeStatus> {
     int subscribers = 0;
     for (auto& [civ, feed] : self->feeds_) {
@@ -597,8 +617,9 @@ asio::awaitable<RuntimeStatus> CampaignRuntime::status() {
   co_return co_await std::move(op);
 }
 
-asio::awaitable<void> CampaignRuntime::subscribe(Seat seat, std::weak_ptr<Subscriber> subscriber,
-                                                 std::optional<int32_t> last_tick) {
+asio::awaitable<Result<void>> CampaignRuntime::subscribe(Seat seat,
+                                                         std::weak_ptr<Subscriber> subscriber,
+                                                         std::optional<int32_t> last_tick) {
   auto body = [self = shared_from_this(), seat, subscriber = std::move(subscriber),
                last_tick]() mutable -> asio::awaitable<bool> {
     self->subscribeOnStrand(seat, std::move(subscriber), last_tick);
@@ -606,6 +627,7 @@ asio::awaitable<void> CampaignRuntime::subscribe(Seat seat, std::weak_ptr<Subscr
   };
   auto op = onStrand(strand_, std::move(body));
   co_await std::move(op);
+  co_return Result<void>{};
 }
 
 void CampaignRuntime::subscribeOnStrand(Seat seat, std::weak_ptr<Subscriber> subscriber,
@@ -645,7 +667,8 @@ asio::awaitable<void> CampaignRuntime::unsubscribe(const Subscriber* subscriber)
   co_await std::move(op);
 }
 
-asio::awaitable<void> CampaignRuntime::chat(int64_t user, std::string username, std::string text) {
+asio::awaitable<Result<void>> CampaignRuntime::chat(int64_t user, std::string username,
+                                                    std::string text) {
   auto body = [self = shared_from_this(), user, username = std::move(username),
                text = std::move(text)]() -> asio::awaitable<bool> {
     self->deliverTo(game::kNone, message({{"type", "chat"},
@@ -658,6 +681,7 @@ asio::awaitable<void> CampaignRuntime::chat(int64_t user, std::string username, 
   };
   auto op = onStrand(strand_, std::move(body));
   co_await std::move(op);
+  co_return Result<void>{};
 }
 
 }  // namespace startales::campaign

@@ -31,6 +31,7 @@
 
 #include "campaign/campaign_store.h"
 #include "campaign/command_log.h"
+#include "campaign/live_campaign.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "common/worker_pool.h"
@@ -57,14 +58,6 @@ struct RuntimeConfig {
   size_t client_ids_kept = 256;        // recent client command ids remembered per campaign, so a
                                        // retry returns the first outcome (at 5 commands/s: ~50 s;
                                        // restored from the log after a restart or a takeover)
-};
-
-// Receives one player's (or observer's) messages as serialized JSON text. Called on the
-// campaign strand; must not block (enqueue and return).
-class Subscriber {
- public:
-  virtual ~Subscriber() = default;
-  virtual void deliver(std::shared_ptr<const std::string> message) = 0;
 };
 
 // Speaks up about what happened in a tick (the cabinet's remarks, the game master's
@@ -104,25 +97,8 @@ struct ReplayBound {
                          // tick, when an older one was restored)
 };
 
-struct CommandAck {
-  int64_t seq = 0;
-  int32_t tick = 0;  // the tick that applies it
-};
-
-struct RuntimeStatus {
-  int32_t tick = 0;
-  std::string state_hash;  // 16 hex digits
-  bool paused = false;
-  int subscribers = 0;
-};
-
-// Who may be told what: a member's civilization (or kNone for observers).
-struct Seat {
-  int64_t user_id = 0;
-  game::CivId civ = game::kNone;
-};
-
-class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
+class CampaignRuntime final : public LiveCampaign,
+                              public std::enable_shared_from_this<CampaignRuntime> {
  public:
   // Builds the starting state of a campaign from its settings and players (in civ order).
   static game::GameConfig gameConfig(const CampaignRecord& record,
@@ -152,7 +128,7 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
                                                  const Clock& clock, const RuntimeConfig& config,
                                                  int64_t epoch = 0);
 
-  int64_t id() const { return id_; }
+  int64_t id() const override { return id_; }
   int64_t epoch() const { return epoch_; }
 
   // Before start() only: the restored commands with client ids (Restored), so their retries
@@ -177,31 +153,28 @@ class CampaignRuntime : public std::enable_shared_from_this<CampaignRuntime> {
   // lose) the campaign's lease. Waiting and later commands answer "campaign_moved".
   boost::asio::awaitable<void> abandon();
 
-  // Validates, logs durably, queues. Errors: the game's rejection codes, "overloaded",
-  // "stopped", "campaign_moved", or a store error. `client_id` (may be empty): the client's
-  // id for this command; a command from the same user with an id seen recently answers the
-  // first one's outcome (waiting for it if it is still being written) instead of applying
-  // again. A first attempt whose write failed is forgotten, so its retry applies.
+  // LiveCampaign. command(): validates, logs durably, queues. `client_id` (may be empty): the
+  // client's id for this command; a command from the same user with an id seen recently
+  // answers the first one's outcome (waiting for it if it is still being written) instead of
+  // applying again. A first attempt whose write failed is forgotten, so its retry applies.
   boost::asio::awaitable<Result<CommandAck>> command(int64_t user, game::CivId civ,
                                                      game::Action action,
-                                                     std::string client_id = {});
+                                                     std::string client_id = {}) override;
+  boost::asio::awaitable<Result<std::string>> view(game::CivId civ) override;
+  boost::asio::awaitable<Result<RuntimeStatus>> status() override;
+  boost::asio::awaitable<Result<void>> read(
+      std::function<void(const game::GameState&)> read) override;
+  boost::asio::awaitable<Result<void>> subscribe(Seat seat, std::weak_ptr<Subscriber> subscriber,
+                                                 std::optional<int32_t> last_tick) override;
+  boost::asio::awaitable<void> unsubscribe(const Subscriber* subscriber) override;
+  boost::asio::awaitable<Result<void>> chat(int64_t user, std::string username,
+                                            std::string text) override;
 
-  // The civ's current view as JSON ("snapshot" payload); observers get the public view.
+  // The same, without a Result (a local campaign cannot fail to answer them).
   boost::asio::awaitable<std::string> viewJson(game::CivId civ);
-  boost::asio::awaitable<RuntimeStatus> status();
-  // Runs `read` on the strand with the live state (read-only; must not block or keep
-  // references past its return). For callers outside the runtime that need a computed
-  // answer, e.g. a civ's View or a command's validation.
-  boost::asio::awaitable<void> read(std::function<void(const game::GameState&)> read);
-
-  // Starts sending to `subscriber`: the missing deltas after `last_tick` when they are
-  // still kept, else a snapshot; then a delta per tick and notices. Unsubscribe with the
-  // same pointer (also done when the weak_ptr expires).
-  boost::asio::awaitable<void> subscribe(Seat seat, std::weak_ptr<Subscriber> subscriber,
-                                         std::optional<int32_t> last_tick);
-  boost::asio::awaitable<void> unsubscribe(const Subscriber* subscriber);
-  // Sends a chat line to everyone subscribed.
-  boost::asio::awaitable<void> chat(int64_t user, std::string username, std::string text);
+  boost::asio::awaitable<RuntimeStatus> localStatus();
+  // The state serialized (game::serialize), for a remote read().
+  boost::asio::awaitable<std::string> stateBytes();
 
  private:
   struct Waiting;                             // a command waiting for its batch to commit

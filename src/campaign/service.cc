@@ -192,7 +192,7 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::describe(int64_t
   if (!record) co_return record.error();
   json::object out = campaignJson(*record, &members, viewer);
   if (auto entry = live(id)) {
-    auto status_op = entry->runtime->status();
+    auto status_op = entry->runtime->localStatus();
     const RuntimeStatus status = co_await std::move(status_op);
     out["tick"] = status.tick;
     out["state_hash"] = status.state_hash;

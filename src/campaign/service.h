@@ -81,14 +81,17 @@ class CampaignService {
   // The caller's view of a running campaign (fog of war applied), as JSON text.
   boost::asio::awaitable<Result<std::string>> state(const User& user, int64_t id);
   // A command as JSON; answers after it is durably logged: {"seq":..,"tick":..}.
+  // `client_id`: the client's id for this command (at most 64 printable ASCII characters;
+  // empty: none), so a retry answers the first outcome ("invalid_field" when malformed).
   boost::asio::awaitable<Result<Json>> command(const User& user, int64_t id,
-                                               const boost::json::value& command);
+                                               const boost::json::value& command,
+                                               std::string client_id = {});
   boost::asio::awaitable<Result<boost::json::array>> commandLog(const User& user, int64_t id,
                                                                 int64_t after, int limit);
 
   // What the /ws gateway (and every per-campaign action) needs to act in a live campaign.
   struct Access {
-    std::shared_ptr<CampaignRuntime> runtime;
+    std::shared_ptr<LiveCampaign> runtime;  // this node's runtime, or a remote handle
     Seat seat;  // civ kNone for observers
     bool observer = false;
   };
@@ -140,6 +143,8 @@ class CampaignService {
   // Loads a stored campaign (snapshot + log) and starts it. Blocking parts on the workers.
   boost::asio::awaitable<Result<std::shared_ptr<Live>>> load(const CampaignRecord& record,
                                                              bool paused, int64_t epoch = 0);
+  // access() to a campaign not live here, in cluster mode: a handle that forwards to its owner.
+  boost::asio::awaitable<Result<Access>> remoteAccess(const User& user, int64_t id);
   // Removes live campaign `id` (if `entry` is still it) and tells the placement (cluster).
   void drop(int64_t id, const std::shared_ptr<Live>& entry, bool lost);
 

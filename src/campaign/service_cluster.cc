@@ -11,6 +11,9 @@ namespace startales::campaign {
 
 namespace asio = boost::asio;
 
+using detail::findMember;
+using detail::forbidden;
+using detail::notFound;
 using detail::wrongState;
 
 asio::awaitable<Result<void>> CampaignService::adopt(int64_t id, int64_t epoch) {
@@ -34,6 +37,7 @@ asio::awaitable<Result<void>> CampaignService::adopt(int64_t id, int64_t epoch) 
     }
     live_[id] = *loaded;
   }
+  if (placement_ != nullptr) placement_->adopted(id, (*loaded)->runtime);
   logging::info("campaign adopted", {{"campaign", id}, {"epoch", epoch}, {"paused", paused}});
   co_return Result<void>{};
 }
@@ -65,6 +69,32 @@ asio::awaitable<void> CampaignService::abandon(int64_t id) {
   if (!entry) co_return;
   auto op = entry->runtime->abandon();  // calls drop() through its on-lost hook
   co_await std::move(op);
+}
+
+asio::awaitable<Result<CampaignService::Access>> CampaignService::remoteAccess(const User& user,
+                                                                               int64_t id) {
+  // The members come from the database (they change in the lobby only, and an observer's
+  // join is written there first): any node checks the seat as the owner would.
+  std::vector<Member> members;
+  auto fetch_op = fetchVisible(id, user.id, &members);
+  auto record = co_await std::move(fetch_op);
+  if (!record) co_return record.error();
+  if (record->status == "lobby") co_return wrongState("The campaign has not started yet.");
+  if (record->status == "finished") co_return wrongState("The campaign has finished.");
+  const Member* me = findMember(members, user.id);
+  if (!me) {
+    if (record->settings.visibility == "private") co_return notFound(id);
+    co_return forbidden("You have not joined this campaign.");
+  }
+  auto handle = placement_->remote(id);
+  if (!handle) {
+    co_return wrongState("Campaign " + std::to_string(id) + " is not running on this server.");
+  }
+  Access a;
+  a.runtime = std::move(handle);
+  a.observer = me->role != "player";
+  a.seat = Seat{user.id, a.observer ? game::kNone : me->civ};
+  co_return a;
 }
 
 void CampaignService::drop(int64_t id, const std::shared_ptr<Live>& entry, bool lost) {

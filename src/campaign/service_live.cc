@@ -2,6 +2,7 @@
 // what players do in a running one (its view, commands, the command log). The lobby is in
 // service.cc.
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -144,7 +145,7 @@ asio::awaitable<int> CampaignService::suspendIdle(std::chrono::milliseconds idle
   }
   int suspended = 0;
   for (auto& entry : candidates) {
-    auto status_op = entry->runtime->status();
+    auto status_op = entry->runtime->localStatus();
     const auto status = co_await std::move(status_op);
     if (status.subscribers > 0 || !status.paused) continue;
     {
@@ -224,6 +225,10 @@ asio::awaitable<Result<CampaignService::Access>> CampaignService::access(const U
     };
     co_return seat();
   }
+  if (placement_ != nullptr) {  // cluster: another node may simulate it
+    auto remote_op = remoteAccess(user, id);
+    co_return co_await std::move(remote_op);
+  }
   // Not live: whether it exists (for this caller) decides between not_found and the state.
   auto fetch_op = fetchVisible(id, user.id, nullptr);
   auto record = co_await std::move(fetch_op);
@@ -239,12 +244,18 @@ asio::awaitable<Result<std::string>> CampaignService::state(const User& user, in
   auto access_op = access(user, id);
   auto a = co_await std::move(access_op);
   if (!a) co_return a.error();
-  auto op = a->runtime->viewJson(a->seat.civ);
+  auto op = a->runtime->view(a->seat.civ);
   co_return co_await std::move(op);
 }
 
 asio::awaitable<Result<CampaignService::Json>> CampaignService::command(
-    const User& user, int64_t id, const json::value& command) {
+    const User& user, int64_t id, const json::value& command, std::string client_id) {
+  const bool printable = std::all_of(client_id.begin(), client_id.end(),
+                                     [](char ch) { return ch > ' ' && ch < 0x7f; });
+  if (client_id.size() > 64 || !printable) {
+    co_return makeError("invalid_field",
+                        "A client command id is 1 to 64 printable characters without spaces.");
+  }
   auto access_op = access(user, id);
   auto a = co_await std::move(access_op);
   if (!a) co_return a.error();
@@ -253,7 +264,7 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::command(
   if (!action) co_return action.error();
   const std::string type(game::actionName(*action));
   const auto started = std::chrono::steady_clock::now();
-  auto op = a->runtime->command(user.id, a->seat.civ, std::move(*action));
+  auto op = a->runtime->command(user.id, a->seat.civ, std::move(*action), std::move(client_id));
   auto ack = co_await std::move(op);
   if (log_metrics_) {
     log_metrics_->answered(

@@ -65,6 +65,38 @@ void Ownership::registerMetrics(prometheus::Registry& registry) {
 
 Result<void> Ownership::join() { return registry_.join(config_.lease_ttl.count()); }
 
+namespace {
+constexpr const char* kReleasedSubject = "st.cluster.released";
+}  // namespace
+
+void Ownership::connect(bus::Bus& bus, CampaignRelay& relay, RemoteCampaigns& remotes) {
+  bus_ = &bus;
+  relay_ = &relay;
+  remotes_ = &remotes;
+  auto sub = bus.subscribe(kReleasedSubject, "", [this](bus::Message) {
+    asio::co_spawn(strand_, [this]() { return scanOnce(); }, asio::detached);
+  });
+  if (sub) {
+    released_ = std::move(*sub);
+  } else {  // the periodic scan still adopts them, a little later
+    logging::warn("cannot hear released leases", {{"error", sub.error().message}});
+  }
+}
+
+void Ownership::adopted(int64_t id, std::shared_ptr<campaign::CampaignRuntime> runtime) {
+  if (relay_ == nullptr) return;
+  if (auto served = relay_->serve(id, std::move(runtime)); !served) {
+    // Players on this node still play; the others' requests get campaign_moved until the
+    // bus is back and the campaign changes hands.
+    logging::error("campaign not reachable from other nodes",
+                   {{"campaign", id}, {"error", served.error().message}});
+  }
+}
+
+std::shared_ptr<campaign::LiveCampaign> Ownership::remote(int64_t id) {
+  return remotes_ != nullptr ? remotes_->open(id) : nullptr;
+}
+
 void Ownership::start() {
   auto self = this;
   asio::co_spawn(strand_, [self]() { return self->renewLoop(); }, asio::detached);
@@ -85,6 +117,7 @@ asio::awaitable<void> sleepFor(std::chrono::milliseconds d) {
 asio::awaitable<void> Ownership::renewLoop() {
   while (!stopped_) {
     co_await renewOnce();
+    if (relay_ != nullptr) relay_->sweep();
     co_await sleepFor(config_.renew_every);
   }
 }
@@ -295,19 +328,18 @@ void Ownership::place(int64_t id) {
           std::lock_guard lock(mu_);
           if (held_.count(id) > 0) co_return;
         }
-        // This node's view of the cluster from its last scan (read now if there was none);
-        // when another node should adopt it, that node's next scan does.
-        if (nodes_.empty()) {
-          auto read = [&]() { return registry_.nodes(config_.lease_ttl.count()); };
-          auto op = workers_.run(read);
-          if (auto nodes = co_await std::move(op); nodes) nodes_ = std::move(*nodes);
-        }
+        // The cluster as it is now (a node that joined since the last scan counts); when
+        // another node should adopt it, that node's next scan does.
+        auto read = [&]() { return registry_.nodes(config_.lease_ttl.count()); };
+        auto op = workers_.run(read);
+        if (auto nodes = co_await std::move(op); nodes) nodes_ = std::move(*nodes);
         if (!assignedToMe({id}, nodes_).empty()) co_await adoptOne(id);
       },
       asio::detached);
 }
 
 void Ownership::dropped(int64_t id, bool lost) {
+  if (relay_ != nullptr) relay_->stop(id);
   std::optional<LeaseGrant> release;
   {
     std::lock_guard lock(mu_);
@@ -337,6 +369,7 @@ void Ownership::releaseAsync(LeaseGrant grant) {
         auto op = workers_.run(release);
         auto done = co_await std::move(op);
         --releases_in_flight_;
+        if (done && bus_ != nullptr) (void)bus_->publish(kReleasedSubject, "{}");
         if (!done) {
           // It expires on its own within the TTL.
           logging::warn("lease release failed",

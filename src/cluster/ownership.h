@@ -27,7 +27,10 @@
 #include <string>
 #include <vector>
 
+#include "bus/bus.h"
 #include "campaign/placement.h"
+#include "cluster/campaign_relay.h"
+#include "cluster/remote_campaign.h"
 #include "campaign/service.h"
 #include "cluster/lease.h"
 #include "cluster/node_registry.h"
@@ -64,6 +67,11 @@ class Ownership final : public campaign::Placement {
             boost::asio::io_context& io, std::function<int()> players = {});
   ~Ownership() override;
 
+  // With a bus (cluster mode), before start(): owned campaigns answer other nodes' players
+  // through `relay`, campaigns owned elsewhere are reached through `remotes`, and released
+  // leases are announced so the next owner adopts them at once. Each must outlive this.
+  void connect(bus::Bus& bus, CampaignRelay& relay, RemoteCampaigns& remotes);
+
   // Registers the node (blocking; at start). "node_name_in_use" when the name is taken.
   Result<void> join();
   // Starts the renewal, deadline and scan loops.
@@ -73,7 +81,9 @@ class Ownership final : public campaign::Placement {
   boost::asio::awaitable<void> drain();
 
   void place(int64_t id) override;
+  void adopted(int64_t id, std::shared_ptr<campaign::CampaignRuntime> runtime) override;
   void dropped(int64_t id, bool lost) override;
+  std::shared_ptr<campaign::LiveCampaign> remote(int64_t id) override;
 
   OwnershipStats stats() const;
   size_t owned() const;
@@ -106,6 +116,10 @@ class Ownership final : public campaign::Placement {
   campaign::CampaignService& campaigns_;
   WorkerPool& workers_;
   std::function<int()> players_;
+  bus::Bus* bus_ = nullptr;               // set by connect(), before start()
+  CampaignRelay* relay_ = nullptr;        // likewise
+  RemoteCampaigns* remotes_ = nullptr;    // likewise
+  std::unique_ptr<bus::Subscription> released_;  // "a lease was released": scan now
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   std::unique_ptr<Metrics> metrics_;  // set by registerMetrics, before start()
 

@@ -308,7 +308,7 @@ class DialogueTest : public ::testing::Test {
   int32_t tickOf(const Campaign& c) {
     auto a = run(campaigns_->access(alice_, c.id));
     EXPECT_TRUE(a.ok());
-    return run(a->runtime->status()).tick;
+    return run(a->runtime->status())->tick;
   }
 
   void waitForTick(const Campaign& c, int32_t tick) {
@@ -321,7 +321,7 @@ class DialogueTest : public ::testing::Test {
     EXPECT_TRUE(a.ok());
     game::View v;
     const game::CivId civ = a->seat.civ;
-    run(a->runtime->read([&](const game::GameState& s) { v = game::viewFor(s, civ); }));
+    EXPECT_TRUE(run(a->runtime->read([&](const game::GameState& s) { v = game::viewFor(s, civ); })).ok());
     return v;
   }
 
@@ -329,7 +329,7 @@ class DialogueTest : public ::testing::Test {
     auto a = run(campaigns_->access(alice_, c.id));
     EXPECT_TRUE(a.ok());
     game::GameState copy;
-    run(a->runtime->read([&](const game::GameState& s) { copy = s; }));
+    EXPECT_TRUE(run(a->runtime->read([&](const game::GameState& s) { copy = s; })).ok());
     return copy;
   }
 

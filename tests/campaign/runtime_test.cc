@@ -114,7 +114,7 @@ class RuntimeTest : public ::testing::Test {
   }
 
   RuntimeStatus statusOf(CampaignRuntime& rt) {
-    return asio::co_spawn(io_, rt.status(), asio::use_future).get();
+    return asio::co_spawn(io_, rt.localStatus(), asio::use_future).get();
   }
 
   Result<CommandAck> command(CampaignRuntime& rt, game::Action a) {

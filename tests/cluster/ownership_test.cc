@@ -41,6 +41,8 @@ OwnershipConfig fastConfig() {
 // What a node's Placement hears when there is no Ownership (the frozen owner).
 struct RecordingPlacement final : campaign::Placement {
   void place(int64_t) override {}
+  void adopted(int64_t, std::shared_ptr<campaign::CampaignRuntime>) override {}
+  std::shared_ptr<campaign::LiveCampaign> remote(int64_t) override { return nullptr; }
   void dropped(int64_t id, bool lost) override {
     std::lock_guard lock(mu);
     drops.emplace_back(id, lost);

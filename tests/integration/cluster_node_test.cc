@@ -10,6 +10,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "support/game_client.h"
@@ -26,7 +27,9 @@ using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
 const std::string& kOperatorToken = ClusterStack::operatorToken();
-constexpr int kLeaseTtlMs = 1500;
+// Long enough that a handoff finishing well inside it shows it did not wait for expiries,
+// even on a loaded machine; short enough that a kill -9 test is quick.
+constexpr int kLeaseTtlMs = 4000;
 
 bool waitUntil(const std::function<bool()>& done, milliseconds timeout) {
   const auto until = steady_clock::now() + timeout;
@@ -175,6 +178,82 @@ TEST_F(ClusterNodeTest, EachCampaignRunsOnOneNodeAndMovesOnSigtermAndOnKill) {
   auto ack = post(http_c, "/api/campaigns/" + std::to_string(ids[0]) + "/commands",
                   R"({"type":"set_policy","tax_rate":20})", host, 202);
   EXPECT_TRUE(ack.contains("seq")) << json::serialize(ack);
+}
+
+TEST_F(ClusterNodeTest, PlayersOnEitherNodePlayOneCampaign) {
+  auto& a = startNode("alpha");
+  auto& b = startNode("beta");
+  HttpClient http_a(a.port());
+  HttpClient http_b(b.port());
+  const Player host = signUp(http_a, "host");
+  const Player guest = signUp(http_b, "guest");
+  auto c = post(http_a, "/api/campaigns",
+                R"({"name":"Shared","systems":30,"ai_empires":1,"max_players":2,"tick_ms":200})",
+                host, 201);
+  const int64_t id = c.at("id").as_int64();
+  const std::string path = "/api/campaigns/" + std::to_string(id);
+  post(http_b, path + "/join", R"({"civ_name":"Lyra","color":"#00ff00"})", guest);
+  post(http_b, path + "/ready", "", guest);
+  post(http_a, path + "/start", "", host);
+  ASSERT_TRUE(waitUntil([&] { return !ownerOf(a, id).empty(); }, milliseconds(10'000)));
+  // Each player on the node that does not own the campaign, and the other on the owner.
+  const bool alpha_owns = ownerOf(a, id) == "alpha";
+  Gamer on_owner(alpha_owns ? a.port() : b.port(), alpha_owns ? host : guest);
+  Gamer elsewhere(alpha_owns ? b.port() : a.port(), alpha_owns ? guest : host);
+  ASSERT_EQ(on_owner.join(id).at("type").as_string(), "joined");
+  ASSERT_EQ(elsewhere.join(id).at("type").as_string(), "joined");
+  // Both get a snapshot, then deltas, whichever node they are on.
+  EXPECT_FALSE(elsewhere.waitFor("snapshot").empty());
+  EXPECT_FALSE(elsewhere.waitFor("delta").empty());
+  EXPECT_FALSE(on_owner.waitFor("delta").empty());
+
+  // A command through the other node is acknowledged once it is in the owner's log; its
+  // retry with the same client id answers the same seq.
+  const int64_t cmd_id = elsewhere.nextId();
+  json::object cmd{{"type", "command"}, {"id", cmd_id}, {"client_id", "retry-me"},
+                   {"command", {{"type", "set_policy"}, {"tax_rate", 25}}}};
+  elsewhere.send(cmd);
+  auto ack = elsewhere.waitFor("ack", cmd_id);
+  ASSERT_EQ(ack.at("type").as_string(), "ack") << json::serialize(ack);
+  cmd["id"] = elsewhere.nextId();
+  elsewhere.send(cmd);
+  auto again = elsewhere.waitFor("ack", cmd["id"].as_int64());
+  ASSERT_EQ(again.at("type").as_string(), "ack") << json::serialize(again);
+  EXPECT_EQ(again.at("seq"), ack.at("seq"));
+  // REST through the other node, with Idempotency-Key.
+  HttpClient& rest_elsewhere = alpha_owns ? http_b : http_a;
+  const Player& who = alpha_owns ? guest : host;
+  const std::vector<std::pair<std::string, std::string>> headers{
+      {"Authorization", "Bearer " + who.token},
+      {"Content-Type", "application/json"},
+      {"Idempotency-Key", "rest-1"}};
+  auto first = rest_elsewhere.request("POST", path + "/commands",
+                                      R"({"type":"set_policy","tax_rate":30})", headers);
+  ASSERT_EQ(first.status, 202) << first.body;
+  auto second = rest_elsewhere.request("POST", path + "/commands",
+                                       R"({"type":"set_policy","tax_rate":30})", headers);
+  ASSERT_EQ(second.status, 202) << second.body;
+  EXPECT_EQ(first.json().at("seq"), second.json().at("seq"));
+
+  // Chat crosses nodes both ways.
+  elsewhere.send({{"type", "chat"}, {"id", elsewhere.nextId()}, {"text", "hello from afar"}});
+  on_owner.send({{"type", "chat"}, {"id", on_owner.nextId()}, {"text", "hello from home"}});
+  // Each sees both lines (its own comes back through the owner too).
+  auto heardBoth = [](Gamer& g) {
+    std::set<std::string> lines;
+    for (int i = 0; i < 4 && lines.size() < 2; ++i) {
+      auto m = g.waitFor("chat");
+      if (m.empty()) break;
+      lines.insert(std::string(m.at("text").as_string()));
+    }
+    return lines;
+  };
+  const std::set<std::string> both{"hello from afar", "hello from home"};
+  EXPECT_EQ(heardBoth(on_owner), both);
+  EXPECT_EQ(heardBoth(elsewhere), both);
+  // The view through the other node is the owner's.
+  auto view = rest_elsewhere.get(path + "/state", who.token);
+  EXPECT_EQ(view.status, 200) << view.body;
 }
 
 }  // namespace
