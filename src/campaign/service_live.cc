@@ -298,6 +298,7 @@ asio::awaitable<Result<json::array>> CampaignService::commandLog(const User& use
                        {"command", json::parse(c.command)},
                        {"created_at", isoTime(c.created_at_ms)}};
     if (!c.refusal.empty()) entry["refused"] = c.refusal;
+    if (!c.client_id.empty()) entry["client_id"] = c.client_id;
     out.push_back(std::move(entry));
   }
   co_return out;

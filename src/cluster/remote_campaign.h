@@ -35,7 +35,9 @@ class RemoteCampaigns {
  public:
   static constexpr std::chrono::seconds kKeepEvery{5};
   static constexpr std::chrono::seconds kResubscribeFor{30};
-  static constexpr std::chrono::milliseconds kCommandTimeout{5000};  // the owner's durable append
+  // The owner's durable append takes milliseconds; a timeout (a dead owner never answers) is
+  // safe to retry: the client command id makes the retry answer the first outcome.
+  static constexpr std::chrono::milliseconds kCommandTimeout{2000};
   static constexpr std::chrono::milliseconds kRequestTimeout{2000};
 
   // `bus` and `io` outlive this. `node`: this node's name (its feed's subject).
