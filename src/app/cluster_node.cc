@@ -49,6 +49,7 @@ Result<std::unique_ptr<ClusterNode>> ClusterNode::join(const Config& config, sto
   node->ownership_->registerMetrics(metrics.registry());
   node->relay_ = std::make_unique<cluster::CampaignRelay>(bus, io);
   node->remotes_ = std::make_unique<cluster::RemoteCampaigns>(bus, config.node, io);
+  node->remotes_->registerMetrics(metrics.registry());
   if (auto fed = node->remotes_->start(); !fed) return fed.error();
   node->ownership_->connect(bus, *node->relay_, *node->remotes_);
   if (auto joined = node->ownership_->join(); !joined) return joined.error();

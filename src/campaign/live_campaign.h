@@ -71,6 +71,8 @@ class LiveCampaign {
                                                          std::weak_ptr<Subscriber> subscriber,
                                                          std::optional<int32_t> last_tick) = 0;
   virtual boost::asio::awaitable<void> unsubscribe(const Subscriber* subscriber) = 0;
+  // Pauses or resumes ticking (a pause writes a snapshot: the state as it stands).
+  virtual boost::asio::awaitable<Result<void>> pause(bool paused) = 0;
   // Sends a chat line to everyone subscribed.
   virtual boost::asio::awaitable<Result<void>> chat(int64_t user, std::string username,
                                                     std::string text) = 0;

@@ -222,6 +222,12 @@ asio::awaitable<void> CampaignRuntime::setPaused(bool paused) {
   co_await std::move(op);
 }
 
+asio::awaitable<Result<void>> CampaignRuntime::pause(bool paused) {
+  auto op = setPaused(paused);
+  co_await std::move(op);
+  co_return Result<void>{};
+}
+
 asio::awaitable<Result<void>> CampaignRuntime::stop() {
   auto body = [self = shared_from_this()] { return self->stopOnStrand(); };
   auto op = onStrand(strand_, std::move(body));

@@ -169,6 +169,7 @@ class CampaignRuntime final : public LiveCampaign,
   boost::asio::awaitable<void> unsubscribe(const Subscriber* subscriber) override;
   boost::asio::awaitable<Result<void>> chat(int64_t user, std::string username,
                                             std::string text) override;
+  boost::asio::awaitable<Result<void>> pause(bool paused) override;
 
   // The same, without a Result (a local campaign cannot fail to answer them).
   boost::asio::awaitable<std::string> viewJson(game::CivId civ);

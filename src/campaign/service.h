@@ -143,6 +143,10 @@ class CampaignService {
   // Loads a stored campaign (snapshot + log) and starts it. Blocking parts on the workers.
   boost::asio::awaitable<Result<std::shared_ptr<Live>>> load(const CampaignRecord& record,
                                                              bool paused, int64_t epoch = 0);
+  // setPaused() of a campaign not live here, in cluster mode: the owner pauses or resumes it;
+  // a stored (suspended) campaign that resumes is placed on the least-loaded node.
+  boost::asio::awaitable<Result<Json>> pauseElsewhere(const User& user,
+                                                      const CampaignRecord& record, bool paused);
   // access() to a campaign not live here, in cluster mode: a handle that forwards to its owner.
   boost::asio::awaitable<Result<Access>> remoteAccess(const User& user, int64_t id);
   // Removes live campaign `id` (if `entry` is still it) and tells the placement (cluster).

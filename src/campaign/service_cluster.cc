@@ -97,6 +97,37 @@ asio::awaitable<Result<CampaignService::Access>> CampaignService::remoteAccess(c
   co_return a;
 }
 
+asio::awaitable<Result<CampaignService::Json>> CampaignService::pauseElsewhere(
+    const User& user, const CampaignRecord& record, bool paused) {
+  const int64_t id = record.id;
+  if (record.status != "running" && record.status != "paused") {
+    co_return wrongState("The campaign is not running.");
+  }
+  if (record.host_user_id != user.id) {
+    co_return forbidden(std::string("Only the host can ") + (paused ? "pause" : "resume") +
+                        " the campaign.");
+  }
+  const std::string status = paused ? "paused" : "running";
+  auto set = [&]() { return store_.setStatus(id, status); };
+  auto set_op = workers_.run(set);
+  if (auto done = co_await std::move(set_op); !done) co_return done.error();
+  auto handle = placement_->remote(id);
+  Result<void> told = makeError("campaign_moved", "No node simulates this campaign now.");
+  if (handle) {
+    auto op = handle->pause(paused);
+    told = co_await std::move(op);
+  }
+  if (!told && told.error().code == "campaign_moved") {
+    // Nobody owns it (stored, or between owners): running now, the next owner adopts it; a
+    // paused one stays stored until resumed.
+    if (!paused) placement_->place(id);
+  } else if (!told) {
+    co_return told.error();  // the owner may not have heard: the client retries
+  }
+  auto out = describe(id, user.id);
+  co_return co_await std::move(out);
+}
+
 void CampaignService::drop(int64_t id, const std::shared_ptr<Live>& entry, bool lost) {
   bool removed = false;
   {

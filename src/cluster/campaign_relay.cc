@@ -209,6 +209,12 @@ asio::awaitable<Result<json::value>> CampaignRelay::handle(
     co_return json::value(nullptr);
   }
   if (op == "keep") co_return keep(id, request);
+  if (op == "pause") {
+    const auto* paused = request.if_contains("paused");
+    if (paused == nullptr || !paused->is_bool()) co_return badRequest("a pause without paused");
+    co_await runtime->setPaused(paused->as_bool());
+    co_return json::value(nullptr);
+  }
   co_return badRequest("unknown op \"" + op + "\"");
 }
 

@@ -168,6 +168,13 @@ class RemoteCampaign final : public campaign::LiveCampaign,
     co_return Result<void>{};
   }
 
+  asio::awaitable<Result<void>> pause(bool paused) override {
+    json::object request{{"op", "pause"}, {"paused", paused}};
+    auto answer = co_await remotes_.call(id_, std::move(request), RemoteCampaigns::kCommandTimeout);
+    if (!answer) co_return answer.error();
+    co_return Result<void>{};
+  }
+
   json::object subscribeRequest(const RemoteCampaigns::Feed& feed) const {
     json::object r{{"op", "subscribe"},          {"node", remotes_.node_}, {"key", feed.key},
                    {"user", feed.seat.user_id}, {"civ", feed.seat.civ}};
@@ -361,11 +368,38 @@ asio::awaitable<void> RemoteCampaigns::keepLoop() {
   }
 }
 
+void RemoteCampaigns::registerMetrics(prometheus::Registry& registry) {
+  requests_ = &prometheus::BuildCounter()
+                   .Name("cluster_forwarded_requests_total")
+                   .Help("Requests this node forwarded to campaigns' owners, by op and outcome "
+                         "(ok, or the error code the player got).")
+                   .Register(registry);
+  seconds_ = &prometheus::BuildHistogram()
+                  .Name("cluster_forwarded_request_seconds")
+                  .Help("Round trip of a request forwarded to a campaign's owner, by op.")
+                  .Register(registry);
+}
+
+void RemoteCampaigns::count(const std::string& op, const std::string& outcome, double seconds) {
+  if (requests_ == nullptr) return;
+  // prometheus-cpp's Add() is thread-safe and returns the existing series for known labels.
+  requests_->Add({{"op", op}, {"outcome", outcome}}).Increment();
+  static const prometheus::Histogram::BucketBoundaries kBuckets{
+      0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1, 2.5};
+  seconds_->Add({{"op", op}}, kBuckets).Observe(seconds);
+}
+
 asio::awaitable<Result<json::value>> RemoteCampaigns::call(int64_t id, json::object request,
                                                            milliseconds timeout) {
+  const std::string op = request.contains("op") && request.at("op").is_string()
+                             ? std::string(request.at("op").as_string())
+                             : "unknown";
+  const auto started = steady_clock::now();
   auto reply = co_await bus_.request(wire::rpcSubject(id), json::serialize(request), timeout);
-  if (!reply) co_return wire::forwarded(reply.error());
-  co_return wire::parseReply(*reply);
+  Result<json::value> out = reply ? wire::parseReply(*reply) : Result<json::value>(wire::forwarded(reply.error()));
+  count(op, out ? "ok" : out.error().code,
+        std::chrono::duration<double>(steady_clock::now() - started).count());
+  co_return out;
 }
 
 }  // namespace startales::cluster

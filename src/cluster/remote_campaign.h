@@ -24,6 +24,11 @@
 #include <mutex>
 #include <string>
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
 #include "bus/bus.h"
 #include "campaign/live_campaign.h"
 
@@ -53,6 +58,9 @@ class RemoteCampaigns {
 
   // Player sockets fed from other nodes now.
   size_t feedCount() const;
+  // Declares cluster_forwarded_requests_total{op,outcome} and
+  // cluster_forwarded_request_seconds{op} on `registry`; call once before start().
+  void registerMetrics(prometheus::Registry& registry);
 
  private:
   friend class RemoteCampaign;
@@ -67,12 +75,15 @@ class RemoteCampaigns {
   boost::asio::awaitable<Result<boost::json::value>> call(int64_t id, boost::json::object request,
                                                           std::chrono::milliseconds timeout);
   std::string newKey();
+  void count(const std::string& op, const std::string& outcome, double seconds);
   void movedNotice(int64_t id);
 
   bus::Bus& bus_;
   const std::string node_;
   boost::asio::io_context& io_;
   std::unique_ptr<bus::Subscription> feed_subscription_;
+  prometheus::Family<prometheus::Counter>* requests_ = nullptr;    // set by registerMetrics
+  prometheus::Family<prometheus::Histogram>* seconds_ = nullptr;   // likewise
   std::atomic<bool> stopped_{false};
 
   mutable std::mutex mu_;
