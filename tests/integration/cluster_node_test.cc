@@ -254,6 +254,28 @@ TEST_F(ClusterNodeTest, PlayersOnEitherNodePlayOneCampaign) {
   // The view through the other node is the owner's.
   auto view = rest_elsewhere.get(path + "/state", who.token);
   EXPECT_EQ(view.status, 200) << view.body;
+
+  // An advisor answers through the other node: it reads the owner's state.
+  auto cast = rest_elsewhere.get(path + "/characters", who.token);
+  ASSERT_EQ(cast.status, 200) << cast.body;
+  int64_t treasury = 0;
+  const json::value characters = cast.json();
+  for (const auto& ch : characters.at("characters").as_array()) {
+    if (ch.at("role").as_string() == "treasury") treasury = ch.at("id").as_int64();
+  }
+  ASSERT_NE(treasury, 0) << cast.body;
+  auto talk = rest_elsewhere.request(
+      "POST", path + "/characters/" + std::to_string(treasury) + "/messages",
+      R"({"text":"How are our finances?"})",
+      {{"Authorization", "Bearer " + who.token}, {"Content-Type", "application/json"}});
+  EXPECT_EQ(talk.status, 200) << talk.body;
+  EXPECT_NE(talk.body.find("event: done"), std::string::npos) << talk.body;
+
+  // Pause and resume through the other node reach the owner.
+  auto paused = post(alpha_owns ? http_b : http_a, path + "/pause", "", host);
+  EXPECT_TRUE(paused.contains("state_hash")) << json::serialize(paused);
+  auto resumed = post(alpha_owns ? http_b : http_a, path + "/resume", "", host);
+  EXPECT_EQ(resumed.at("status").as_string(), "running") << json::serialize(resumed);
 }
 
 }  // namespace
