@@ -66,12 +66,13 @@ bool raiseFileLimit(const Options& o, std::string& error) {
 
 class Orchestrator {
  public:
-  Orchestrator(asio::io_context& io, const Options& o, const Target& target)
+  Orchestrator(asio::io_context& io, const Options& o, const Target& target,
+               const std::vector<Target>& sockets)
       : io_(io),
         o_(o),
         target_(target),
         http_{target_, stats_, o.quiet},
-        context_{target_, o_, stats_, Clock::now()} {
+        context_{target_, &sockets, o_, stats_, Clock::now()} {
     info_.options = o;
     info_.run_id = randomRunId();
   }
@@ -249,8 +250,21 @@ int run(const Options& o) {
     return kExitFailed;
   }
 
+  std::vector<Target> sockets;  // --urls: every node, in order
+  for (size_t from = 0; !o.urls.empty() && from <= o.urls.size();) {
+    const size_t comma = std::min(o.urls.find(',', from), o.urls.size());
+    const std::string one = o.urls.substr(from, comma - from);
+    from = comma + 1;
+    if (one.empty()) continue;
+    auto node = resolveTarget(one);
+    if (!node) {
+      std::cerr << "startales-loadgen: --urls: " << one << ": " << node.error().message << "\n";
+      return node.error().code == "invalid_url" ? kExitUsage : kExitFailed;
+    }
+    sockets.push_back(std::move(*node));
+  }
   asio::io_context io(o.threads);
-  auto orchestrator = std::make_unique<Orchestrator>(io, o, *target);
+  auto orchestrator = std::make_unique<Orchestrator>(io, o, *target, sockets);
   auto main_op = [&]() -> asio::awaitable<void> {
     auto op = orchestrator->run();
     co_await std::move(op);

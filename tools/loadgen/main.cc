@@ -51,7 +51,11 @@ int parseAndRun(int argc, char** argv) {
   CLI::App cli{kDescription, "startales-loadgen"};
   cli.footer(kFooter);
   cli.get_formatter()->column_width(34);
-  cli.add_option("--url", o.url, "The server, http://host:port")->capture_default_str();
+  auto* url = cli.add_option("--url", o.url, "The server, http://host:port")->capture_default_str();
+  cli.add_option("--urls", o.urls,
+                 "A cluster's nodes, http://a:4000,http://b:4000,...: player i's WebSocket goes "
+                 "to node i mod n, so players spread over every node (setup requests go to "
+                 "--url, or the first node when --url is not given)");
   cli.add_option("--players", o.players, "Players: accounts, WebSockets, civilizations")
       ->required()
       ->check(CLI::Range(1, 100'000));
@@ -109,6 +113,7 @@ int parseAndRun(int argc, char** argv) {
               << "\nRun startales-loadgen --help for the options.\n";
     return startales::loadgen::kExitUsage;
   }
+  if (!o.urls.empty() && url->count() == 0) o.url = o.urls.substr(0, o.urls.find(','));
   if (auto problem = startales::loadgen::crossValidate(o)) {
     std::cerr << "startales-loadgen: " << *problem << ".\n";
     return startales::loadgen::kExitUsage;

@@ -11,6 +11,8 @@ namespace startales::loadgen {
 
 struct Options {
   std::string url = "http://127.0.0.1:4000";  // the server, http://host[:port]
+  std::string urls;  // cluster: comma-separated nodes; player i's socket goes to node i % n
+                     // (setup requests go to the first); empty: everything to `url`
   int players = 0;                            // accounts, WebSockets and civilizations
   int per_campaign = 4;                       // players per campaign (the last one may have fewer)
   int command_interval_ms = 1000;             // per player, between two commands, milliseconds

@@ -94,7 +94,10 @@ asio::awaitable<bool> Player::connectOnStrand() {
   error_code ec;
   auto& tcp = beast::get_lowest_layer(ws_);
   tcp.expires_after(kConnectTimeout);
-  co_await tcp.async_connect(context_.target.endpoints,
+  const Target& node = context_.sockets != nullptr && !context_.sockets->empty()
+                           ? (*context_.sockets)[index_ % context_.sockets->size()]
+                           : context_.target;
+  co_await tcp.async_connect(node.endpoints,
                              asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     stats.connect_failures.add(ec == beast::error::timeout ? "connect: timed out"
@@ -115,7 +118,7 @@ asio::awaitable<bool> Player::connectOnStrand() {
       }));
   ws_.read_message_max(kMaxMessageBytes);
   websocket::response_type res;
-  co_await ws_.async_handshake(res, context_.target.host, "/ws",
+  co_await ws_.async_handshake(res, node.host, "/ws",
                                asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     const unsigned status = res.result_int();

@@ -47,7 +47,8 @@ inline constexpr size_t kMaxMessageBytes = 64 << 20;        // largest message w
 // What every player of a run shares. The window bounds are set once, before any command loop
 // starts; readers compare arrival times against them.
 struct RunContext {
-  const Target& target;
+  const Target& target;                 // setup requests (and sockets, without --urls)
+  const std::vector<Target>* sockets;   // --urls: player i connects to sockets[i % size]
   const Options& options;
   Stats& stats;
   Clock::time_point started;                        // for trace timestamps

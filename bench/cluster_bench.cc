@@ -1,0 +1,235 @@
+// Three `startales api` nodes on one machine (PostgreSQL, NATS, Redis and s3rver started here,
+// as the cluster tests do), measured side by side in one run:
+//   1. ack latency of REST commands through the owner vs through another node (alternated,
+//      so the machine's drift hits both), and their ratio: the forwarding cost;
+//   2. kill -9 of an owner under load: time to the first acknowledgement of a command sent
+//      after the kill, over --trials trials (median and max);
+//   3. SIGTERM handoff under load: the longest pause between two acknowledgements.
+// Prints a summary and one JSON line. Run by bench/run.sh (`make bench`).
+//
+//   cluster_bench [--trials N] [--lease-ttl-ms MS] [--commands N]
+// STARTALES_BINARY names the server binary.
+
+#include <signal.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/client_id_load.h"
+#include "support/cluster_stack.h"
+#include "support/game_client.h"
+#include "support/http_client.h"
+#include "support/server_process.h"
+
+namespace {
+
+using namespace startales::testing;
+namespace json = boost::json;
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+double ms(steady_clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+double quantile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())))];
+}
+
+class Bench {
+ public:
+  Bench(ClusterStack& stack, int ttl_ms) : stack_(stack), ttl_ms_(ttl_ms) {}
+
+  ServerProcess* start(const std::string& name) {
+    auto node = std::make_unique<ServerProcess>(stack_.nodeArgs(name, ttl_ms_), stack_.nodeEnv(),
+                                                "api");
+    if (!node->waitReady()) {
+      std::cerr << "cluster_bench: node " << name << " did not start:\n" << node->log() << "\n";
+      return nullptr;
+    }
+    auto* raw = node.get();
+    nodes_[name] = std::move(node);
+    return raw;
+  }
+  void stop(const std::string& name, int sig) {
+    nodes_.at(name)->signal(sig);
+    nodes_.at(name)->waitExit();
+    nodes_.erase(name);
+  }
+  ServerProcess& node(const std::string& name) { return *nodes_.at(name); }
+  uint16_t anyPort() const { return nodes_.begin()->second->port(); }
+
+  std::string ownerOf(int64_t campaign) {
+    for (auto& [name, n] : nodes_) {
+      HttpClient http(n->port());
+      auto r = http.get("/api/cluster", ClusterStack::operatorToken());
+      if (r.status != 200) continue;
+      const json::value view = json::parse(r.body);
+      for (const auto& v : view.at("nodes").as_array()) {
+        for (const auto& id : v.at("owns").as_array()) {
+          if (id.as_int64() == campaign) return std::string(v.at("name").as_string());
+        }
+      }
+      return "";
+    }
+    return "";
+  }
+  std::string waitOwner(int64_t campaign) {
+    for (int i = 0; i < 200; ++i) {
+      auto owner = ownerOf(campaign);
+      if (!owner.empty()) return owner;
+      std::this_thread::sleep_for(milliseconds(50));
+    }
+    return "";
+  }
+  std::vector<uint16_t> portsExcept(const std::string& name) {
+    std::vector<uint16_t> out;
+    for (auto& [n, p] : nodes_) {
+      if (n != name) out.push_back(p->port());
+    }
+    return out;
+  }
+  int64_t newCampaign(const Player& host) {
+    HttpClient http(nodes_.begin()->second->port());
+    auto c = post(http, "/api/campaigns",
+                  R"({"name":"Bench","systems":30,"ai_empires":1,"max_players":1,"tick_ms":200})",
+                  host, 201);
+    const int64_t id = c.at("id").as_int64();
+    post(http, "/api/campaigns/" + std::to_string(id) + "/start", "", host);
+    return id;
+  }
+
+ private:
+  ClusterStack& stack_;
+  const int ttl_ms_;
+  std::map<std::string, std::unique_ptr<ServerProcess>> nodes_;
+};
+
+int run(int trials, int ttl_ms, int commands) {
+  auto stack = ClusterStack::start();
+  if (!stack) {
+    std::cerr << "cluster_bench: " << stack.error().message << "\n";
+    return 1;
+  }
+  Bench bench(**stack, ttl_ms);
+  int next_name = 0;
+  auto fresh = [&] { return "n" + std::to_string(++next_name); };
+  for (int i = 0; i < 3; ++i) {
+    if (bench.start(fresh()) == nullptr) return 1;
+  }
+  HttpClient setup_http(bench.node("n1").port());
+  const Player host = signUp(setup_http, "benchhost0");
+
+  // 1. Forwarding cost.
+  const int64_t id = bench.newCampaign(host);
+  const std::string owner = bench.waitOwner(id);
+  const uint16_t other_port = bench.portsExcept(owner).front();
+  HttpClient direct(bench.node(owner).port()), forwarded(other_port);
+  const std::string path = "/api/campaigns/" + std::to_string(id) + "/commands";
+  std::vector<double> via_owner, via_other;
+  for (int i = 0; i < commands + 50; ++i) {
+    for (HttpClient* http : {&direct, &forwarded}) {
+      const auto t0 = steady_clock::now();
+      auto r = http->postJson(path, R"({"type":"set_policy","tax_rate":20})", host.token);
+      const double took = ms(steady_clock::now() - t0);
+      if (r.status != 202) {
+        std::cerr << "cluster_bench: a command failed: " << r.status << " " << r.body << "\n";
+        return 1;
+      }
+      if (i >= 50) (http == &direct ? via_owner : via_other).push_back(took);  // after warm-up
+    }
+  }
+
+  // 2. kill -9 of the owner, `trials` times (the killed node is replaced by a fresh one).
+  std::vector<double> failover;
+  int hosts = 0;  // a host per trial: the abuse limits cap campaigns per account
+  auto newHost = [&] {
+    HttpClient http(bench.anyPort());  // the first node may be gone by now
+    return signUp(http, "benchhost" + std::to_string(++hosts));
+  };
+  for (int t = 0; t < trials; ++t) {
+    const Player trial_host = newHost();
+    const int64_t c = bench.newCampaign(trial_host);
+    const std::string victim = bench.waitOwner(c);
+    ClientIdLoad load(bench.portsExcept(victim), c, trial_host.token, 120);
+    std::this_thread::sleep_for(milliseconds(600));
+    const auto killed = steady_clock::now();
+    bench.stop(victim, SIGKILL);
+    load.join();
+    std::optional<steady_clock::time_point> first;
+    for (const auto& a : load.ackTimes()) {
+      if (a.sent > killed && (!first || a.acked < *first)) first = a.acked;
+    }
+    if (!first || !load.failures().empty()) {
+      std::cerr << "cluster_bench: trial " << t << " failed ("
+                << (load.failures().empty() ? "no ack after the kill" : load.failures().front())
+                << ")\n";
+      return 1;
+    }
+    failover.push_back(ms(*first - killed));
+    if (bench.start(fresh()) == nullptr) return 1;
+  }
+
+  // 3. SIGTERM handoff: the longest pause between two acknowledgements of one writer.
+  std::vector<double> pauses;
+  for (int t = 0; t < std::max(3, trials / 3); ++t) {
+    const Player trial_host = newHost();
+    const int64_t c = bench.newCampaign(trial_host);
+    const std::string drained = bench.waitOwner(c);
+    ClientIdLoad load(bench.portsExcept(drained), c, trial_host.token, 120);
+    std::this_thread::sleep_for(milliseconds(600));
+    bench.stop(drained, SIGTERM);
+    load.join();
+    auto acks = load.ackTimes();
+    std::sort(acks.begin(), acks.end(),
+              [](const auto& a, const auto& b) { return a.acked < b.acked; });
+    double longest = 0;
+    for (size_t i = 1; i < acks.size(); ++i) longest = std::max(longest, ms(acks[i].acked - acks[i - 1].acked));
+    pauses.push_back(longest);
+    if (bench.start(fresh()) == nullptr) return 1;
+  }
+
+  const double p50_owner = quantile(via_owner, 0.5), p50_other = quantile(via_other, 0.5);
+  const double p99_owner = quantile(via_owner, 0.99), p99_other = quantile(via_other, 0.99);
+  std::printf("commands through the owner:    p50 %.2f ms  p99 %.2f ms  (%zu)\n", p50_owner,
+              p99_owner, via_owner.size());
+  std::printf("commands through another node: p50 %.2f ms  p99 %.2f ms  (%zu)\n", p50_other,
+              p99_other, via_other.size());
+  std::printf("forwarding cost: p50 x%.2f, p99 x%.2f\n", p50_other / p50_owner,
+              p99_other / p99_owner);
+  std::printf("kill -9 -> first new ack (lease TTL %d ms, %d trials): median %.0f ms, max %.0f ms\n",
+              ttl_ms, trials, quantile(failover, 0.5), *std::max_element(failover.begin(), failover.end()));
+  std::printf("SIGTERM handoff, longest pause between acks (%zu trials): median %.0f ms, max %.0f ms\n",
+              pauses.size(), quantile(pauses, 0.5), *std::max_element(pauses.begin(), pauses.end()));
+  json::object out{{"via_owner_p50_ms", p50_owner},   {"via_owner_p99_ms", p99_owner},
+                   {"via_other_p50_ms", p50_other},   {"via_other_p99_ms", p99_other},
+                   {"forwarding_p50_ratio", p50_other / p50_owner},
+                   {"forwarding_p99_ratio", p99_other / p99_owner},
+                   {"lease_ttl_ms", ttl_ms},
+                   {"failover_ms", json::value_from(failover)},
+                   {"handoff_pause_ms", json::value_from(pauses)}};
+  std::cout << json::serialize(out) << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int trials = 10, ttl_ms = 2000, commands = 300;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const int value = std::atoi(argv[i + 1]);
+    if (flag == "--trials") trials = value;
+    if (flag == "--lease-ttl-ms") ttl_ms = value;
+    if (flag == "--commands") commands = value;
+  }
+  return run(std::max(1, trials), std::max(600, ttl_ms), std::max(10, commands));
+}
