@@ -7,8 +7,11 @@
 //   3. SIGTERM handoff under load: the longest pause between two acknowledgements.
 // Prints a summary and one JSON line. Run by bench/run.sh (`make bench`).
 //
-//   cluster_bench [--trials N] [--lease-ttl-ms MS] [--commands N]
-// STARTALES_BINARY names the server binary.
+//   4. with STARTALES_LOADGEN set: --load-players players spread over the nodes by
+//      startales-loadgen --urls for 30 s, and what PostgreSQL, NATS and Redis did meanwhile.
+//
+//   cluster_bench [--trials N] [--lease-ttl-ms MS] [--commands N] [--load-players N]
+// STARTALES_BINARY names the server binary, STARTALES_LOADGEN the load generator.
 
 #include <signal.h>
 
@@ -16,6 +19,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -44,13 +48,45 @@ double quantile(std::vector<double> v, double q) {
   return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())))];
 }
 
+// The sum of every sample of the metric families named in `names` (all label sets), from
+// Prometheus text.
+std::map<std::string, double> sums(const std::string& text, const std::vector<std::string>& names) {
+  std::map<std::string, double> out;
+  size_t at = 0;
+  while (at < text.size()) {
+    const size_t end = std::min(text.find('\n', at), text.size());
+    const std::string line = text.substr(at, end - at);
+    at = end + 1;
+    if (line.empty() || line[0] == '#') continue;
+    for (const auto& name : names) {
+      if (line.rfind(name, 0) == 0 && (line.size() > name.size()) &&
+          (line[name.size()] == ' ' || line[name.size()] == '{')) {
+        out[name] += std::atof(line.substr(line.rfind(' ') + 1).c_str());
+      }
+    }
+  }
+  return out;
+}
+
+const std::vector<std::string> kCounted = {
+    "command_log_commit_seconds_count",   // PostgreSQL transactions of the command log
+    "command_log_commit_records_sum",     // records in them
+    "bus_messages_published_total",       // NATS messages sent (publishes, requests, replies)
+    "bus_messages_received_total",
+    "kv_requests_total",                  // Redis calls
+    "cluster_forwarded_requests_total",   // requests forwarded to an owner
+    "cluster_lease_renewals_total"};      // renewal round trips (one statement per node)
+
 class Bench {
  public:
   Bench(ClusterStack& stack, int ttl_ms) : stack_(stack), ttl_ms_(ttl_ms) {}
 
   ServerProcess* start(const std::string& name) {
-    auto node = std::make_unique<ServerProcess>(stack_.nodeArgs(name, ttl_ms_), stack_.nodeEnv(),
-                                                "api");
+    auto env = stack_.nodeEnv();
+    // One loopback address carries every simulated player: the per-address caps off.
+    env.push_back("STARTALES_MAX_WEBSOCKETS_PER_ADDRESS=20000");
+    env.push_back("STARTALES_MAX_CONNECTIONS_PER_ADDRESS=20000");
+    auto node = std::make_unique<ServerProcess>(stack_.nodeArgs(name, ttl_ms_), env, "api");
     if (!node->waitReady()) {
       std::cerr << "cluster_bench: node " << name << " did not start:\n" << node->log() << "\n";
       return nullptr;
@@ -66,6 +102,18 @@ class Bench {
   }
   ServerProcess& node(const std::string& name) { return *nodes_.at(name); }
   uint16_t anyPort() const { return nodes_.begin()->second->port(); }
+  // A node that died on its own is a failed run: its last log lines, on stderr.
+  void reportExits() {
+    for (auto& [name, n] : nodes_) {
+      if (n->running()) continue;
+      auto lines = n->lines();
+      std::cerr << "cluster_bench: node " << name << " exited during the run (status "
+                << n->waitExit(std::chrono::milliseconds(100)) << "):\n";
+      for (size_t i = lines.size() > 20 ? lines.size() - 20 : 0; i < lines.size(); ++i) {
+        std::cerr << "  " << lines[i] << "\n";
+      }
+    }
+  }
 
   std::string ownerOf(int64_t campaign) {
     for (auto& [name, n] : nodes_) {
@@ -90,6 +138,22 @@ class Bench {
     }
     return "";
   }
+  // kCounted summed over every node's /metrics.
+  std::map<std::string, double> counters() {
+    std::map<std::string, double> total;
+    for (auto& [name, n] : nodes_) {
+      HttpClient http(n->metricsPort());
+      for (const auto& [k, v] : sums(http.get("/metrics").body, kCounted)) total[k] += v;
+    }
+    return total;
+  }
+  std::string urls() const {
+    std::string out;
+    for (const auto& [name, n] : nodes_) {
+      out += (out.empty() ? "" : ",") + std::string("http://127.0.0.1:") + std::to_string(n->port());
+    }
+    return out;
+  }
   std::vector<uint16_t> portsExcept(const std::string& name) {
     std::vector<uint16_t> out;
     for (auto& [n, p] : nodes_) {
@@ -113,7 +177,7 @@ class Bench {
   std::map<std::string, std::unique_ptr<ServerProcess>> nodes_;
 };
 
-int run(int trials, int ttl_ms, int commands) {
+int run(int trials, int ttl_ms, int commands, int load_players) {
   auto stack = ClusterStack::start();
   if (!stack) {
     std::cerr << "cluster_bench: " << stack.error().message << "\n";
@@ -180,7 +244,7 @@ int run(int trials, int ttl_ms, int commands) {
 
   // 3. SIGTERM handoff: the longest pause between two acknowledgements of one writer.
   std::vector<double> pauses;
-  for (int t = 0; t < std::max(3, trials / 3); ++t) {
+  for (int t = 0; trials > 0 && t < std::max(3, trials / 3); ++t) {
     const Player trial_host = newHost();
     const int64_t c = bench.newCampaign(trial_host);
     const std::string drained = bench.waitOwner(c);
@@ -197,6 +261,33 @@ int run(int trials, int ttl_ms, int commands) {
     if (bench.start(fresh()) == nullptr) return 1;
   }
 
+  // 4. Players spread over the three nodes (startales-loadgen --urls): what each engine does
+  //    per player per second, from the nodes' own counters.
+  json::object per_player;
+  if (const char* loadgen = std::getenv("STARTALES_LOADGEN"); loadgen != nullptr && load_players > 0) {
+    const auto before = bench.counters();
+    const int seconds = 30;
+    const std::string command = std::string(loadgen) + " --urls " + bench.urls() +
+                                " --players " + std::to_string(load_players) +
+                                " --per-campaign 10 --systems 60 --command-interval-ms 2000 --tick-ms 1000"
+                                " --duration-s " + std::to_string(seconds) + " --json --quiet";
+    std::string report;
+    if (FILE* p = popen(command.c_str(), "r")) {
+      char buffer[4096];
+      while (fgets(buffer, sizeof buffer, p) != nullptr) report += buffer;
+      if (pclose(p) != 0) std::cerr << "cluster_bench: the loadgen failed: " << report << "\n";
+    }
+    const auto after = bench.counters();
+    bench.reportExits();
+    std::printf("%d players over 3 nodes, one command per 2 s each, for %d s (counted over the "
+                "setup too):\n", load_players, seconds);
+    for (const auto& name : kCounted) {
+      per_player[name] = (after.count(name) ? after.at(name) : 0) - (before.count(name) ? before.at(name) : 0);
+      std::printf("  %-36s %12.0f\n", name.c_str(), per_player[name].as_double());
+    }
+    per_player["loadgen"] = report.empty() ? json::value(nullptr) : json::parse(report);
+  }
+
   const double p50_owner = quantile(via_owner, 0.5), p50_other = quantile(via_other, 0.5);
   const double p99_owner = quantile(via_owner, 0.99), p99_other = quantile(via_other, 0.99);
   std::printf("commands through the owner:    p50 %.2f ms  p99 %.2f ms  (%zu)\n", p50_owner,
@@ -205,17 +296,21 @@ int run(int trials, int ttl_ms, int commands) {
               p99_other, via_other.size());
   std::printf("forwarding cost: p50 x%.2f, p99 x%.2f\n", p50_other / p50_owner,
               p99_other / p99_owner);
-  std::printf("kill -9 -> first new ack (lease TTL %d ms, %d trials): median %.0f ms, max %.0f ms\n",
-              ttl_ms, trials, quantile(failover, 0.5), *std::max_element(failover.begin(), failover.end()));
-  std::printf("SIGTERM handoff, longest pause between acks (%zu trials): median %.0f ms, max %.0f ms\n",
-              pauses.size(), quantile(pauses, 0.5), *std::max_element(pauses.begin(), pauses.end()));
+  if (!failover.empty()) {
+    std::printf("kill -9 -> first new ack (lease TTL %d ms, %d trials): median %.0f ms, max %.0f ms\n",
+                ttl_ms, trials, quantile(failover, 0.5),
+                *std::max_element(failover.begin(), failover.end()));
+    std::printf("SIGTERM handoff, longest pause between acks (%zu trials): median %.0f ms, max %.0f ms\n",
+                pauses.size(), quantile(pauses, 0.5), *std::max_element(pauses.begin(), pauses.end()));
+  }
   json::object out{{"via_owner_p50_ms", p50_owner},   {"via_owner_p99_ms", p99_owner},
                    {"via_other_p50_ms", p50_other},   {"via_other_p99_ms", p99_other},
                    {"forwarding_p50_ratio", p50_other / p50_owner},
                    {"forwarding_p99_ratio", p99_other / p99_owner},
                    {"lease_ttl_ms", ttl_ms},
                    {"failover_ms", json::value_from(failover)},
-                   {"handoff_pause_ms", json::value_from(pauses)}};
+                   {"handoff_pause_ms", json::value_from(pauses)},
+                   {"load", per_player}};
   std::cout << json::serialize(out) << std::endl;
   return 0;
 }
@@ -223,13 +318,15 @@ int run(int trials, int ttl_ms, int commands) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int trials = 10, ttl_ms = 2000, commands = 300;
+  int trials = 10, ttl_ms = 2000, commands = 300, load_players = 300;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const int value = std::atoi(argv[i + 1]);
     if (flag == "--trials") trials = value;
     if (flag == "--lease-ttl-ms") ttl_ms = value;
     if (flag == "--commands") commands = value;
+    if (flag == "--load-players") load_players = value;
   }
-  return run(std::max(1, trials), std::max(600, ttl_ms), std::max(10, commands));
+  return run(std::max(0, trials), std::max(600, ttl_ms), std::max(10, commands),
+             std::max(0, load_players));
 }
