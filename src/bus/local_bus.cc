@@ -214,7 +214,11 @@ boost::asio::awaitable<Result<std::string>> LocalBus::request(std::string subjec
     }
     return {};
   };
-  co_return co_await core.pending.await(timeout, send);
+  // Named, then awaited: GCC 12 destroys a temporary passed into a coroutine inside a
+  // co_await expression twice (docs/architecture.md), and this std::function owns heap memory.
+  std::function<Result<void>(uint64_t)> send_fn = send;
+  auto op = core.pending.await(timeout, std::move(send_fn));
+  co_return co_await std::move(op);
 }
 
 Result<void> LocalBus::reply(const Message& request, std::string_view data) {

@@ -441,7 +441,11 @@ boost::asio::awaitable<Result<std::string>> NatsBus::request(std::string subject
     if (natsConnection_Status(core.nc) != NATS_CONN_STATUS_CONNECTED) return unavailable();
     return {};
   };
-  co_return co_await core.pending.await(timeout, send);
+  // Named, then awaited: GCC 12 destroys a temporary passed into a coroutine inside a
+  // co_await expression twice (docs/architecture.md), and this std::function owns heap memory.
+  std::function<Result<void>(uint64_t)> send_fn = send;
+  auto op = core.pending.await(timeout, std::move(send_fn));
+  co_return co_await std::move(op);
 }
 
 Result<void> NatsBus::reply(const Message& request, std::string_view data) {

@@ -139,8 +139,8 @@ asio::awaitable<void> CampaignRelay::answer(int64_t id, bus::Message message) {
   if (ec || !request.is_object()) {
     out = badRequest("not a JSON object");
   } else if (runtime) {
-    auto op = handle(id, runtime, request.as_object());
-    out = co_await std::move(op);
+    auto handle_op = handle(id, runtime, request.as_object());
+    out = co_await std::move(handle_op);
   }
   const std::string reply = out ? wire::okReply(*out) : wire::errorReply(out.error());
   if (auto sent = bus_.reply(message, reply); !sent) {
@@ -158,17 +158,28 @@ asio::awaitable<Result<json::value>> CampaignRelay::handle(
     if (body == nullptr) co_return badRequest("a command without an action");
     auto action = campaign::parseAction(*body);
     if (!action) co_return action.error();
-    auto ack = co_await runtime->command(intField(request, "user", 0), civ, std::move(*action),
-                                         textField(request, "client_id"));
+    auto command_op = runtime->command(intField(request, "user", 0), civ, std::move(*action),
+                                       textField(request, "client_id"));
+    auto ack = co_await std::move(command_op);
     if (!ack) co_return ack.error();
     co_return json::object{{"seq", ack->seq}, {"tick", ack->tick}};
   }
-  if (op == "view") co_return json::value(co_await runtime->viewJson(civ));
-  if (op == "status") co_return statusJson(co_await runtime->localStatus());
-  if (op == "state") co_return json::value(base64Encode(co_await runtime->stateBytes()));
+  if (op == "view") {
+    auto view_op = runtime->viewJson(civ);
+    co_return json::value(co_await std::move(view_op));
+  }
+  if (op == "status") {
+    auto status_op = runtime->localStatus();
+    co_return statusJson(co_await std::move(status_op));
+  }
+  if (op == "state") {
+    auto state_op = runtime->stateBytes();
+    co_return json::value(base64Encode(co_await std::move(state_op)));
+  }
   if (op == "chat") {
-    auto sent = co_await runtime->chat(intField(request, "user", 0), textField(request, "username"),
-                                       textField(request, "text"));
+    auto chat_op = runtime->chat(intField(request, "user", 0), textField(request, "username"),
+                                 textField(request, "text"));
+    auto sent = co_await std::move(chat_op);
     if (!sent) co_return sent.error();
     co_return json::value(nullptr);
   }
@@ -188,7 +199,8 @@ asio::awaitable<Result<json::value>> CampaignRelay::handle(
     }
     const campaign::Seat seat{intField(request, "user", 0), civ};
     // The relay is held by the map above; the runtime holds it weakly, as any subscriber.
-    auto subscribed = co_await runtime->subscribe(seat, relay, last_tick);
+    auto subscribe_op = runtime->subscribe(seat, relay, last_tick);
+    auto subscribed = co_await std::move(subscribe_op);
     if (!subscribed) co_return subscribed.error();
     co_return json::value(nullptr);
   }
@@ -205,14 +217,18 @@ asio::awaitable<Result<json::value>> CampaignRelay::handle(
         }
       }
     }
-    if (relay) co_await runtime->unsubscribe(relay.get());
+    if (relay) {
+      auto unsubscribe_op = runtime->unsubscribe(relay.get());
+      co_await std::move(unsubscribe_op);
+    }
     co_return json::value(nullptr);
   }
   if (op == "keep") co_return keep(id, request);
   if (op == "pause") {
     const auto* paused = request.if_contains("paused");
     if (paused == nullptr || !paused->is_bool()) co_return badRequest("a pause without paused");
-    co_await runtime->setPaused(paused->as_bool());
+    auto pause_op = runtime->setPaused(paused->as_bool());
+    co_await std::move(pause_op);
     co_return json::value(nullptr);
   }
   co_return badRequest("unknown op \"" + op + "\"");

@@ -167,7 +167,8 @@ asio::awaitable<void> Ownership::renewOnce() {
   if (metrics_) metrics_->renewals->Increment();
   for (int64_t id : lost) {
     logging::warn("campaign lease lost: another node took it over", {{"campaign", id}});
-    co_await campaigns_.abandon(id);  // → dropped(id, true)
+    auto abandon_op = campaigns_.abandon(id);  // → dropped(id, true)
+    co_await std::move(abandon_op);
   }
 }
 
@@ -185,7 +186,8 @@ asio::awaitable<void> Ownership::deadlineLoop() {
     }
     for (int64_t id : expired) {
       logging::warn("campaign stopped: its lease could not be renewed in time", {{"campaign", id}});
-      co_await campaigns_.abandon(id);
+      auto abandon_op = campaigns_.abandon(id);
+      co_await std::move(abandon_op);
       // abandon() reports through dropped(); a campaign still loading is not live yet, so
       // forget its grant here too.
       dropped(id, true);
@@ -221,12 +223,7 @@ asio::awaitable<void> Ownership::scanOnce() {
     co_return;
   }
   nodes_ = nodes;
-  {
-    // Not ours to adopt again: the ones this node holds (a lease it released is an orphan).
-    std::lock_guard lock(mu_);
-    std::erase_if(orphans,
-                  [&](int64_t id) { return held_.count(id) > 0 || adopting_.count(id) > 0; });
-  }
+  std::erase_if(orphans, [&](int64_t id) { return !adoptable(id); });
   auto mine = assignedToMe(orphans, nodes);
   if (mine.size() > static_cast<size_t>(config_.adopt_per_scan)) {
     mine.resize(static_cast<size_t>(config_.adopt_per_scan));
@@ -276,13 +273,24 @@ std::vector<int64_t> Ownership::assignedToMe(const std::vector<int64_t>& orphans
   return mine;
 }
 
-asio::awaitable<void> Ownership::adoptOne(int64_t id) {
+bool Ownership::adoptable(int64_t id) const {
+  if (adopting_.count(id) > 0) return false;  // being taken or loaded (strand only)
   {
     std::lock_guard lock(mu_);
-    if (held_.count(id) > 0) co_return;
+    if (held_.count(id) > 0) return false;
   }
+  // Still live here although its lease went (lost, and its runtime not yet stopped): never
+  // taken again under it, or the new epoch would fence the old runtime and the failed
+  // adoption release the lease, over and over.
+  for (const auto& [live, epoch] : campaigns_.liveEpochs()) {
+    if (live == id) return false;
+  }
+  return true;
+}
+
+asio::awaitable<void> Ownership::adoptOne(int64_t id) {
   // A scan and a place() may both pick it: the second sees it here (strand only).
-  if (!adopting_.insert(id).second) co_return;
+  if (!adoptable(id) || !adopting_.insert(id).second) co_return;
   struct Done {
     std::set<int64_t>& set;
     int64_t id;
@@ -316,6 +324,19 @@ asio::awaitable<void> Ownership::adoptOne(int64_t id) {
     logging::error("campaign adoption failed",
                    {{"campaign", id}, {"epoch", grant.epoch}, {"error", adopted.error().message}});
     dropped(id, false);
+    co_return;
+  }
+  bool still_held = false;
+  {
+    std::lock_guard lock(mu_);
+    auto it = held_.find(id);
+    still_held = it != held_.end() && it->second.grant.epoch == grant.epoch;
+  }
+  if (!still_held) {
+    // Its deadline passed (or the lease was lost) while it loaded: it must not run.
+    logging::warn("campaign adopted after its lease ran out; stopping it", {{"campaign", id}});
+    auto abandon_op = campaigns_.abandon(id);
+    co_await std::move(abandon_op);
   }
 }
 
@@ -333,7 +354,7 @@ void Ownership::place(int64_t id) {
         auto read = [&]() { return registry_.nodes(config_.lease_ttl.count()); };
         auto op = workers_.run(read);
         if (auto nodes = co_await std::move(op); nodes) nodes_ = std::move(*nodes);
-        if (!assignedToMe({id}, nodes_).empty()) co_await adoptOne(id);
+        if (adoptable(id) && !assignedToMe({id}, nodes_).empty()) co_await adoptOne(id);
       },
       asio::detached);
 }

@@ -102,6 +102,8 @@ class Ownership final : public campaign::Placement {
   boost::asio::awaitable<void> scanLoop();
   boost::asio::awaitable<void> renewOnce();
   boost::asio::awaitable<void> scanOnce();
+  // Whether this node may take `id`'s lease: not held, not being adopted, not live here.
+  bool adoptable(int64_t id) const;
   // Takes `id`'s lease and adopts it here; releases the lease if the adoption fails.
   boost::asio::awaitable<void> adoptOne(int64_t id);
   // Which live node should adopt each of `orphans`: the least loaded, in turn.

@@ -72,7 +72,8 @@ class RemoteCampaign final : public campaign::LiveCampaign,
                          {"civ", civ},
                          {"action", campaign::actionToJson(action)},
                          {"client_id", client_id}};
-    auto answer = co_await remotes_.call(id_, std::move(request), RemoteCampaigns::kCommandTimeout);
+    auto call_op = remotes_.call(id_, std::move(request), RemoteCampaigns::kCommandTimeout);
+    auto answer = co_await std::move(call_op);
     if (!answer) co_return answer.error();
     const auto* o = answer->if_object();
     if (o == nullptr || !o->contains("seq") || !o->contains("tick")) {
@@ -84,7 +85,8 @@ class RemoteCampaign final : public campaign::LiveCampaign,
 
   asio::awaitable<Result<std::string>> view(game::CivId civ) override {
     json::object request{{"op", "view"}, {"civ", civ}};
-    auto answer = co_await remotes_.call(id_, std::move(request), RemoteCampaigns::kRequestTimeout);
+    auto call_op = remotes_.call(id_, std::move(request), RemoteCampaigns::kRequestTimeout);
+    auto answer = co_await std::move(call_op);
     if (!answer) co_return answer.error();
     if (!answer->is_string()) co_return makeInternalError("bus_error", "A view was not text.");
     co_return std::string(answer->as_string());
@@ -92,7 +94,8 @@ class RemoteCampaign final : public campaign::LiveCampaign,
 
   asio::awaitable<Result<campaign::RuntimeStatus>> status() override {
     json::object request{{"op", "status"}};
-    auto answer = co_await remotes_.call(id_, std::move(request), RemoteCampaigns::kRequestTimeout);
+    auto call_op = remotes_.call(id_, std::move(request), RemoteCampaigns::kRequestTimeout);
+    auto answer = co_await std::move(call_op);
     if (!answer) co_return answer.error();
     const auto* o = answer->if_object();
     if (o == nullptr) co_return makeInternalError("bus_error", "A status was not an object.");
@@ -106,7 +109,8 @@ class RemoteCampaign final : public campaign::LiveCampaign,
 
   asio::awaitable<Result<void>> read(std::function<void(const game::GameState&)> read) override {
     json::object request{{"op", "state"}};
-    auto answer = co_await remotes_.call(id_, std::move(request), RemoteCampaigns::kRequestTimeout);
+    auto call_op = remotes_.call(id_, std::move(request), RemoteCampaigns::kRequestTimeout);
+    auto answer = co_await std::move(call_op);
     if (!answer) co_return answer.error();
     std::optional<std::string> bytes =
         answer->is_string() ? base64Decode(answer->as_string()) : std::nullopt;
@@ -130,7 +134,8 @@ class RemoteCampaign final : public campaign::LiveCampaign,
       std::lock_guard lock(remotes_.mu_);
       remotes_.feeds_[feed->key] = feed;
     }
-    auto answer = co_await remotes_.call(id_, subscribeRequest(*feed), RemoteCampaigns::kRequestTimeout);
+    auto call_op = remotes_.call(id_, subscribeRequest(*feed), RemoteCampaigns::kRequestTimeout);
+    auto answer = co_await std::move(call_op);
     if (!answer) {
       std::lock_guard lock(remotes_.mu_);
       remotes_.feeds_.erase(feed->key);
@@ -157,20 +162,23 @@ class RemoteCampaign final : public campaign::LiveCampaign,
     for (const auto& key : keys) {
       // Best effort: a relay not unsubscribed is dropped by the owner once no longer kept.
       json::object request{{"op", "unsubscribe"}, {"node", remotes_.node_}, {"key", key}};
-      (void)co_await remotes_.call(id_, std::move(request), RemoteCampaigns::kRequestTimeout);
+      auto call_op = remotes_.call(id_, std::move(request), RemoteCampaigns::kRequestTimeout);
+      (void)co_await std::move(call_op);
     }
   }
 
   asio::awaitable<Result<void>> chat(int64_t user, std::string username, std::string text) override {
     json::object request{{"op", "chat"}, {"user", user}, {"username", username}, {"text", text}};
-    auto answer = co_await remotes_.call(id_, std::move(request), RemoteCampaigns::kRequestTimeout);
+    auto call_op = remotes_.call(id_, std::move(request), RemoteCampaigns::kRequestTimeout);
+    auto answer = co_await std::move(call_op);
     if (!answer) co_return answer.error();
     co_return Result<void>{};
   }
 
   asio::awaitable<Result<void>> pause(bool paused) override {
     json::object request{{"op", "pause"}, {"paused", paused}};
-    auto answer = co_await remotes_.call(id_, std::move(request), RemoteCampaigns::kCommandTimeout);
+    auto call_op = remotes_.call(id_, std::move(request), RemoteCampaigns::kCommandTimeout);
+    auto answer = co_await std::move(call_op);
     if (!answer) co_return answer.error();
     co_return Result<void>{};
   }
@@ -308,7 +316,8 @@ asio::awaitable<void> RemoteCampaigns::resubscribeLoop(std::shared_ptr<Feed> fee
       feeds_[feed->key] = feed;
     }
     if (!handle) break;  // nobody holds the campaign any more
-    auto answer = co_await call(feed->campaign, handle->subscribeRequest(*feed), kRequestTimeout);
+    auto call_op = call(feed->campaign, handle->subscribeRequest(*feed), kRequestTimeout);
+    auto answer = co_await std::move(call_op);
     if (answer) {
       std::lock_guard lock(mu_);
       feed->resubscribing = false;
@@ -344,7 +353,8 @@ asio::awaitable<void> RemoteCampaigns::keepLoop() {
     }
     for (auto& [id, list] : keys) {
       json::object request{{"op", "keep"}, {"node", node_}, {"keys", list}};
-      auto answer = co_await call(id, std::move(request), kRequestTimeout);
+      auto call_op = call(id, std::move(request), kRequestTimeout);
+      auto answer = co_await std::move(call_op);
       if (!answer && answer.error().code == "campaign_moved") {
         movedNotice(id);  // no owner answers, or the one answering lost it
         continue;
@@ -395,7 +405,8 @@ asio::awaitable<Result<json::value>> RemoteCampaigns::call(int64_t id, json::obj
                              ? std::string(request.at("op").as_string())
                              : "unknown";
   const auto started = steady_clock::now();
-  auto reply = co_await bus_.request(wire::rpcSubject(id), json::serialize(request), timeout);
+  auto request_op = bus_.request(wire::rpcSubject(id), json::serialize(request), timeout);
+  auto reply = co_await std::move(request_op);
   Result<json::value> out = reply ? wire::parseReply(*reply) : Result<json::value>(wire::forwarded(reply.error()));
   count(op, out ? "ok" : out.error().code,
         std::chrono::duration<double>(steady_clock::now() - started).count());

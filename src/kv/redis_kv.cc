@@ -173,12 +173,14 @@ uint64_t RedisKv::reconnects() const { return impl_->reconnects_.load(); }
 
 asio::awaitable<Result<Reply>> RedisKv::command(std::vector<std::string> argv,
                                                 std::string_view op) {
-  co_return co_await call(*impl_, std::move(argv), std::string(op));
+  auto call_op = call(*impl_, std::move(argv), std::string(op));
+  co_return co_await std::move(call_op);
 }
 
 asio::awaitable<Result<std::optional<std::string>>> RedisKv::get(std::string key) {
   std::vector<std::string> argv{"GET", std::move(key)};
-  auto r = checked(co_await call(*impl_, std::move(argv), "get"));
+  auto call_op = call(*impl_, std::move(argv), "get");
+  auto r = checked(co_await std::move(call_op));
   if (!r) co_return r.error();
   if (r->type == Reply::Type::kNil) co_return std::optional<std::string>();
   if (r->type != Reply::Type::kString) co_return unavailable();
@@ -191,7 +193,8 @@ asio::awaitable<Result<std::vector<bool>>> RedisKv::exists(std::vector<std::stri
   std::vector<std::string> argv{"MGET"};
   argv.insert(argv.end(), std::make_move_iterator(keys.begin()),
               std::make_move_iterator(keys.end()));
-  auto r = checked(co_await call(*impl_, std::move(argv), "exists"));
+  auto call_op = call(*impl_, std::move(argv), "exists");
+  auto r = checked(co_await std::move(call_op));
   if (!r) co_return r.error();
   if (r->type != Reply::Type::kArray || r->elements.size() != keys.size()) co_return unavailable();
   for (const auto& e : r->elements) out.push_back(e.type != Reply::Type::kNil);
@@ -202,14 +205,16 @@ asio::awaitable<Result<void>> RedisKv::set(std::string key, std::string value,
                                            std::chrono::milliseconds ttl) {
   const std::string ms = std::to_string(std::max<int64_t>(1, ttl.count()));
   std::vector<std::string> argv{"SET", std::move(key), std::move(value), "PX", ms};
-  auto r = checked(co_await call(*impl_, std::move(argv), "set"));
+  auto call_op = call(*impl_, std::move(argv), "set");
+  auto r = checked(co_await std::move(call_op));
   if (!r) co_return r.error();
   co_return Result<void>();
 }
 
 asio::awaitable<Result<bool>> RedisKv::del(std::string key) {
   std::vector<std::string> argv{"DEL", std::move(key)};
-  auto r = checked(co_await call(*impl_, std::move(argv), "del"));
+  auto call_op = call(*impl_, std::move(argv), "del");
+  auto r = checked(co_await std::move(call_op));
   if (!r) co_return r.error();
   co_return r->integer > 0;
 }
@@ -221,7 +226,8 @@ asio::awaitable<Result<Taken>> RedisKv::take(std::string key, BucketSpec spec) {
     return std::string(buf, ec == std::errc() ? end : buf);
   };
   std::vector<std::string> argv{"1", std::move(key), number(spec.burst), number(spec.per_minute)};
-  auto r = checked(co_await call(*impl_, std::move(argv), "take", &bucketScript()));
+  auto call_op = call(*impl_, std::move(argv), "take", &bucketScript());
+  auto r = checked(co_await std::move(call_op));
   if (!r) co_return r.error();
   if (r->type != Reply::Type::kArray || r->elements.size() != 2) co_return unavailable();
   Taken taken;
@@ -232,7 +238,8 @@ asio::awaitable<Result<Taken>> RedisKv::take(std::string key, BucketSpec spec) {
 
 asio::awaitable<Result<void>> RedisKv::ping() {
   std::vector<std::string> argv{"PING"};
-  auto r = checked(co_await call(*impl_, std::move(argv), "ping"));
+  auto call_op = call(*impl_, std::move(argv), "ping");
+  auto r = checked(co_await std::move(call_op));
   if (!r) co_return r.error();
   co_return Result<void>();
 }

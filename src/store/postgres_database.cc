@@ -106,8 +106,14 @@ class PostgresConnection final : public PooledConnection {
     }
     PQsetNoticeProcessor(
         conn, [](void*, const char*) {}, nullptr);  // NOTICEs are not errors
-    Result<void> set =
-        connection->executeScript("SET lock_timeout = " + std::to_string(target.busy_timeout_ms));
+    // idle_in_transaction_session_timeout: a client that vanished mid-transaction (a node cut
+    // off by a partition) must not hold its row locks for ever — a cluster node's write locks
+    // its campaigns' lease rows, and a takeover waits for them. Our transactions never idle
+    // between statements, so the same bound as a lock wait is generous.
+    const std::string wait_ms = std::to_string(target.busy_timeout_ms);
+    Result<void> set = connection->executeScript("SET lock_timeout = " + wait_ms +
+                                                 "; SET idle_in_transaction_session_timeout = " +
+                                                 wait_ms);
     if (!set) return set.error();
     return std::unique_ptr<PooledConnection>(std::move(connection));
   }
