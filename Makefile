@@ -71,7 +71,7 @@ fuzz: bootstrap
 
 # Micro-benchmarks, the wrk load run on /api/health and the startales-loadgen campaign run;
 # see docs/benchmarks.md.
-bench: release
+bench: release test-deps
 	@cmake --build --preset release -j $(JOBS)
 	@bash bench/run.sh
 

@@ -40,6 +40,13 @@ STARTALES_BINARY="$build/src/app/startales" "$build/bench/dialogue_stream_bench"
 echo "== voice ($build/bench/voice_bench)"
 STARTALES_BINARY="$build/src/app/startales" "$build/bench/voice_bench"
 
+# Three api nodes on PostgreSQL, NATS, Redis and s3rver: forwarding cost (owner vs another
+# node), kill -9 failover over 10 trials, SIGTERM handoff pause, and 600 players spread over
+# the nodes (what each engine did). docs/benchmarks.md "Cluster" and docs/scaling.md.
+echo "== cluster ($build/bench/cluster_bench --trials 10 --load-players 600)"
+STARTALES_BINARY="$build/src/app/startales" STARTALES_LOADGEN="$build/tools/loadgen/startales-loadgen" \
+  "$build/bench/cluster_bench" --trials 10 --load-players 600 2>/dev/null
+
 data=$(mktemp -d /tmp/startales-bench-XXXXXX)
 log="$data/server.log"
 server_pid=""

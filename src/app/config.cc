@@ -5,251 +5,14 @@
 #include <charconv>
 #include <thread>
 
+#include "app/config_options.h"
 #include "common/log.h"
-
-#ifndef STARTALES_DEFAULT_WEB_DIR
-#define STARTALES_DEFAULT_WEB_DIR "web/dist"
-#endif
 
 namespace startales::app {
 
-struct RawConfig {
-  std::string host = "0.0.0.0", port = "4000", data_dir = "./data", db, db_pool_size = "8",
-              db_sync = "full";
-  std::string log_level = "info", access_log = "true", threads = "0", workers = "0";
-  std::string max_pending_work = "1024", max_header_bytes = "16384";
-  std::string sim_threads = "0", snapshot_every = "60", suspend_after_s = "300";
-  std::string max_body_bytes = "1048576", header_timeout_ms = "10000", read_timeout_ms = "30000";
-  std::string idle_timeout_ms = "60000", shutdown_timeout_ms = "10000";
-  std::string max_connections = "20000", cors_origins, trust_proxy = "false";
-  std::string ws_max_message_bytes = "65536", ws_idle_timeout_ms = "60000";
-  std::string ws_outbound_max_messages = "1024", ws_outbound_max_bytes = "4194304";
-  std::string ws_rate_per_second = "20", ws_rate_burst = "40";
-  std::string session_ttl_s = "604800", password_mem_kib = "65536", password_ops = "2";
-  std::string rate_address_burst = "20", rate_address_per_min = "30";
-  std::string rate_account_burst = "5", rate_account_per_min = "5";
-  std::string llm = "builtin", llm_model = "llama3.2:3b", llm_embed_model, llm_api_key;
-  std::string llm_max_concurrent = "8", llm_first_token_ms = "30000",
-              llm_total_timeout_ms = "120000";
-  std::string llm_quota_burst = "10", llm_quota_per_min = "20";
-  std::string tts_url, stt_url;
-  std::string speech_token, speech_workers = "0", speech_max_pending = "32";
-  std::string tts_max_text_bytes = "4000", tts_max_sentences = "100";
-  std::string session_purge_every_s = "3600", auth_rate_max_keys = "100000";
-  std::string max_connections_per_address = "256", max_websockets_per_address = "32";
-  std::string max_websockets_per_account = "8";
-  std::string campaigns_per_hour = "20", max_live_campaigns = "10";
-  std::string invite_rate_burst = "5", invite_rate_per_min = "5";
-  std::string card_max_text_bytes = "2000";
-  std::string nats;
-  std::string web_dir = STARTALES_DEFAULT_WEB_DIR;
-  std::string metrics_listen = "127.0.0.1:9464", metrics_token;
-  std::string node, lease_ttl_ms = "6000", operator_token;
-  std::string objects, s3_endpoint, s3_region = "us-east-1", s3_access_key_id,
-      s3_access_key_id_file, s3_secret_access_key, s3_secret_access_key_file,
-      objects_timeout_ms = "15000";
-  std::string vectors = "local", qdrant_api_key, qdrant_collection = "startales_memories",
-              qdrant_timeout_ms = "5000";
-  std::string redis, redis_timeout_ms = "500", session_check_s = "5";
-};
 
 namespace {
 
-struct Option {
-  const char* flag;
-  const char* env;
-  std::string RawConfig::*field;
-  const char* help;
-};
-
-const Option kOptions[] = {
-    {"--host", "STARTALES_HOST", &RawConfig::host, "Address to listen on"},
-    {"--port", "STARTALES_PORT", &RawConfig::port, "TCP port (0 = any free port)"},
-    {"--data-dir", "STARTALES_DATA_DIR", &RawConfig::data_dir, "Directory for embedded data"},
-    {"--db", "STARTALES_DB", &RawConfig::db,
-     "Database URL: sqlite://<path> or postgres://user:pass@host:5432/db "
-     "[default: sqlite://<data-dir>/startales.db]"},
-    {"--nats", "STARTALES_NATS", &RawConfig::nats,
-     "NATS servers of the cluster's message bus: nats://HOST:4222[,nats://HOST2:4222...] "
-     "[default: none, the in-process bus]"},
-    {"--web-dir", "STARTALES_WEB_DIR", &RawConfig::web_dir,
-     "Directory of the built web client, served at / by `serve` (empty = none)"},
-    {"--metrics-listen", "STARTALES_METRICS_LISTEN", &RawConfig::metrics_listen,
-     "HOST:PORT of a separate listener serving only GET /metrics (off = none); keep it on a "
-     "private address"},
-    {"--metrics-token", "STARTALES_METRICS_TOKEN", &RawConfig::metrics_token,
-     "Bearer token (16+ characters) that also opens GET /metrics on the main port (empty = the "
-     "main port has no /metrics)"},
-    {"--node", "STARTALES_NODE", &RawConfig::node,
-     "api: this node's name, unique in the cluster [default: the host name]"},
-    {"--lease-ttl-ms", "STARTALES_LEASE_TTL_MS", &RawConfig::lease_ttl_ms,
-     "api: lifetime of a campaign lease, ms; renewed every sixth of it, and a node that cannot "
-     "renew stops simulating after two thirds. A failed node's campaigns move after about this"},
-    {"--operator-token", "STARTALES_OPERATOR_TOKEN", &RawConfig::operator_token,
-     "Bearer token (16+ characters) for operators' routes (GET /api/cluster); empty = closed"},
-    {"--db-pool-size", "STARTALES_DB_POOL_SIZE", &RawConfig::db_pool_size,
-     "Database connections kept open"},
-    {"--db-sync", "STARTALES_DB_SYNC", &RawConfig::db_sync,
-     "SQLite: full = an acknowledged write survives a power cut (the WAL is synced at every "
-     "commit); normal = it survives the server being killed, not a power cut (faster writes). "
-     "PostgreSQL follows its own synchronous_commit"},
-    {"--log-level", "STARTALES_LOG_LEVEL", &RawConfig::log_level, "debug | info | warn | error"},
-    {"--access-log", "STARTALES_ACCESS_LOG", &RawConfig::access_log,
-     "Log one JSON line per HTTP request (true/false)"},
-    {"--threads", "STARTALES_THREADS", &RawConfig::threads, "Network threads (0 = one per core)"},
-    {"--workers", "STARTALES_WORKERS", &RawConfig::workers,
-     "Threads for blocking work: database, hashing (0 = 2 per core, at least 4)"},
-    {"--max-pending-work", "STARTALES_MAX_PENDING_WORK", &RawConfig::max_pending_work,
-     "Blocking calls queued or running before requests get 503"},
-    {"--sim-threads", "STARTALES_SIM_THREADS", &RawConfig::sim_threads,
-     "Threads simulating campaigns (0 = one per core)"},
-    {"--snapshot-every", "STARTALES_SNAPSHOT_EVERY", &RawConfig::snapshot_every,
-     "Ticks between campaign snapshots (the command log covers the rest)"},
-    {"--suspend-after-s", "STARTALES_SUSPEND_AFTER_S", &RawConfig::suspend_after_s,
-     "Seconds a paused campaign with nobody connected stays in memory"},
-    {"--max-body-bytes", "STARTALES_MAX_BODY_BYTES", &RawConfig::max_body_bytes,
-     "Largest accepted request body, bytes (413 beyond)"},
-    {"--max-header-bytes", "STARTALES_MAX_HEADER_BYTES", &RawConfig::max_header_bytes,
-     "Largest request line + headers, bytes (431 beyond)"},
-    {"--header-timeout-ms", "STARTALES_HEADER_TIMEOUT_MS", &RawConfig::header_timeout_ms,
-     "Time from a request's first byte to the end of its headers, ms"},
-    {"--read-timeout-ms", "STARTALES_READ_TIMEOUT_MS", &RawConfig::read_timeout_ms,
-     "Time to receive a request body or send a response, ms"},
-    {"--idle-timeout-ms", "STARTALES_IDLE_TIMEOUT_MS", &RawConfig::idle_timeout_ms,
-     "Keep-alive connection idle time before it is closed, ms"},
-    {"--shutdown-timeout-ms", "STARTALES_SHUTDOWN_TIMEOUT_MS", &RawConfig::shutdown_timeout_ms,
-     "On SIGTERM/SIGINT, how long in-flight requests may finish, ms"},
-    {"--max-connections", "STARTALES_MAX_CONNECTIONS", &RawConfig::max_connections,
-     "Open connections beyond which new ones are refused"},
-    {"--cors-origins", "STARTALES_CORS_ORIGINS", &RawConfig::cors_origins,
-     "Comma-separated allowed browser origins (\"*\" = any; empty = none)"},
-    {"--trust-proxy", "STARTALES_TRUST_PROXY", &RawConfig::trust_proxy,
-     "Take the client address from X-Forwarded-For (behind nginx) (true/false)"},
-    {"--ws-max-message-bytes", "STARTALES_WS_MAX_MESSAGE_BYTES", &RawConfig::ws_max_message_bytes,
-     "Largest WebSocket message from a client, bytes (close 1009 beyond)"},
-    {"--ws-idle-timeout-ms", "STARTALES_WS_IDLE_TIMEOUT_MS", &RawConfig::ws_idle_timeout_ms,
-     "WebSocket closed (4001) after no frame from the client for this long, ms; pinged at half"},
-    {"--ws-outbound-max-messages", "STARTALES_WS_OUTBOUND_MAX_MESSAGES",
-     &RawConfig::ws_outbound_max_messages,
-     "WebSocket messages queued for a client before it is closed as too slow (4000)"},
-    {"--ws-outbound-max-bytes", "STARTALES_WS_OUTBOUND_MAX_BYTES",
-     &RawConfig::ws_outbound_max_bytes,
-     "WebSocket bytes queued for a client before it is closed as too slow (4000)"},
-    {"--ws-rate-per-second", "STARTALES_WS_RATE_PER_SECOND", &RawConfig::ws_rate_per_second,
-     "WebSocket messages per connection per second, sustained (0 = no limit)"},
-    {"--ws-rate-burst", "STARTALES_WS_RATE_BURST", &RawConfig::ws_rate_burst,
-     "WebSocket messages per connection allowed in a burst"},
-    {"--session-ttl-s", "STARTALES_SESSION_TTL_S", &RawConfig::session_ttl_s,
-     "Login token lifetime, seconds"},
-    {"--password-mem-kib", "STARTALES_PASSWORD_MEM_KIB", &RawConfig::password_mem_kib,
-     "argon2id memory per password hash, KiB"},
-    {"--password-ops", "STARTALES_PASSWORD_OPS", &RawConfig::password_ops,
-     "argon2id passes per password hash"},
-    {"--auth-rate-address-burst", "STARTALES_AUTH_RATE_ADDRESS_BURST",
-     &RawConfig::rate_address_burst, "Auth requests per client address allowed in a burst"},
-    {"--auth-rate-address-per-min", "STARTALES_AUTH_RATE_ADDRESS_PER_MIN",
-     &RawConfig::rate_address_per_min, "Auth requests per client address per minute, sustained"},
-    {"--auth-rate-account-burst", "STARTALES_AUTH_RATE_ACCOUNT_BURST",
-     &RawConfig::rate_account_burst, "Login attempts per account allowed in a burst"},
-    {"--auth-rate-account-per-min", "STARTALES_AUTH_RATE_ACCOUNT_PER_MIN",
-     &RawConfig::rate_account_per_min, "Login attempts per account per minute, sustained"},
-    {"--llm", "STARTALES_LLM", &RawConfig::llm,
-     "Character dialogue engine: builtin (no model), ollama:http://HOST:11434 or "
-     "openai:http://HOST/v1 (any OpenAI-compatible server)"},
-    {"--llm-model", "STARTALES_LLM_MODEL", &RawConfig::llm_model,
-     "Chat model on the remote engine"},
-    {"--llm-embed-model", "STARTALES_LLM_EMBED_MODEL", &RawConfig::llm_embed_model,
-     "Embedding model on the remote engine for character memory [default: the built-in "
-     "hashing embedder]"},
-    {"--llm-api-key", "STARTALES_LLM_API_KEY", &RawConfig::llm_api_key,
-     "Bearer key for an OpenAI-compatible engine (empty = none)"},
-    {"--llm-max-concurrent", "STARTALES_LLM_MAX_CONCURRENT", &RawConfig::llm_max_concurrent,
-     "Model calls in flight at once; beyond, replies come from the built-in engine"},
-    {"--llm-first-token-ms", "STARTALES_LLM_FIRST_TOKEN_MS", &RawConfig::llm_first_token_ms,
-     "Longest wait for a model's first token, ms"},
-    {"--llm-total-timeout-ms", "STARTALES_LLM_TOTAL_TIMEOUT_MS", &RawConfig::llm_total_timeout_ms,
-     "Longest model call, retries included, ms"},
-    {"--llm-quota-burst", "STARTALES_LLM_QUOTA_BURST", &RawConfig::llm_quota_burst,
-     "Model replies a player may get in a burst; beyond, the built-in engine answers"},
-    {"--llm-quota-per-min", "STARTALES_LLM_QUOTA_PER_MIN", &RawConfig::llm_quota_per_min,
-     "Model replies per player per minute, sustained"},
-    {"--stt-url", "STARTALES_STT_URL", &RawConfig::stt_url,
-     "Speech to text on a remote Whisper server: whisper.cpp:http://HOST:8080 or "
-     "openai:http://HOST/v1 (the text is parsed into game commands) [default: pocketsphinx in "
-     "this process]"},
-    {"--tts-url", "STARTALES_TTS_URL", &RawConfig::tts_url,
-     "Text to speech on a remote server: an OpenAI-compatible one (e.g. a `startales tts`) at "
-     "http://tts:4000/v1, or coqui:http://HOST:5002 [default: espeak-ng in this process]"},
-    {"--speech-token", "STARTALES_SPEECH_TOKEN", &RawConfig::speech_token,
-     "Service token: `startales stt`/`tts` require \"Authorization: Bearer <token>\" (and "
-     "refuse to start without one); serve/api send it to a remote --stt-url/--tts-url"},
-    {"--speech-workers", "STARTALES_SPEECH_WORKERS", &RawConfig::speech_workers,
-     "Threads for speech decoding and synthesis, apart from the database pool (0 = one per "
-     "core, at least 2)"},
-    {"--speech-max-pending", "STARTALES_SPEECH_MAX_PENDING", &RawConfig::speech_max_pending,
-     "Speech jobs queued or running before requests get 503"},
-    {"--tts-max-text-bytes", "STARTALES_TTS_MAX_TEXT_BYTES", &RawConfig::tts_max_text_bytes,
-     "Longest text one synthesis accepts, bytes (400 invalid_text beyond)"},
-    {"--tts-max-sentences", "STARTALES_TTS_MAX_SENTENCES", &RawConfig::tts_max_sentences,
-     "Most sentences one synthesis accepts (400 invalid_text beyond)"},
-    {"--session-purge-every-s", "STARTALES_SESSION_PURGE_EVERY_S",
-     &RawConfig::session_purge_every_s, "Seconds between purges of expired login sessions"},
-    {"--auth-rate-max-keys", "STARTALES_AUTH_RATE_MAX_KEYS", &RawConfig::auth_rate_max_keys,
-     "Buckets each auth rate limiter keeps (the least recently used go first)"},
-    {"--max-connections-per-address", "STARTALES_MAX_CONNECTIONS_PER_ADDRESS",
-     &RawConfig::max_connections_per_address,
-     "Open connections (HTTP and WebSocket) per client address (429 beyond)"},
-    {"--max-websockets-per-address", "STARTALES_MAX_WEBSOCKETS_PER_ADDRESS",
-     &RawConfig::max_websockets_per_address, "Open WebSockets per client address (429 beyond)"},
-    {"--max-websockets-per-account", "STARTALES_MAX_WEBSOCKETS_PER_ACCOUNT",
-     &RawConfig::max_websockets_per_account, "Open WebSockets per account (429 beyond)"},
-    {"--campaigns-per-hour", "STARTALES_CAMPAIGNS_PER_HOUR", &RawConfig::campaigns_per_hour,
-     "Campaigns one account may create per hour (429 beyond)"},
-    {"--max-live-campaigns", "STARTALES_MAX_LIVE_CAMPAIGNS", &RawConfig::max_live_campaigns,
-     "Campaigns one account may host at once (409 beyond; delete one to make room)"},
-    {"--invite-rate-burst", "STARTALES_INVITE_RATE_BURST", &RawConfig::invite_rate_burst,
-     "Invite-code attempts per account allowed in a burst (429 beyond)"},
-    {"--invite-rate-per-min", "STARTALES_INVITE_RATE_PER_MIN", &RawConfig::invite_rate_per_min,
-     "Invite-code attempts per account per minute, sustained"},
-    {"--card-max-text-bytes", "STARTALES_CARD_MAX_TEXT_BYTES", &RawConfig::card_max_text_bytes,
-     "Longest persona field of an imported Character Card, bytes (413 beyond, field named)"},
-    // The object store (voices matched on one node, for every node): docs/operations.md.
-    {"--objects", "STARTALES_OBJECTS", &RawConfig::objects,
-     "Where shared files (matched voices) live: dir:/path or s3://bucket (any S3-compatible "
-     "store, e.g. MinIO) [default: dir:<data-dir>/objects]"},
-    {"--s3-endpoint", "STARTALES_S3_ENDPOINT", &RawConfig::s3_endpoint,
-     "S3 store URL for --objects s3://bucket, e.g. http://minio:9000 (path-style requests)"},
-    {"--s3-region", "STARTALES_S3_REGION", &RawConfig::s3_region,
-     "Region the S3 requests are signed for (MinIO: us-east-1)"},
-    {"--s3-access-key-id", "STARTALES_S3_ACCESS_KEY_ID", &RawConfig::s3_access_key_id,
-     "S3 access key id"},
-    {"--s3-access-key-id-file", "STARTALES_S3_ACCESS_KEY_ID_FILE",
-     &RawConfig::s3_access_key_id_file, "File whose first line is the S3 access key id"},
-    {"--s3-secret-access-key", "STARTALES_S3_SECRET_ACCESS_KEY",
-     &RawConfig::s3_secret_access_key,
-     "S3 secret access key (prefer the _FILE variant: a flag shows in the process list)"},
-    {"--s3-secret-access-key-file", "STARTALES_S3_SECRET_ACCESS_KEY_FILE",
-     &RawConfig::s3_secret_access_key_file, "File whose first line is the S3 secret access key"},
-    {"--objects-timeout-ms", "STARTALES_OBJECTS_TIMEOUT_MS", &RawConfig::objects_timeout_ms,
-     "Longest S3 call, retries included, ms"},
-    {"--vectors", "STARTALES_VECTORS", &RawConfig::vectors,
-     "Where character memories are indexed: local (in this process, rebuilt from the database "
-     "when a character loads) or qdrant:http://HOST:6333 (shared by every node)"},
-    {"--qdrant-api-key", "STARTALES_QDRANT_API_KEY", &RawConfig::qdrant_api_key,
-     "API key sent to Qdrant as the api-key header (secret, never logged; empty = none)"},
-    {"--qdrant-collection", "STARTALES_QDRANT_COLLECTION", &RawConfig::qdrant_collection,
-     "Qdrant collection of the memories (one per deployment)"},
-    {"--qdrant-timeout-ms", "STARTALES_QDRANT_TIMEOUT_MS", &RawConfig::qdrant_timeout_ms,
-     "Longest Qdrant call, retries included, ms"},
-    {"--redis", "STARTALES_REDIS", &RawConfig::redis,
-     "Shared sessions and rate limits in Redis: redis://[:password@]host:port[/db] "
-     "[default: none: sessions in the database, limits in process]"},
-    {"--redis-timeout-ms", "STARTALES_REDIS_TIMEOUT_MS", &RawConfig::redis_timeout_ms,
-     "Longest wait for one Redis call, ms (503 beyond)"},
-    {"--session-check-s", "STARTALES_SESSION_CHECK_S", &RawConfig::session_check_s,
-     "With --redis: seconds between checks that close the /ws sockets of sessions ended "
-     "elsewhere"},
-};
 
 // Collects one sentence per bad value.
 class Checker {
@@ -279,7 +42,7 @@ class Checker {
   }
 
   void fail(const char* flag, const std::string& why) {
-    for (const auto& o : kOptions) {
+    for (const auto& o : configOptions()) {
       if (std::string_view(o.flag) == flag) {
         problems_.push_back(std::string(flag) + " (" + o.env + "): " + why + ".");
         return;
@@ -462,7 +225,7 @@ ConfigLoader::ConfigLoader() : raw_(std::make_unique<RawConfig>()) {}
 ConfigLoader::~ConfigLoader() = default;
 
 void ConfigLoader::declare(CLI::App& app) {
-  for (const auto& o : kOptions) {
+  for (const auto& o : configOptions()) {
     auto* opt = app.add_option(o.flag, (*raw_).*(o.field), o.help)->envname(o.env);
     if (!((*raw_).*(o.field)).empty()) opt->capture_default_str();
   }
