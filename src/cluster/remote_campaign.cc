@@ -136,12 +136,20 @@ class RemoteCampaign final : public campaign::LiveCampaign,
     }
     auto call_op = remotes_.call(id_, subscribeRequest(*feed), RemoteCampaigns::kRequestTimeout);
     auto answer = co_await std::move(call_op);
-    if (!answer) {
+    if (answer) co_return Result<void>{};
+    {
       std::lock_guard lock(remotes_.mu_);
       remotes_.feeds_.erase(feed->key);
-      co_return answer.error();
+      feed->key.clear();
     }
-    co_return Result<void>{};
+    const std::string& code = answer.error().code;
+    if (code == "campaign_moved" || code == "bus_timeout" || code == "bus_unavailable") {
+      // No owner answers yet (just started, or changing hands): the feed starts when one does,
+      // as after a move, and the player sees a short pause.
+      remotes_.resubscribe(feed, std::chrono::milliseconds(200));
+      co_return Result<void>{};
+    }
+    co_return answer.error();
   }
 
   asio::awaitable<void> unsubscribe(const campaign::Subscriber* subscriber) override {

@@ -4,9 +4,9 @@
 
 namespace startales::testing {
 
-Result<std::unique_ptr<ClusterStack>> ClusterStack::start() {
+Result<std::unique_ptr<ClusterStack>> ClusterStack::start(PostgresPlacement postgres) {
   std::unique_ptr<ClusterStack> stack(new ClusterStack());
-  auto pg = PostgresServer::start();
+  auto pg = PostgresServer::start(std::move(postgres));
   if (!pg) return pg.error();
   stack->postgres_ = std::move(*pg);
   auto nats = NatsServer::start();
@@ -33,8 +33,9 @@ const std::string& ClusterStack::operatorToken() {
   return token;
 }
 
-std::vector<std::string> ClusterStack::nodeArgs(const std::string& name, int lease_ttl_ms) const {
-  return {"--db", postgres_->url(), "--nats", nats_->url(), "--redis", redis_->url(),
+std::vector<std::string> ClusterStack::nodeArgs(const std::string& name, int lease_ttl_ms,
+                                                const std::string& db_url) const {
+  return {"--db", db_url.empty() ? postgres_->url() : db_url, "--nats", nats_->url(), "--redis", redis_->url(),
           "--objects", "s3://" + s3_->options().bucket, "--s3-endpoint", s3_->endpoint(),
           "--s3-region", s3_->options().region, "--node", name, "--lease-ttl-ms",
           std::to_string(lease_ttl_ms), "--operator-token", operatorToken()};

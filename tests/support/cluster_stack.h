@@ -20,13 +20,15 @@ namespace startales::testing {
 class ClusterStack {
  public:
   // Fails with the first engine that could not start and why.
-  static Result<std::unique_ptr<ClusterStack>> start();
+  static Result<std::unique_ptr<ClusterStack>> start(PostgresPlacement postgres = {});
   ~ClusterStack();
   ClusterStack(const ClusterStack&) = delete;
   ClusterStack& operator=(const ClusterStack&) = delete;
 
-  // `startales api` arguments for node `name` (lease TTL in ms).
-  std::vector<std::string> nodeArgs(const std::string& name, int lease_ttl_ms = 1500) const;
+  // `startales api` arguments for node `name` (lease TTL in ms); `db_url` replaces the
+  // database URL (the same server reached another way), when given.
+  std::vector<std::string> nodeArgs(const std::string& name, int lease_ttl_ms = 1500,
+                                    const std::string& db_url = "") const;
   // Its environment (S3 keys, and auth limits the tests' sign-ups cannot trip).
   std::vector<std::string> nodeEnv() const;
   // The Bearer token of GET /api/cluster the nodes are given.

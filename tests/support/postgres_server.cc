@@ -173,7 +173,7 @@ void removeStaleDirectories(const std::string& temp) {
 
 }  // namespace
 
-Result<std::unique_ptr<PostgresServer>> PostgresServer::start() {
+Result<std::unique_ptr<PostgresServer>> PostgresServer::start(PostgresPlacement placement) {
   std::unique_ptr<PostgresServer> server(new PostgresServer());
   if (const char* external = std::getenv("STARTALES_TEST_POSTGRES_URL"); external && *external) {
     server->url_ = external;
@@ -201,6 +201,9 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::start() {
     group = user->pw_gid;
     prefix = {"runuser", "-u", kSystemUser, "--"};
   }
+  // The server process runs in the namespace; initdb and createdb need not.
+  std::vector<std::string> in_netns;
+  if (!placement.netns.empty()) in_netns = {"ip", "netns", "exec", placement.netns};
 
   // Root's TMPDIR may be closed to the postgres user; the socket path must stay short.
   std::string temp = geteuid() == 0 ? "/tmp" : fs::temp_directory_path().string();
@@ -227,16 +230,22 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::start() {
   if (CommandResult r = run(initdb, server->root_dir_); r.exit_code != 0) {
     return commandFailed(initdb, r);
   }
+  if (!placement.netns.empty()) {
+    // Clients reach it through the namespace's veth pairs (test-made 10.x addresses only).
+    std::ofstream(data_dir + "/pg_hba.conf", std::ios::app) << "host all all 10.0.0.0/8 trust\n";
+  }
 
   int port = 0;
   for (int attempt = 0;; ++attempt) {
     port = freePort();
+    const std::string listen = placement.netns.empty() ? placement.address : "*";
     const std::string options = "-p " + std::to_string(port) + " -k '" + server->root_dir_ +
-                                "' -c listen_addresses=127.0.0.1 -c fsync=off"
+                                "' -c listen_addresses='" + listen + "' -c fsync=off"
                                 " -c synchronous_commit=off -c full_page_writes=off";
-    const std::vector<std::string> pg_ctl =
+    std::vector<std::string> pg_ctl =
         as_server({bin + "pg_ctl", "-D", data_dir, "-l", server->root_dir_ + "/postgres.log", "-w",
                    "-t", "60", "-o", options, "start"});
+    pg_ctl.insert(pg_ctl.begin(), in_netns.begin(), in_netns.end());
     CommandResult r = run(pg_ctl, server->root_dir_);
     if (r.exit_code == 0) {
       server->start_command_ = pg_ctl;
@@ -250,14 +259,19 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::start() {
   }
   if (std::optional<pid_t> pid = postmasterPid(data_dir)) guardPostmaster(*pid);
 
-  const std::vector<std::string> createdb = {bin + "createdb",     "-h", "127.0.0.1", "-p",
-                                             std::to_string(port), "-U", kUser,       kDatabase};
+  const std::vector<std::string> createdb = {bin + "createdb", "-h", placement.address, "-p",
+                                             std::to_string(port), "-U", kUser, kDatabase};
   if (CommandResult r = run(createdb, server->root_dir_); r.exit_code != 0) {
     return commandFailed(createdb, r);
   }
-  server->url_ =
-      std::string("postgres://") + kUser + "@127.0.0.1:" + std::to_string(port) + "/" + kDatabase;
+  server->port_ = port;
+  server->url_ = server->urlAt(placement.address);
   return server;
+}
+
+std::string PostgresServer::urlAt(const std::string& address) const {
+  return std::string("postgres://") + kUser + "@" + address + ":" + std::to_string(port_) + "/" +
+         kDatabase;
 }
 
 PostgresServer::~PostgresServer() { stop(); }

@@ -16,11 +16,19 @@
 
 namespace startales::testing {
 
+// Where the server listens. By default on 127.0.0.1; in a network namespace the test created
+// (`ip netns add`), it listens on every address of that namespace and the URL names `address`
+// (one of them, reachable from the caller's namespace through a veth pair).
+struct PostgresPlacement {
+  std::string netns;
+  std::string address = "127.0.0.1";
+};
+
 class PostgresServer {
  public:
   // Fails with code "postgres_unavailable" and one sentence naming the command that failed
   // and its output.
-  static Result<std::unique_ptr<PostgresServer>> start();
+  static Result<std::unique_ptr<PostgresServer>> start(PostgresPlacement placement = {});
 
   // Stops the server (fast, then immediate shutdown, then SIGKILL) and removes its directory.
   ~PostgresServer();
@@ -29,6 +37,8 @@ class PostgresServer {
 
   // postgres://startales@127.0.0.1:PORT/startales_test (or STARTALES_TEST_POSTGRES_URL).
   const std::string& url() const { return url_; }
+  // The same database reached at another address of the server's namespace.
+  std::string urlAt(const std::string& address) const;
 
   // Stops the server (fast shutdown: sessions are cut) and keeps its data; connections fail
   // until restart(). Not for an external server ("postgres_unavailable").
@@ -41,6 +51,7 @@ class PostgresServer {
   void stop();
 
   std::string url_;
+  int port_ = 0;
   std::string bin_dir_;   // empty for an external server
   std::string root_dir_;  // temporary directory holding data/ and the socket; empty if external
   std::string run_as_;    // system user running the server processes, or "" for ourselves
