@@ -43,8 +43,13 @@ asio::awaitable<Result<std::string>> PendingRequests::await(
   // A named initiation capturing by reference: GCC 12 destroys a lambda temporary inside a
   // co_await expression twice.
   auto initiate = [this, &executor, timeout, &send](Completion handler) {
-    const uint64_t token = add(std::move(handler), executor, timeout);
-    if (Result<void> sent = send(token); !sent) complete(token, sent.error());
+    // Copies first: once add() registered the handler, the reply may arrive and the awaiting
+    // coroutine resume and finish on another thread while this still runs, destroying its
+    // frame (`send`, `executor`). Nothing of that frame is touched after add().
+    std::function<Result<void>(uint64_t)> send_now = send;
+    PendingRequests* const self = this;  // the closure is in that frame too
+    const uint64_t token = self->add(std::move(handler), executor, timeout);
+    if (Result<void> sent = send_now(token); !sent) self->complete(token, sent.error());
   };
   Result<std::string> result =
       co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Result<std::string>)>(
