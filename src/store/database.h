@@ -80,6 +80,11 @@ struct DatabaseConfig {
   int acquire_timeout_ms = 5000;
   // SQLite busy_timeout / PostgreSQL lock_timeout, milliseconds.
   int busy_timeout_ms = 5000;
+  // PostgreSQL idle_in_transaction_session_timeout, milliseconds: a client that vanished in the
+  // middle of a transaction (cut off by a partition) holds its row locks at most this long (a
+  // cluster node's write holds its campaigns' lease rows FOR SHARE; a takeover waits for it).
+  // Our own transactions never idle between statements.
+  int idle_in_transaction_ms = 10'000;
   // PostgreSQL connect_timeout, seconds.
   int connect_timeout_s = 5;
   // SQLite: sync the WAL at every commit (synchronous=FULL), so an acknowledged write survives

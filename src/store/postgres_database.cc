@@ -85,6 +85,7 @@ struct Target {
   std::vector<std::string> secrets;  // scrubbed from every message
   int connect_timeout_s;
   int busy_timeout_ms;
+  int idle_in_transaction_ms;
 };
 
 class PostgresConnection final : public PooledConnection {
@@ -106,14 +107,12 @@ class PostgresConnection final : public PooledConnection {
     }
     PQsetNoticeProcessor(
         conn, [](void*, const char*) {}, nullptr);  // NOTICEs are not errors
-    // idle_in_transaction_session_timeout: a client that vanished mid-transaction (a node cut
-    // off by a partition) must not hold its row locks for ever — a cluster node's write locks
-    // its campaigns' lease rows, and a takeover waits for them. Our transactions never idle
-    // between statements, so the same bound as a lock wait is generous.
-    const std::string wait_ms = std::to_string(target.busy_timeout_ms);
-    Result<void> set = connection->executeScript("SET lock_timeout = " + wait_ms +
-                                                 "; SET idle_in_transaction_session_timeout = " +
-                                                 wait_ms);
+    // Lock waits fail as "db_busy" after busy_timeout_ms; an abandoned transaction's locks are
+    // released after idle_in_transaction_ms (DatabaseConfig).
+    Result<void> set = connection->executeScript(
+        "SET lock_timeout = " + std::to_string(target.busy_timeout_ms) +
+        "; SET idle_in_transaction_session_timeout = " +
+        std::to_string(target.idle_in_transaction_ms));
     if (!set) return set.error();
     return std::unique_ptr<PooledConnection>(std::move(connection));
   }
@@ -259,7 +258,8 @@ Result<std::unique_ptr<Database>> openPostgres(const DatabaseConfig& config) {
 
   auto db = std::make_unique<PostgresDatabase>(
       config,
-      Target{config.url, std::move(secrets), config.connect_timeout_s, config.busy_timeout_ms});
+      Target{config.url, std::move(secrets), config.connect_timeout_s, config.busy_timeout_ms,
+             config.idle_in_transaction_ms});
   if (Result<void> started = db->start(); !started) return started.error();
   return std::unique_ptr<Database>(std::move(db));
 }
