@@ -183,7 +183,7 @@ TEST_F(RuntimeTest, CommandIsLoggedBeforeItIsAcknowledgedAndAppliesAtThatTick) {
 TEST_F(RuntimeTest, SubscriberGetsSnapshotThenDeltasAndResumes) {
   auto rt = launch({});
   auto sub = std::make_shared<Collector>();
-  run(rt->subscribe({user_, 0}, sub, std::nullopt));
+  ASSERT_TRUE(run(rt->subscribe({user_, 0}, sub, std::nullopt)).ok());
   const int32_t start = statusOf(*rt).tick;
   waitForTick(*rt, start + 5);
   auto msgs = sub->messages();
@@ -198,14 +198,14 @@ TEST_F(RuntimeTest, SubscriberGetsSnapshotThenDeltasAndResumes) {
   run(rt->unsubscribe(sub.get()));
   waitForTick(*rt, static_cast<int32_t>(last_tick) + 3);
   auto again = std::make_shared<Collector>();
-  run(rt->subscribe({user_, 0}, again, static_cast<int32_t>(last_tick)));
+  ASSERT_TRUE(run(rt->subscribe({user_, 0}, again, static_cast<int32_t>(last_tick))).ok());
   auto resumed = again->messages();
   ASSERT_FALSE(resumed.empty());
   EXPECT_EQ(resumed[0].at("type").as_string(), "delta");  // missing deltas, not a snapshot
   EXPECT_EQ(resumed[0].at("tick").as_int64(), last_tick + 1);
   // Too old to resume: a fresh snapshot.
   auto stale = std::make_shared<Collector>();
-  run(rt->subscribe({user_, 0}, stale, -1000));
+  ASSERT_TRUE(run(rt->subscribe({user_, 0}, stale, -1000)).ok());
   EXPECT_EQ(stale->messages().at(0).at("type").as_string(), "snapshot");
   ASSERT_TRUE(run(rt->stop()).ok());
 }
@@ -215,7 +215,7 @@ TEST_F(RuntimeTest, ResumeHistoryIsBoundedInBytesAndBeyondItASnapshotIsSent) {
   config.delta_history_bytes = 1;  // smaller than any delta: none is kept for resume
   auto rt = launch(config);
   auto sub = std::make_shared<Collector>();
-  run(rt->subscribe({user_, 0}, sub, std::nullopt));
+  ASSERT_TRUE(run(rt->subscribe({user_, 0}, sub, std::nullopt)).ok());
   const int32_t start = statusOf(*rt).tick;
   waitForTick(*rt, start + 3);
   run(rt->unsubscribe(sub.get()));
@@ -225,7 +225,7 @@ TEST_F(RuntimeTest, ResumeHistoryIsBoundedInBytesAndBeyondItASnapshotIsSent) {
   const int64_t last_tick = seen.back().at("tick").as_int64();
   waitForTick(*rt, static_cast<int32_t>(last_tick) + 2);
   auto again = std::make_shared<Collector>();
-  run(rt->subscribe({user_, 0}, again, static_cast<int32_t>(last_tick)));
+  ASSERT_TRUE(run(rt->subscribe({user_, 0}, again, static_cast<int32_t>(last_tick))).ok());
   const auto resumed = again->messages();
   ASSERT_FALSE(resumed.empty());
   EXPECT_EQ(resumed[0].at("type").as_string(), "snapshot");
@@ -394,7 +394,7 @@ TEST_F(RuntimeTest, CommandRefusedAtItsTickIsLoggedWithItsRefusalAndTheSequenceG
   players_ = *store_->members(record_.id);
   auto rt = launch({});
   auto sub = std::make_shared<Collector>();
-  run(rt->subscribe({user_, 0}, sub, std::nullopt));
+  ASSERT_TRUE(run(rt->subscribe({user_, 0}, sub, std::nullopt)).ok());
   // Civ 0 starts with 10 exotics: selling 8 is valid alone, the second sale fails at the tick
   // that applies both (they are validated together, against the same state).
   std::optional<Result<CommandAck>> acks[2];
