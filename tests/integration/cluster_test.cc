@@ -298,8 +298,13 @@ TEST_F(ClusterTest, NatsAndRedisRestartsAreSurvived) {
   const uint16_t other = portsExcept(owner).front();
   HttpClient via_other(other);
   const std::string path = "/api/campaigns/" + std::to_string(id) + "/commands";
-  ASSERT_EQ(via_other.postJson(path, R"({"type":"set_policy","tax_rate":20})", host.token).status,
-            202);
+  // The owner holds the lease before it has loaded the campaign: until then 503 (retry).
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        return via_other.postJson(path, R"({"type":"set_policy","tax_rate":20})", host.token)
+                   .status == 202;
+      },
+      milliseconds(10'000)));
   // NATS down: a forwarded command gets a retriable answer, never an acknowledgement.
   stack_->nats().halt(true);
   auto during = via_other.postJson(path, R"({"type":"set_policy","tax_rate":21})", host.token);

@@ -1,5 +1,7 @@
 #include "support/server_process.h"
 
+#include <sys/prctl.h>
+
 #include <algorithm>
 
 #include <signal.h>
@@ -49,8 +51,13 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::vector<std::str
   argv.insert(argv.end(), args.begin(), args.end());
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
+  const pid_t parent = getpid();
   pid_ = fork();
   if (pid_ == 0) {
+    // Killed with the test, even one that crashed before its destructors ran (the servers a
+    // test starts never outlive it).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
     dup2(pipe_fds[1], STDERR_FILENO);
     dup2(pipe_fds[1], STDOUT_FILENO);
     close(pipe_fds[0]);
