@@ -116,19 +116,7 @@ class Bench {
   }
 
   std::string ownerOf(int64_t campaign) {
-    for (auto& [name, n] : nodes_) {
-      HttpClient http(n->port());
-      auto r = http.get("/api/cluster", ClusterStack::operatorToken());
-      if (r.status != 200) continue;
-      const json::value view = json::parse(r.body);
-      for (const auto& v : view.at("nodes").as_array()) {
-        for (const auto& id : v.at("owns").as_array()) {
-          if (id.as_int64() == campaign) return std::string(v.at("name").as_string());
-        }
-      }
-      return "";
-    }
-    return "";
+    return nodes_.empty() ? "" : ownerIn(clusterOwners(nodes_.begin()->second->port()), campaign);
   }
   std::string waitOwner(int64_t campaign) {
     for (int i = 0; i < 200; ++i) {

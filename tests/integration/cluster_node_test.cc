@@ -18,6 +18,7 @@
 #include "support/cluster_stack.h"
 #include "support/run_binary.h"
 #include "support/server_process.h"
+#include "support/wait.h"
 
 namespace startales::testing {
 namespace {
@@ -30,15 +31,6 @@ const std::string& kOperatorToken = ClusterStack::operatorToken();
 // Long enough that a handoff finishing well inside it shows it did not wait for expiries,
 // even on a loaded machine; short enough that a kill -9 test is quick.
 constexpr int kLeaseTtlMs = 4000;
-
-bool waitUntil(const std::function<bool()>& done, milliseconds timeout) {
-  const auto until = steady_clock::now() + timeout;
-  while (!done()) {
-    if (steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return true;
-}
 
 class ClusterNodeTest : public ::testing::Test {
  protected:
@@ -70,25 +62,9 @@ class ClusterNodeTest : public ::testing::Test {
     return *node;
   }
 
-  // GET /api/cluster through `via`: node name → the campaigns it owns.
-  std::map<std::string, std::vector<int64_t>> owners(ServerProcess& via) {
-    HttpClient http(via.port());
-    auto r = http.get("/api/cluster", kOperatorToken);
-    std::map<std::string, std::vector<int64_t>> out;
-    if (r.status != 200) return out;
-    const json::value view = json::parse(r.body);
-    for (const auto& n : view.at("nodes").as_array()) {
-      auto& ids = out[std::string(n.at("name").as_string())];
-      for (const auto& id : n.at("owns").as_array()) ids.push_back(id.as_int64());
-    }
-    return out;
-  }
-  // The node that owns `campaign` now ("" if none).
+  Owners owners(ServerProcess& via) { return clusterOwners(via.port()); }
   std::string ownerOf(ServerProcess& via, int64_t campaign) {
-    for (const auto& [name, ids] : owners(via)) {
-      if (std::find(ids.begin(), ids.end(), campaign) != ids.end()) return name;
-    }
-    return "";
+    return ownerIn(clusterOwners(via.port()), campaign);
   }
 
   std::unique_ptr<ClusterStack> stack_;

@@ -21,6 +21,7 @@
 #include "support/http_client.h"
 #include "support/run_binary.h"
 #include "support/server_process.h"
+#include "support/wait.h"
 
 namespace startales::testing {
 namespace {
@@ -30,15 +31,6 @@ using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
 constexpr int kLeaseTtlMs = 2000;
-
-bool waitUntil(const std::function<bool()>& done, milliseconds timeout) {
-  const auto until = steady_clock::now() + timeout;
-  while (!done()) {
-    if (steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(milliseconds(100));
-  }
-  return true;
-}
 
 bool sh(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()) == 0; }
 
@@ -131,18 +123,7 @@ TEST(ClusterPartitionTest, AnOwnerCutOffFromPostgresIsTakenOverAndItsLateWriteIs
   // beta takes the campaign over once alpha's lease expires.
   HttpClient http_b(beta.port());
   const bool taken = waitUntil(
-      [&] {
-        auto r = http_b.get("/api/cluster", ClusterStack::operatorToken());
-        if (r.status != 200) return false;
-        const json::value view = json::parse(r.body);
-        for (const auto& n : view.at("nodes").as_array()) {
-          if (n.at("name").as_string() != "beta") continue;
-          for (const auto& owned : n.at("owns").as_array()) {
-            if (owned.as_int64() == id) return true;
-          }
-        }
-        return false;
-      },
+      [&] { return ownerIn(clusterOwners(beta.port()), id) == "beta"; },
       milliseconds(30'000));
   ASSERT_TRUE(taken) << "beta did not take the campaign over";
   // alpha stopped on its own deadline, before the lease could be taken.

@@ -26,6 +26,7 @@
 #include "support/nginx_server.h"
 #include "support/run_binary.h"
 #include "support/server_process.h"
+#include "support/wait.h"
 
 namespace startales::testing {
 namespace {
@@ -35,15 +36,6 @@ using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
 constexpr int kLeaseTtlMs = 2000;
-
-bool waitUntil(const std::function<bool()>& done, milliseconds timeout) {
-  const auto until = steady_clock::now() + timeout;
-  while (!done()) {
-    if (steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return true;
-}
 
 class ClusterTest : public ::testing::Test {
  protected:
@@ -80,29 +72,15 @@ class ClusterTest : public ::testing::Test {
 
   ServerProcess& node(const std::string& name) { return *nodes_.at(name); }
 
-  // node name → campaigns it owns, from GET /api/cluster on any live node.
-  std::map<std::string, std::vector<int64_t>> owners() {
+  // From GET /api/cluster on the first live node that answers.
+  Owners owners() {
     for (auto& [name, n] : nodes_) {
       if (!n || !n->running()) continue;
-      HttpClient http(n->port());
-      auto r = http.get("/api/cluster", ClusterStack::operatorToken());
-      if (r.status != 200) continue;
-      std::map<std::string, std::vector<int64_t>> out;
-      const json::value view = json::parse(r.body);
-      for (const auto& v : view.at("nodes").as_array()) {
-        auto& ids = out[std::string(v.at("name").as_string())];
-        for (const auto& id : v.at("owns").as_array()) ids.push_back(id.as_int64());
-      }
-      return out;
+      if (auto o = clusterOwners(n->port()); !o.empty()) return o;
     }
     return {};
   }
-  std::string ownerOf(int64_t campaign) {
-    for (const auto& [name, ids] : owners()) {
-      if (std::find(ids.begin(), ids.end(), campaign) != ids.end()) return name;
-    }
-    return "";
-  }
+  std::string ownerOf(int64_t campaign) { return ownerIn(owners(), campaign); }
   std::vector<uint16_t> portsExcept(const std::string& name) {
     std::vector<uint16_t> out;
     for (auto& [n, p] : nodes_) {

@@ -24,6 +24,7 @@
 #include "support/postgres_server.h"
 #include "support/run_binary.h"
 #include "support/server_process.h"
+#include "support/wait.h"
 
 namespace startales::testing {
 namespace {
@@ -32,16 +33,6 @@ namespace json = boost::json;
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
-
-// Waits (bounded) until `done` holds.
-bool waitUntil(const std::function<bool()>& done, milliseconds timeout) {
-  const auto until = steady_clock::now() + timeout;
-  while (!done()) {
-    if (steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return true;
-}
 
 int64_t startCampaign(HttpClient& http, const Player& host) {
   auto c = post(http, "/api/campaigns",

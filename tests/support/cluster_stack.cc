@@ -1,6 +1,10 @@
 #include "support/cluster_stack.h"
 
+#include <algorithm>
+#include <boost/json.hpp>
+
 #include "support/game_client.h"
+#include "support/http_client.h"
 
 namespace startales::testing {
 
@@ -26,6 +30,26 @@ ClusterStack::~ClusterStack() {
   redis_.reset();
   nats_.reset();
   postgres_.reset();
+}
+
+Owners clusterOwners(uint16_t port) {
+  HttpClient http(port);
+  auto r = http.get("/api/cluster", ClusterStack::operatorToken());
+  Owners out;
+  if (r.status != 200) return out;
+  const boost::json::value view = boost::json::parse(r.body);
+  for (const auto& n : view.at("nodes").as_array()) {
+    auto& ids = out[std::string(n.at("name").as_string())];
+    for (const auto& id : n.at("owns").as_array()) ids.push_back(id.as_int64());
+  }
+  return out;
+}
+
+std::string ownerIn(const Owners& owners, int64_t campaign) {
+  for (const auto& [name, ids] : owners) {
+    if (std::find(ids.begin(), ids.end(), campaign) != ids.end()) return name;
+  }
+  return "";
 }
 
 const std::string& ClusterStack::operatorToken() {

@@ -5,6 +5,8 @@
 // started by start() and always stopped (in reverse order) on destruction. nodeArgs() and
 // nodeEnv() give a node everything the api role requires.
 
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +18,13 @@
 #include "support/s3_server.h"
 
 namespace startales::testing {
+
+// Node name → the campaigns whose live lease it holds, from GET /api/cluster on the node at
+// `port` (with the operators' token); empty when it does not answer.
+using Owners = std::map<std::string, std::vector<int64_t>>;
+Owners clusterOwners(uint16_t port);
+// The node owning `campaign` in `owners`, or "".
+std::string ownerIn(const Owners& owners, int64_t campaign);
 
 class ClusterStack {
  public:

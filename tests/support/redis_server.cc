@@ -18,26 +18,13 @@
 #include <vector>
 
 #include "support/server_process.h"
+#include "support/test_database.h"  // store::unusedPort
 
 namespace startales::testing {
 namespace {
 
 namespace fs = std::filesystem;
 
-int freePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  close(fd);
-  return port;
-}
 
 // Sends `line` + CRLF on a fresh connection and reads until a full reply line arrives (1 s).
 Result<std::string> roundTrip(int port, const std::string& line) {
@@ -80,7 +67,7 @@ Result<std::unique_ptr<RedisServer>> RedisServer::start(const std::string& passw
   server->appendfsync_ = appendfsync;
   server->dir_ = makeTempDir("startales-redis-");
   for (int attempt = 0; attempt < 3; ++attempt) {
-    server->port_ = freePort();
+    server->port_ = store::unusedPort();
     auto launched = server->launch();
     if (launched) return server;
     if (attempt == 2) return launched.error();
