@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the bench scripts.
 
 # listening_port LOG [TENTHS]: waits (at most TENTHS tenths of a second, default 100) until the

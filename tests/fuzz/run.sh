@@ -5,7 +5,7 @@
 # exits 1 when any target found something.
 #   tests/fuzz/run.sh SECONDS [TARGET...]
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 seconds=${1:-60}
 shift || true
 bin=build/fuzz/tests/fuzz
