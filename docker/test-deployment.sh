@@ -3,7 +3,7 @@
 # builds the images with podman and runs the production compose stack (`.ci/run`).
 #
 # Each area has its own script under docker/tests/ (k8s.sh, compose.sh, monitoring.sh,
-# ollama.sh, scripts.sh; live.sh for --live). Every script exits non-zero on the first failed
+# ollama.sh, scripts.sh, ...; live.sh only with --live). Every script exits non-zero on the first failed
 # check and prints one line per check it passed. Usage: docker/test-deployment.sh [--live]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -30,7 +30,11 @@ run_area() {
   fi
 }
 
-for area in scripts k8s compose monitoring ollama; do run_area "$area"; done
+# Every area script present, in name order (live.sh only with --live).
+for script in "$here"/tests/*.sh; do
+  area="$(basename "$script" .sh)"
+  [ "$area" = live ] || run_area "$area"
+done
 [ "$live" -eq 1 ] && run_area live
 
 if [ ${#failed[@]} -gt 0 ]; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck on every shell script the project ships (docker/, scripts/, bench/, tests/).
+# Runs shellcheck on every shell script the project ships (docker/, scripts/, bench/, tests/).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mapfile -t scripts < <(git ls-files '*.sh' 2>/dev/null || find . -name '*.sh' -not -path './build/*' -not -path '*/node_modules/*')
