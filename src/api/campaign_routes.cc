@@ -45,8 +45,15 @@ void addCampaignRoutes(net::Router& router, const AuthDeps& auth,
                auto user_op = requireUser(req, auth);
                auto user = co_await std::move(user_op);
                if (!user) co_return net::errorResponse(user.error());
-               std::optional<std::string> status;
-               if (auto s = req.queryParam("status"); !s.empty()) status = std::string(s);
+               std::optional<campaign::CampaignStatus> status;
+               if (auto s = req.queryParam("status"); !s.empty()) {
+                 status = campaign::parseStatus(s);
+                 if (!status) {
+                   co_return net::errorResponse(makeError(
+                       "invalid_query",
+                       "\"status\" must be lobby, running, paused or finished."));
+                 }
+               }
                const bool mine = req.queryParam("mine") == "true" || req.queryParam("mine") == "1";
                auto op = service->list(*user, status, mine);
                co_return okList("campaigns", co_await std::move(op));

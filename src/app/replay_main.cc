@@ -37,7 +37,7 @@ int runReplay(const Config& config, const ReplayOptions& options) {
   }
   std::vector<campaign::Member> players;
   for (const auto& m : *members) {
-    if (m.role == "player") players.push_back(m);
+    if (m.role == campaign::MemberRole::kPlayer) players.push_back(m);
   }
   // Up to the latest snapshot by default, and then exactly the commands it has seen (a
   // snapshot taken on pause or stop holds commands queued for its next tick).

@@ -11,19 +11,41 @@ namespace startales::campaign {
 
 namespace {
 
+constexpr std::array<std::string_view, 4> kStatusNames = {"lobby", "running", "paused",
+                                                          "finished"};
+constexpr std::array<std::string_view, 2> kRoleNames = {"player", "observer"};
+
+template <typename Enum, size_t N>
+std::optional<Enum> parseName(const std::array<std::string_view, N>& names, std::string_view name) {
+  for (size_t i = 0; i < N; ++i) {
+    if (names[i] == name) return static_cast<Enum>(i);
+  }
+  return std::nullopt;
+}
+
+store::Value stored(std::string_view name) { return std::string(name); }
+
+Error unknownStored(int64_t campaign, const char* what, const std::string& value) {
+  return makeError("campaign_corrupt", "Campaign " + std::to_string(campaign) +
+                                           " has an unknown " + what + " \"" + value +
+                                           "\" in the database.");
+}
+
 constexpr const char* kCampaignColumns =
     "id, name, mode, visibility, invite_code, host_user_id, status, systems, ai_empires, "
     "max_players, tick_ms, seed, tick, created_at, started_at";
 
-CampaignRecord campaignFrom(const store::Row& r) {
+Result<CampaignRecord> campaignFrom(const store::Row& r) {
   CampaignRecord c;
   c.id = r.getInt(0);
+  auto status = parseStatus(r.getText(6));
+  if (!status) return unknownStored(c.id, "status", r.getText(6));
+  c.status = *status;
   c.settings.name = r.getText(1);
   c.settings.mode = r.getText(2);
   c.settings.visibility = r.getText(3);
   c.invite_code = r.getText(4);
   c.host_user_id = r.getInt(5);
-  c.status = r.getText(6);
   c.settings.systems = static_cast<int32_t>(r.getInt(7));
   c.settings.ai_empires = static_cast<int32_t>(r.getInt(8));
   c.settings.max_players = static_cast<int32_t>(r.getInt(9));
@@ -33,6 +55,18 @@ CampaignRecord campaignFrom(const store::Row& r) {
   c.created_at_ms = r.getInt(13);
   c.started_at_ms = r.getInt(14);
   return c;
+}
+
+// Every row decoded, or the first one that does not decode.
+Result<std::vector<CampaignRecord>> campaignsFrom(const std::vector<store::Row>& rows) {
+  std::vector<CampaignRecord> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    auto c = campaignFrom(row);
+    if (!c) return c.error();
+    out.push_back(std::move(*c));
+  }
+  return out;
 }
 
 constexpr const char* kCommandColumns =
@@ -51,6 +85,17 @@ store::Value nullableText(const std::string& s) {
 
 }  // namespace
 
+std::string_view statusName(CampaignStatus status) {
+  return kStatusNames.at(static_cast<size_t>(status));
+}
+std::optional<CampaignStatus> parseStatus(std::string_view name) {
+  return parseName<CampaignStatus>(kStatusNames, name);
+}
+std::string_view roleName(MemberRole role) { return kRoleNames.at(static_cast<size_t>(role)); }
+std::optional<MemberRole> parseMemberRole(std::string_view name) {
+  return parseName<MemberRole>(kRoleNames, name);
+}
+
 Result<CampaignRecord> CampaignStore::create(const CampaignSettings& s, int64_t host,
                                              const std::string& invite_code,
                                              const Member& host_member, int64_t now_ms) {
@@ -67,7 +112,7 @@ Result<CampaignRecord> CampaignStore::create(const CampaignSettings& s, int64_t 
     auto m = c.query(
         "INSERT INTO campaign_members (campaign_id, user_id, role, civ_name, color, ready, "
         "joined_at) VALUES ($1, $2, $3, $4, $5, 0, $6)",
-        {record.id, host, host_member.role, host_member.civ_name, host_member.color, now_ms});
+        {record.id, host, stored(roleName(host_member.role)), host_member.civ_name, host_member.color, now_ms});
     if (!m) return m.error();
     return {};
   });
@@ -84,7 +129,9 @@ Result<std::optional<CampaignRecord>> CampaignStore::find(int64_t id) {
                      {id});
   if (!r) return r.error();
   if (r->empty()) return std::optional<CampaignRecord>();
-  return std::optional<CampaignRecord>(campaignFrom(r->rows.front()));
+  auto record = campaignFrom(r->rows.front());
+  if (!record) return record.error();
+  return std::optional<CampaignRecord>(std::move(*record));
 }
 
 Result<int64_t> CampaignStore::countHosted(int64_t host) {
@@ -100,7 +147,7 @@ Result<std::vector<CampaignRecord>> CampaignStore::list(const CampaignFilter& f)
                     "WHERE m.campaign_id = c.id AND m.user_id = $1))";
   store::Params params{f.viewer};
   if (f.status) {
-    params.emplace_back(*f.status);
+    params.emplace_back(stored(statusName(*f.status)));
     sql += " AND c.status = $" + std::to_string(params.size());
   }
   if (f.member) {
@@ -112,18 +159,14 @@ Result<std::vector<CampaignRecord>> CampaignStore::list(const CampaignFilter& f)
   sql += " ORDER BY c.id DESC LIMIT $" + std::to_string(params.size());
   auto r = db_.query(sql, params);
   if (!r) return r.error();
-  std::vector<CampaignRecord> out;
-  for (const auto& row : r->rows) out.push_back(campaignFrom(row));
-  return out;
+  return campaignsFrom(r->rows);
 }
 
 Result<std::vector<CampaignRecord>> CampaignStore::active(bool include_paused) {
   auto r = db_.query(std::string("SELECT ") + kCampaignColumns + " FROM campaigns WHERE status " +
                      (include_paused ? "IN ('running', 'paused')" : "= 'running'") + " ORDER BY id");
   if (!r) return r.error();
-  std::vector<CampaignRecord> out;
-  for (const auto& row : r->rows) out.push_back(campaignFrom(row));
-  return out;
+  return campaignsFrom(r->rows);
 }
 
 Result<void> CampaignStore::remove(int64_t id) {
@@ -144,7 +187,9 @@ Result<std::vector<Member>> CampaignStore::members(int64_t campaign) {
     Member m;
     m.user_id = row.getInt(0);
     m.username = row.getText(1);
-    m.role = row.getText(2);
+    auto role = parseMemberRole(row.getText(2));
+    if (!role) return unknownStored(campaign, "member role", row.getText(2));
+    m.role = *role;
     m.civ_name = row.getText(3);
     m.color = row.getText(4);
     m.civ = row.isNull(5) ? -1 : static_cast<int32_t>(row.getInt(5));
@@ -159,7 +204,7 @@ Result<void> CampaignStore::addMember(int64_t campaign, const Member& m) {
   auto r = db_.query(
       "INSERT INTO campaign_members (campaign_id, user_id, role, civ_name, color, ready, "
       "joined_at) VALUES ($1, $2, $3, $4, $5, 0, $6)",
-      {campaign, m.user_id, m.role, m.civ_name, m.color, m.joined_at_ms});
+      {campaign, m.user_id, stored(roleName(m.role)), m.civ_name, m.color, m.joined_at_ms});
   if (!r) {
     if (r.error().code == "db_constraint") {
       return makeError("already_joined", "You have already joined this campaign.");
@@ -184,8 +229,9 @@ Result<void> CampaignStore::setReady(int64_t campaign, int64_t user, bool ready)
   return {};
 }
 
-Result<void> CampaignStore::setStatus(int64_t campaign, const std::string& status) {
-  auto r = db_.query("UPDATE campaigns SET status = $2 WHERE id = $1", {campaign, status});
+Result<void> CampaignStore::setStatus(int64_t campaign, CampaignStatus status) {
+  auto r = db_.query("UPDATE campaigns SET status = $2 WHERE id = $1",
+                     {campaign, stored(statusName(status))});
   if (!r) return r.error();
   return {};
 }

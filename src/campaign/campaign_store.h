@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -27,13 +28,23 @@ struct CampaignSettings {
   int64_t seed = 0;
 };
 
+// Where a campaign is in its life. Stored and sent on the wire by statusName().
+enum class CampaignStatus { kLobby, kRunning, kPaused, kFinished };
+std::string_view statusName(CampaignStatus status);  // "lobby" | "running" | "paused" | "finished"
+std::optional<CampaignStatus> parseStatus(std::string_view name);
+
+// A member plays a civilization or watches. Stored and sent by roleName().
+enum class MemberRole { kPlayer, kObserver };
+std::string_view roleName(MemberRole role);  // "player" | "observer"
+std::optional<MemberRole> parseMemberRole(std::string_view name);
+
 struct CampaignRecord {
   int64_t id = 0;
   CampaignSettings settings;
   std::string invite_code;  // empty for public campaigns
   int64_t host_user_id = 0;
-  std::string status = "lobby";  // lobby | running | paused | finished
-  int32_t tick = 0;              // tick of the latest snapshot
+  CampaignStatus status = CampaignStatus::kLobby;
+  int32_t tick = 0;  // tick of the latest snapshot
   int64_t created_at_ms = 0;
   int64_t started_at_ms = 0;  // 0 until started
 };
@@ -41,7 +52,7 @@ struct CampaignRecord {
 struct Member {
   int64_t user_id = 0;
   std::string username;
-  std::string role = "player";  // player | observer
+  MemberRole role = MemberRole::kPlayer;
   std::string civ_name;
   std::string color;  // "#rrggbb"
   int32_t civ = -1;   // civilization id once started; -1 before or for observers
@@ -74,7 +85,7 @@ struct Snapshot {
 };
 
 struct CampaignFilter {
-  std::optional<std::string> status;
+  std::optional<CampaignStatus> status;
   std::optional<int64_t> member;  // only campaigns this user belongs to
   int64_t viewer = 0;  // private campaigns are listed only to their members
   int32_t limit = 100;
@@ -102,7 +113,7 @@ class CampaignStore {
   Result<void> addMember(int64_t campaign, const Member& member);
   Result<void> removeMember(int64_t campaign, int64_t user);
   Result<void> setReady(int64_t campaign, int64_t user, bool ready);
-  Result<void> setStatus(int64_t campaign, const std::string& status);
+  Result<void> setStatus(int64_t campaign, CampaignStatus status);
   // Marks the campaign running and records each player's civilization, atomically.
   Result<void> start(int64_t campaign, const std::vector<std::pair<int64_t, int32_t>>& civs,
                      int64_t now_ms);

@@ -70,7 +70,7 @@ std::string lower(std::string s) {
 }
 
 json::object memberJson(const Member& m) {
-  json::object o{{"user_id", m.user_id},   {"username", m.username}, {"role", m.role},
+  json::object o{{"user_id", m.user_id},   {"username", m.username}, {"role", roleName(m.role)},
                  {"civ_name", m.civ_name}, {"color", m.color},       {"ready", m.ready}};
   if (m.civ >= 0) o["civ"] = m.civ;
   return o;
@@ -82,7 +82,7 @@ json::object campaignJson(const CampaignRecord& c, const std::vector<Member>* me
                  {"name", c.settings.name},
                  {"mode", c.settings.mode},
                  {"visibility", c.settings.visibility},
-                 {"status", c.status},
+                 {"status", statusName(c.status)},
                  {"host_user_id", c.host_user_id},
                  {"systems", c.settings.systems},
                  {"ai_empires", c.settings.ai_empires},
@@ -97,7 +97,7 @@ json::object campaignJson(const CampaignRecord& c, const std::vector<Member>* me
     bool member = false;
     for (const auto& m : *members) {
       list.push_back(memberJson(m));
-      players += m.role == "player";
+      players += m.role == MemberRole::kPlayer;
       member |= m.user_id == viewer;
     }
     o["members"] = std::move(list);

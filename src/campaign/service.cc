@@ -107,7 +107,7 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::describe(int64_t
     out["state_hash"] = status.state_hash;
     out["connected"] = status.subscribers;
     out["suspended"] = false;
-  } else if (placement_ != nullptr && (record->status == "running" || record->status == "paused")) {
+  } else if (placement_ != nullptr && (record->status == CampaignStatus::kRunning || record->status == CampaignStatus::kPaused)) {
     // Cluster: its owner knows (nothing is added when no node owns it at the moment).
     if (auto handle = placement_->remote(id)) {
       auto status_op = handle->status();
@@ -117,7 +117,7 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::describe(int64_t
         out["suspended"] = false;
       }
     }
-  } else if (record->status == "paused") {  // stored: the snapshot is the state
+  } else if (record->status == CampaignStatus::kPaused) {  // stored: the snapshot is the state
     auto info_fn = [&]() { return store_.latestSnapshotInfo(id); };
     auto info_op = workers_.run(info_fn);
     auto info = co_await std::move(info_op);
@@ -204,10 +204,10 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::create(const Use
 }
 
 asio::awaitable<Result<json::array>> CampaignService::list(const User& user,
-                                                           std::optional<std::string> status,
+                                                           std::optional<CampaignStatus> status,
                                                            bool mine) {
   CampaignFilter f;
-  f.status = std::move(status);
+  f.status = status;
   f.viewer = user.id;
   if (mine) f.member = user.id;
   auto fetch = [&]() { return store_.list(f); };
@@ -226,8 +226,9 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::get(const User& 
 
 asio::awaitable<Result<CampaignService::Json>> CampaignService::join(const User& user, int64_t id,
                                                                      const Json& body) {
-  auto role = choiceField(body, "role", {"player", "observer"});
-  if (!role) co_return role.error();
+  auto role_name = choiceField(body, "role", {"player", "observer"});
+  if (!role_name) co_return role_name.error();
+  const MemberRole role = *parseMemberRole(*role_name);  // one of the choices
   auto civ_name = textField(body, "civ_name", 40, user.username);
   if (!civ_name) co_return civ_name.error();
   auto color = textField(body, "color", 7, "");
@@ -253,7 +254,7 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::join(const User&
     }
   }
 
-  auto body_fn = [this, user, id, role = *role, civ_name = *civ_name, color = *color,
+  auto body_fn = [this, user, id, role, civ_name = *civ_name, color = *color,
                   code = *code]() -> asio::awaitable<Result<Json>> {
     auto fetch = [&]() -> Result<std::pair<CampaignRecord, std::vector<Member>>> {
       auto record = store_.find(id);
@@ -282,8 +283,8 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::join(const User&
     m.role = role;
     m.civ_name = civ_name;
     m.joined_at_ms = clock_.nowMs();
-    if (role == "player") {
-      if (record.status != "lobby") {
+    if (role == MemberRole::kPlayer) {
+      if (record.status != CampaignStatus::kLobby) {
         co_return wrongState("The campaign has already started; you can join as an observer.");
       }
       auto players = playersOf(members);
@@ -338,7 +339,7 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::leave(const User
     if (record->host_user_id == user.id) {
       co_return wrongState("The host cannot leave; delete the campaign instead.");
     }
-    if (me->role == "player" && record->status != "lobby") {
+    if (me->role == MemberRole::kPlayer && record->status != CampaignStatus::kLobby) {
       co_return wrongState(
           "The campaign is under way and your civilization is in it; "
           "you can stay away, but not leave.");
@@ -365,9 +366,9 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::ready(const User
     auto record = co_await std::move(fetch_op);
     if (!record) co_return record.error();
     const Member* me = findMember(members, user.id);
-    if (!me || me->role != "player")
+    if (!me || me->role != MemberRole::kPlayer)
       co_return forbidden("Only players of this campaign can be ready.");
-    if (record->status != "lobby") co_return wrongState("The campaign has already started.");
+    if (record->status != CampaignStatus::kLobby) co_return wrongState("The campaign has already started.");
     auto set = [&]() { return store_.setReady(id, user.id, ready); };
     auto set_op = workers_.run(set);
     auto done = co_await std::move(set_op);
@@ -388,7 +389,7 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::start(const User
     if (!record) co_return record.error();
     if (record->host_user_id != user.id)
       co_return forbidden("Only the host can start the campaign.");
-    if (record->status != "lobby") co_return wrongState("The campaign has already started.");
+    if (record->status != CampaignStatus::kLobby) co_return wrongState("The campaign has already started.");
     const auto players = playersOf(members);
     std::string waiting;
     for (const auto& p : players) {
@@ -422,7 +423,7 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::start(const User
     }
     auto entry = std::make_shared<Live>();
     entry->record = *record;
-    entry->record.status = "running";
+    entry->record.status = CampaignStatus::kRunning;
     entry->record.started_at_ms = now;
     entry->members = members;
     for (auto& m : entry->members) {
@@ -459,7 +460,7 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::setPaused(const 
         auto here = pauseElsewhere(user, *record, paused);
         co_return co_await std::move(here);
       }
-      if (record->status != "paused" || paused)
+      if (record->status != CampaignStatus::kPaused || paused)
         co_return wrongState("The campaign is not running.");
       if (record->host_user_id != user.id)
         co_return forbidden("Only the host can resume the campaign.");
@@ -482,7 +483,7 @@ asio::awaitable<Result<CampaignService::Json>> CampaignService::setPaused(const 
       co_return forbidden(std::string("Only the host can ") + (paused ? "pause" : "resume") +
                           " the campaign.");
     }
-    const std::string status = paused ? "paused" : "running";
+    const CampaignStatus status = paused ? CampaignStatus::kPaused : CampaignStatus::kRunning;
     auto set = [&]() { return store_.setStatus(id, status); };
     auto set_op = workers_.run(set);
     auto done = co_await std::move(set_op);

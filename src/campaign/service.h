@@ -68,7 +68,7 @@ class CampaignService {
 
   boost::asio::awaitable<Result<Json>> create(const User& user, const Json& body);
   boost::asio::awaitable<Result<boost::json::array>> list(const User& user,
-                                                          std::optional<std::string> status,
+                                                          std::optional<CampaignStatus> status,
                                                           bool mine);
   boost::asio::awaitable<Result<Json>> get(const User& user, int64_t id);
   boost::asio::awaitable<Result<Json>> join(const User& user, int64_t id, const Json& body);

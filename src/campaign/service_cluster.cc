@@ -22,10 +22,10 @@ asio::awaitable<Result<void>> CampaignService::adopt(int64_t id, int64_t epoch) 
   auto find_op = workers_.run(find);
   auto record = co_await std::move(find_op);
   if (!record) co_return record.error();
-  if (!*record || ((*record)->status != "running" && (*record)->status != "paused")) {
+  if (!*record || ((*record)->status != CampaignStatus::kRunning && (*record)->status != CampaignStatus::kPaused)) {
     co_return wrongState("Campaign " + std::to_string(id) + " is not running.");
   }
-  const bool paused = (*record)->status == "paused";
+  const bool paused = (*record)->status == CampaignStatus::kPaused;
   auto load_op = load(**record, paused, epoch);
   auto loaded = co_await std::move(load_op);
   if (!loaded) co_return loaded.error();
@@ -79,8 +79,8 @@ asio::awaitable<Result<CampaignService::Access>> CampaignService::remoteAccess(c
   auto fetch_op = fetchVisible(id, user.id, &members);
   auto record = co_await std::move(fetch_op);
   if (!record) co_return record.error();
-  if (record->status == "lobby") co_return wrongState("The campaign has not started yet.");
-  if (record->status == "finished") co_return wrongState("The campaign has finished.");
+  if (record->status == CampaignStatus::kLobby) co_return wrongState("The campaign has not started yet.");
+  if (record->status == CampaignStatus::kFinished) co_return wrongState("The campaign has finished.");
   const Member* me = findMember(members, user.id);
   if (!me) {
     if (record->settings.visibility == "private") co_return notFound(id);
@@ -92,7 +92,7 @@ asio::awaitable<Result<CampaignService::Access>> CampaignService::remoteAccess(c
   }
   Access a;
   a.runtime = std::move(handle);
-  a.observer = me->role != "player";
+  a.observer = me->role != MemberRole::kPlayer;
   a.seat = Seat{user.id, a.observer ? game::kNone : me->civ};
   co_return a;
 }
@@ -100,14 +100,14 @@ asio::awaitable<Result<CampaignService::Access>> CampaignService::remoteAccess(c
 asio::awaitable<Result<CampaignService::Json>> CampaignService::pauseElsewhere(
     const User& user, const CampaignRecord& record, bool paused) {
   const int64_t id = record.id;
-  if (record.status != "running" && record.status != "paused") {
+  if (record.status != CampaignStatus::kRunning && record.status != CampaignStatus::kPaused) {
     co_return wrongState("The campaign is not running.");
   }
   if (record.host_user_id != user.id) {
     co_return forbidden(std::string("Only the host can ") + (paused ? "pause" : "resume") +
                         " the campaign.");
   }
-  const std::string status = paused ? "paused" : "running";
+  const CampaignStatus status = paused ? CampaignStatus::kPaused : CampaignStatus::kRunning;
   auto set = [&]() { return store_.setStatus(id, status); };
   auto set_op = workers_.run(set);
   if (auto done = co_await std::move(set_op); !done) co_return done.error();

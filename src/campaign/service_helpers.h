@@ -30,7 +30,7 @@ inline const Member* findMember(const std::vector<Member>& members, int64_t user
 inline std::vector<Member> playersOf(const std::vector<Member>& members) {
   std::vector<Member> players;
   for (const auto& m : members) {
-    if (m.role == "player") players.push_back(m);
+    if (m.role == MemberRole::kPlayer) players.push_back(m);
   }
   return players;
 }

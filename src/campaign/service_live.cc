@@ -66,7 +66,7 @@ Result<int> CampaignService::restoreAll() {
                                              *log_writer_, clock_, runtime_config_);
     entry->runtime->rememberClientCommands(restored->recent_client_commands);
     entry->runtime->setCommentator(commentator_);
-    entry->runtime->start(record.status == "paused");
+    entry->runtime->start(record.status == CampaignStatus::kPaused);
     {
       std::lock_guard lock(mu_);
       live_[record.id] = entry;
@@ -191,7 +191,7 @@ std::vector<int64_t> CampaignService::usersAt(int64_t id, game::CivId civ) const
   if (!entry) return out;
   std::lock_guard lock(mu_);
   for (const auto& m : entry->members) {
-    if (m.role == "player" && m.civ == civ) out.push_back(m.user_id);
+    if (m.role == MemberRole::kPlayer && m.civ == civ) out.push_back(m.user_id);
   }
   return out;
 }
@@ -219,7 +219,7 @@ asio::awaitable<Result<CampaignService::Access>> CampaignService::access(const U
       }
       Access a;
       a.runtime = entry->runtime;
-      a.observer = me->role != "player";
+      a.observer = me->role != MemberRole::kPlayer;
       a.seat = Seat{user.id, a.observer ? game::kNone : me->civ};
       return a;
     };
@@ -233,10 +233,10 @@ asio::awaitable<Result<CampaignService::Access>> CampaignService::access(const U
   auto fetch_op = fetchVisible(id, user.id, nullptr);
   auto record = co_await std::move(fetch_op);
   if (!record) co_return record.error();
-  if (record->status == "paused") {
+  if (record->status == CampaignStatus::kPaused) {
     co_return wrongState("The campaign is paused and stored; its host can resume it.");
   }
-  if (record->status == "lobby") co_return wrongState("The campaign has not started yet.");
+  if (record->status == CampaignStatus::kLobby) co_return wrongState("The campaign has not started yet.");
   co_return wrongState("Campaign " + std::to_string(id) + " is not running on this server.");
 }
 

@@ -24,6 +24,7 @@ constexpr ErrorCodeInfo kCodes[] = {
      "a bus request got no reply in time (it may or may not have been handled)"},
     {"bus_unavailable", C::kUnavailable,
      "the message bus is not connected or dropped while waiting (retriable)"},
+    {"campaign_corrupt", C::kInternal, "a stored campaign row holds a value no version writes"},
     {"campaign_full", C::kConflict, "the campaign has no free player seat"},
     {"campaign_moved", C::kUnavailable,
      "the campaign moved to another node during the request; a retry reaches its new owner"},

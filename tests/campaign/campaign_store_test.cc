@@ -72,7 +72,7 @@ TEST_P(CampaignStoreTest, CreateFindAndMembers) {
   auto found = store_->find(c.id);
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ((*found)->settings.seed, 42);
-  EXPECT_EQ((*found)->status, "lobby");
+  EXPECT_EQ((*found)->status, CampaignStatus::kLobby);
   auto members = store_->members(c.id);
   ASSERT_TRUE(members.ok());
   ASSERT_EQ(members->size(), 1u);
@@ -111,6 +111,49 @@ TEST_P(CampaignStoreTest, PrivateCampaignsAreListedOnlyToMembers) {
   f.member = bob_;
   EXPECT_EQ(store_->list(f)->size(), 0u);
   EXPECT_EQ((*store_->find(secret.id))->invite_code, "CODE12");
+}
+
+TEST_P(CampaignStoreTest, StatusAndRoleRoundTripAndFilter) {
+  const auto lobby = make();
+  const auto paused = make();
+  ASSERT_TRUE(store_->setStatus(paused.id, CampaignStatus::kPaused).ok());
+  Member watcher;
+  watcher.user_id = bob_;
+  watcher.role = MemberRole::kObserver;
+  watcher.civ_name = "Eye";
+  watcher.joined_at_ms = 5000;  // after the host
+  ASSERT_TRUE(store_->addMember(lobby.id, watcher).ok());
+  auto members = store_->members(lobby.id);
+  ASSERT_TRUE(members.ok());
+  EXPECT_EQ(members->at(0).role, MemberRole::kPlayer);
+  EXPECT_EQ(members->at(1).role, MemberRole::kObserver);
+  CampaignFilter f;
+  f.viewer = alice_;
+  f.status = CampaignStatus::kPaused;
+  auto listed = store_->list(f);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->at(0).id, paused.id);
+  EXPECT_EQ(listed->at(0).status, CampaignStatus::kPaused);
+  for (auto s : {CampaignStatus::kLobby, CampaignStatus::kRunning, CampaignStatus::kPaused,
+                 CampaignStatus::kFinished}) {
+    EXPECT_EQ(parseStatus(statusName(s)), s);
+  }
+  EXPECT_FALSE(parseStatus("Running").has_value());
+  EXPECT_FALSE(parseMemberRole("admin").has_value());
+}
+
+// A value no version of the server writes is reported, naming the campaign, not guessed at.
+TEST_P(CampaignStoreTest, UnknownStoredStatusIsAnError) {
+  const auto c = make();
+  ASSERT_TRUE(db_->query("UPDATE campaigns SET status = 'archived' WHERE id = $1", {c.id}).ok());
+  auto found = store_->find(c.id);
+  ASSERT_FALSE(found.ok());
+  EXPECT_EQ(found.error().code, "campaign_corrupt");
+  EXPECT_NE(found.error().message.find("\"archived\""), std::string::npos);
+  CampaignFilter f;
+  f.viewer = alice_;
+  EXPECT_EQ(store_->list(f).error().code, "campaign_corrupt");
 }
 
 TEST_P(CampaignStoreTest, CommandLogAndSnapshots) {

@@ -226,9 +226,9 @@ TEST_P(LeaseTest, NodeNamesAreUniqueAmongLiveNodes) {
 
 TEST_P(LeaseTest, OrphansAreRunningCampaignsWithoutALiveLease) {
   NodeRegistry registry(*db_, "node-a", "one", "");
-  ASSERT_TRUE(store_->setStatus(campaign_, "running").ok());
+  ASSERT_TRUE(store_->setStatus(campaign_, campaign::CampaignStatus::kRunning).ok());
   const int64_t paused = makeCampaign();
-  ASSERT_TRUE(store_->setStatus(paused, "paused").ok());
+  ASSERT_TRUE(store_->setStatus(paused, campaign::CampaignStatus::kPaused).ok());
   auto orphans = registry.orphanCampaigns(10);
   ASSERT_TRUE(orphans.ok());
   EXPECT_EQ(*orphans, std::vector<int64_t>{campaign_});

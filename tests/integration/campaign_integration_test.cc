@@ -145,6 +145,18 @@ TEST_F(CampaignIntegrationTest, ThreePlayersSeeEachOthersTradesAndOnlyCommandThe
   for (const auto& c : entries.at("commands").as_array()) {
     EXPECT_EQ(c.at("civ").as_int64(), 0);
   }
+
+  // The list filters by status; a status that does not exist is named, not an empty list.
+  auto running = http_->get("/api/campaigns?status=running", players[0].token);
+  ASSERT_EQ(running.status, 200) << running.body;
+  const auto listed = running.json();
+  ASSERT_EQ(listed.at("campaigns").as_array().size(), 1u);
+  EXPECT_EQ(listed.at("campaigns").at(0).at("status").as_string(), "running");
+  auto lobbies = http_->get("/api/campaigns?status=lobby", players[0].token);
+  EXPECT_TRUE(lobbies.json().at("campaigns").as_array().empty()) << lobbies.body;
+  auto bogus = http_->get("/api/campaigns?status=started", players[0].token);
+  EXPECT_EQ(bogus.status, 400) << bogus.body;
+  EXPECT_EQ(bogus.json().at("error").at("code").as_string(), "invalid_query");
 }
 
 TEST_F(CampaignIntegrationTest, PrivateCampaignNeedsItsInviteCode) {
