@@ -14,7 +14,7 @@ namespace startales::ai {
 
 namespace asio = boost::asio;
 namespace json = boost::json;
-using Access = campaign::CampaignService::Access;
+using Access = campaign::CampaignAccess::Access;
 
 struct DialogueService::Turn {
   User user;
@@ -84,7 +84,7 @@ std::string sentence(const Error& e) {
 
 }  // namespace
 
-DialogueService::DialogueService(campaign::CampaignService& campaigns, CharacterStore& characters,
+DialogueService::DialogueService(campaign::CampaignAccess& campaigns, CharacterStore& characters,
                                  WorkerPool& workers, llm::LlmBackend* llm, Embedder& embedder,
                                  MemoryStore* memory_store, const Clock& clock,
                                  asio::any_io_executor background, DialogueConfig config,

@@ -37,7 +37,8 @@
 #include "ai/embedder.h"
 #include "ai/memory.h"
 #include "ai/memory_store.h"
-#include "campaign/service.h"
+#include "campaign/campaign_access.h"
+#include "campaign/commentator.h"
 #include "common/clock.h"
 #include "common/worker_pool.h"
 #include "llm/llm.h"
@@ -73,7 +74,7 @@ class DialogueService {
   // memory, storing a cast). vectors: where memory streams keep their index (nullable: in
   // this process). When a remote index fails, replies come without memories and with a
   // notice saying so. Everything borrowed outlives the service.
-  DialogueService(campaign::CampaignService& campaigns, CharacterStore& characters,
+  DialogueService(campaign::CampaignAccess& campaigns, CharacterStore& characters,
                   WorkerPool& workers, llm::LlmBackend* llm, Embedder& embedder,
                   MemoryStore* memory_store, const Clock& clock,
                   boost::asio::any_io_executor background, DialogueConfig config = {},
@@ -134,11 +135,11 @@ class DialogueService {
 
   // The stored cast of a running campaign, generated and stored on first use.
   boost::asio::awaitable<Result<std::vector<Character>>> castOf(
-      const campaign::CampaignService::Access& access, int64_t campaign);
+      const campaign::CampaignAccess::Access& access, int64_t campaign);
   // The character `id` if the caller may talk to it, else "not_found"/"forbidden".
   boost::asio::awaitable<Result<Character>> reachable(const User& user, int64_t campaign,
                                                       int64_t id,
-                                                      campaign::CampaignService::Access* access);
+                                                      campaign::CampaignAccess::Access* access);
   // Blocking: the memory stream of a character, opened on first use.
   Result<std::shared_ptr<Stream>> stream(int64_t campaign, int64_t character);
   boost::asio::awaitable<void> generate(Turn& turn);
@@ -146,7 +147,7 @@ class DialogueService {
   void record(int64_t campaign, game::CivId civ, std::vector<game::Notice> notices);
 
   // const after construction
-  campaign::CampaignService& campaigns_;
+  campaign::CampaignAccess& campaigns_;
   CharacterStore& characters_;
   WorkerPool& workers_;
   llm::LlmBackend* llm_;

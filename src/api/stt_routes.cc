@@ -46,7 +46,7 @@ asio::awaitable<Result<voice::Transcript>> transcribe(const SttDeps& deps, voice
 }  // namespace
 
 asio::awaitable<Result<std::shared_ptr<const voice::Vocabulary>>> campaignVocabulary(
-    campaign::CampaignService& campaigns, const account::User& user, int64_t campaign,
+    campaign::CampaignAccess& campaigns, const account::User& user, int64_t campaign,
     std::vector<std::string> character_names) {
   auto access_op = campaigns.access(user, campaign);
   auto access = co_await std::move(access_op);

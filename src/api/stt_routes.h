@@ -17,7 +17,7 @@
 
 #include "api/auth_routes.h"
 #include "api/speech_auth.h"
-#include "campaign/service.h"
+#include "campaign/campaign_access.h"
 #include "common/worker_pool.h"
 #include "net/router.h"
 #include "voice/audio/audio.h"
@@ -32,14 +32,14 @@ struct SttDeps {
   SpeechAccess access;  // who may call (an account, or the service token)
   // Grammar mode from a campaign's live vocabulary (`serve` only; null in `startales stt`,
   // where ?campaign is refused): the caller's civilization's names and their cabinet's.
-  campaign::CampaignService* campaigns = nullptr;
+  campaign::CampaignAccess* campaigns = nullptr;
 };
 
 void addSttRoutes(net::Router& router, const std::string& prefix, const SttDeps& deps);
 
 // The caller's vocabulary in a running campaign (their view's names; character names given).
 boost::asio::awaitable<Result<std::shared_ptr<const voice::Vocabulary>>> campaignVocabulary(
-    campaign::CampaignService& campaigns, const account::User& user, int64_t campaign,
+    campaign::CampaignAccess& campaigns, const account::User& user, int64_t campaign,
     std::vector<std::string> character_names);
 
 }  // namespace startales::api

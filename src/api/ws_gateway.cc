@@ -35,7 +35,7 @@ class Session : public net::WsHandler,
   // `slot` (nullable) counts the socket against its account and lets logout find it (by the
   // session's token hash, given to reserve()).
   Session(account::AuthSession session, std::unique_ptr<SocketRegistry::Slot> slot,
-          campaign::CampaignService& campaigns, ai::DialogueService* dialogue,
+          campaign::CampaignAccess& campaigns, ai::DialogueService* dialogue,
           const VoiceDeps* voice)
       : user_(std::move(session.user)),
         expires_at_ms_(session.expires_at_ms), slot_(std::move(slot)), campaigns_(campaigns),
@@ -394,7 +394,7 @@ class Session : public net::WsHandler,
 
   std::unique_ptr<SocketRegistry::Slot> slot_;  // strand only; released in onClose
   std::optional<asio::steady_timer> expiry_;    // strand only; set in onOpen
-  campaign::CampaignService& campaigns_;
+  campaign::CampaignAccess& campaigns_;
   ai::DialogueService* dialogue_;  // nullable: no characters on this server
   const VoiceDeps* voice_;         // nullable: no voice on this server
 
@@ -423,7 +423,7 @@ std::vector<std::string_view> wsMessageTypes(bool dialogue, bool voice) {
   return types;
 }
 
-void addWsGateway(net::Router& router, const AuthDeps& auth, campaign::CampaignService& campaigns,
+void addWsGateway(net::Router& router, const AuthDeps& auth, campaign::CampaignAccess& campaigns,
                   ai::DialogueService* dialogue, const VoiceDeps* voice) {
   auto* service = &campaigns;
   router.websocket("/ws", [auth, service, dialogue, voice](net::Request& req)

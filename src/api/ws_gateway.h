@@ -16,14 +16,14 @@
 #include "ai/dialogue.h"
 #include "api/auth_routes.h"
 #include "api/ws_voice.h"
-#include "campaign/service.h"
+#include "campaign/campaign_access.h"
 #include "net/router.h"
 
 namespace startales::api {
 
 // dialogue: nullable (then talk, talk.cancel and recap are unknown types); voice: nullable
 // (then voice.* are unknown). Both outlive the router.
-void addWsGateway(net::Router& router, const AuthDeps& auth, campaign::CampaignService& campaigns,
+void addWsGateway(net::Router& router, const AuthDeps& auth, campaign::CampaignAccess& campaigns,
                   ai::DialogueService* dialogue, const VoiceDeps* voice);
 
 // The client message types the gateway answers with these dependencies (null: absent), in the

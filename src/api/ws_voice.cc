@@ -41,7 +41,7 @@ voice::VoiceSpec voiceOf(const json::object& character) {
 
 }  // namespace
 
-VoiceTurn::VoiceTurn(const VoiceDeps& deps, campaign::CampaignService& campaigns,
+VoiceTurn::VoiceTurn(const VoiceDeps& deps, campaign::CampaignAccess& campaigns,
                      ai::DialogueService* dialogue, VoiceOutput out, account::User user,
                      int64_t campaign, json::value start_id, int64_t character)
     : deps_(deps),

@@ -21,7 +21,7 @@
 
 #include "account/user_store.h"
 #include "ai/dialogue.h"
-#include "campaign/service.h"
+#include "campaign/campaign_access.h"
 #include "common/worker_pool.h"
 #include "llm/llm.h"
 #include "voice/stt/stt.h"
@@ -46,7 +46,7 @@ struct VoiceOutput {
 class VoiceTurn {
  public:
   // start_id: the voice.start message's id (errors while the audio arrives carry it).
-  VoiceTurn(const VoiceDeps& deps, campaign::CampaignService& campaigns,
+  VoiceTurn(const VoiceDeps& deps, campaign::CampaignAccess& campaigns,
             ai::DialogueService* dialogue, VoiceOutput out, account::User user, int64_t campaign,
             boost::json::value start_id, int64_t character);
 
@@ -62,7 +62,7 @@ class VoiceTurn {
   void error(const Error& e);
 
   const VoiceDeps& deps_;
-  campaign::CampaignService& campaigns_;
+  campaign::CampaignAccess& campaigns_;
   ai::DialogueService* dialogue_;  // nullable: then questions are not answered
   VoiceOutput out_;
   const account::User user_;

@@ -31,6 +31,7 @@
 
 #include "campaign/campaign_store.h"
 #include "campaign/command_log.h"
+#include "campaign/commentator.h"
 #include "campaign/live_campaign.h"
 #include "common/clock.h"
 #include "common/result.h"
@@ -58,21 +59,6 @@ struct RuntimeConfig {
   size_t client_ids_kept = 256;        // recent client command ids remembered per campaign, so a
                                        // retry returns the first outcome (at 5 commands/s: ~50 s;
                                        // restored from the log after a restart or a takeover)
-};
-
-// Speaks up about what happened in a tick (the cabinet's remarks, the game master's
-// narration). Called on the campaign strand after every tick that has notices; must not
-// block (hand slow work to a pool). Each returned message goes to the subscribers of its
-// civilization (kNone: everyone).
-class Commentator {
- public:
-  struct Message {
-    game::CivId civ = game::kNone;
-    std::string json;  // a whole message ({"type":...})
-  };
-  virtual ~Commentator() = default;
-  virtual std::vector<Message> comment(int64_t campaign, const game::GameState& state,
-                                       const std::vector<game::Notice>& notices) = 0;
 };
 
 // What restore() rebuilt.

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "account/user_store.h"
+#include "campaign/campaign_access.h"
 #include "campaign/campaign_store.h"
 #include "account/rate_limiter.h"
 #include "campaign/command_log.h"
@@ -45,7 +46,7 @@ struct CampaignLimits {
   account::BucketConfig invite_attempts{5, 5};  // joins with an invite code (burst, per min)
 };
 
-class CampaignService {
+class CampaignService final : public CampaignAccess {
  public:
   // limiters: where the per-account buckets live (empty: in process).
   CampaignService(CampaignStore& store, WorkerPool& workers, boost::asio::io_context& sim_io,
@@ -80,27 +81,14 @@ class CampaignService {
 
   // The caller's view of a running campaign (fog of war applied), as JSON text.
   boost::asio::awaitable<Result<std::string>> state(const User& user, int64_t id);
-  // A command as JSON; answers after it is durably logged: {"seq":..,"tick":..}.
-  // `client_id`: the client's id for this command (at most 64 printable ASCII characters;
-  // empty: none), so a retry answers the first outcome ("invalid_field" when malformed).
+  // CampaignAccess (campaign_access.h): command, access, usersAt.
   boost::asio::awaitable<Result<Json>> command(const User& user, int64_t id,
                                                const boost::json::value& command,
-                                               std::string client_id = {});
+                                               std::string client_id = {}) override;
   boost::asio::awaitable<Result<boost::json::array>> commandLog(const User& user, int64_t id,
                                                                 int64_t after, int limit);
 
-  // What the /ws gateway (and every per-campaign action) needs to act in a live campaign.
-  struct Access {
-    std::shared_ptr<LiveCampaign> runtime;  // this node's runtime, or a remote handle
-    Seat seat;  // civ kNone for observers
-    bool observer = false;
-  };
-  // The caller's seat in live campaign `id`. Errors: "not_found" when there is no such
-  // campaign or it is private and the caller is not a member — the same answer word for word
-  // (a private campaign does not exist for strangers); "forbidden" for a non-member of a
-  // public campaign; "invalid_state" for a member (or anyone, when public) while it is not
-  // live (not started, or paused and stored).
-  boost::asio::awaitable<Result<Access>> access(const User& user, int64_t id);
+  boost::asio::awaitable<Result<Access>> access(const User& user, int64_t id) override;
 
   // Cluster mode (service_cluster.cc). `placement` decides which node simulates a campaign
   // that starts or resumes, and hears when a live one leaves; restoreAll() is then not
@@ -120,8 +108,7 @@ class CampaignService {
   std::vector<std::pair<int64_t, int64_t>> liveEpochs() const;
 
   size_t liveCount() const;
-  // The players seated at `civ` in a live campaign (empty when it is not live).
-  std::vector<int64_t> usersAt(int64_t id, game::CivId civ) const;
+  std::vector<int64_t> usersAt(int64_t id, game::CivId civ) const override;
 
   // Installed on every campaign started or loaded afterwards. Call before restoreAll().
   void setCommentator(std::shared_ptr<Commentator> commentator) {

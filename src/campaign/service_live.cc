@@ -250,32 +250,18 @@ asio::awaitable<Result<std::string>> CampaignService::state(const User& user, in
 
 asio::awaitable<Result<CampaignService::Json>> CampaignService::command(
     const User& user, int64_t id, const json::value& command, std::string client_id) {
-  const bool printable = std::all_of(client_id.begin(), client_id.end(),
-                                     [](char ch) { return ch > ' ' && ch < 0x7f; });
-  if (client_id.size() > 64 || !printable) {
-    co_return makeError("invalid_field",
-                        "A client command id is 1 to 64 printable characters without spaces.");
-  }
+  if (auto valid = checkClientId(client_id); !valid) co_return valid.error();
   auto access_op = access(user, id);
   auto a = co_await std::move(access_op);
   if (!a) co_return a.error();
-  if (a->observer) co_return forbidden("Observers cannot give commands.");
-  auto action = parseAction(command);
-  if (!action) co_return action.error();
-  const std::string type(game::actionName(*action));
   const auto started = std::chrono::steady_clock::now();
-  auto op = a->runtime->command(user.id, a->seat.civ, std::move(*action), std::move(client_id));
-  auto ack = co_await std::move(op);
-  if (log_metrics_) {
+  auto op = commandThrough(*a, command, std::move(client_id));
+  auto answer = co_await std::move(op);
+  if (log_metrics_ && !a->observer) {
     log_metrics_->answered(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
-  if (!ack) {
-    // Reaching into another civilization's planets or fleets is a permission problem.
-    if (ack.error().code == game::reject::kNotOwner) co_return forbidden(ack.error().message + ".");
-    co_return ack.error();
-  }
-  co_return Json{{"seq", ack->seq}, {"tick", ack->tick}, {"command", type}};
+  co_return answer;
 }
 
 asio::awaitable<Result<json::array>> CampaignService::commandLog(const User& user, int64_t id,
