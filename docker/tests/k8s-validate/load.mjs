@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 
 export function loadYaml(path) {
-  const docs = parseAllDocuments(readFileSync(path, "utf8"));
+  const docs = parseAllDocuments(readFileSync(path, "utf8"), { merge: true });
   const out = [];
   for (const doc of docs) {
     if (doc.errors.length) throw new Error(`${path}: ${doc.errors[0].message}`);
