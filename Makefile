@@ -26,7 +26,12 @@ S3RVER_DIR := tests/support/s3rver
 $(S3RVER_DIR)/node_modules/.package-lock.json: $(S3RVER_DIR)/package.json $(S3RVER_DIR)/package-lock.json | bootstrap
 	cd $(S3RVER_DIR) && npm ci --no-audit --no-fund
 	@touch $@
-test-deps: $(S3RVER_DIR)/node_modules/.package-lock.json
+# kubernetes-models (the Kubernetes schemas) and yaml for the manifests' checks (docker/tests/k8s.sh).
+K8S_VALIDATE_DIR := docker/tests/k8s-validate
+$(K8S_VALIDATE_DIR)/node_modules/.package-lock.json: $(K8S_VALIDATE_DIR)/package.json $(K8S_VALIDATE_DIR)/package-lock.json | bootstrap
+	cd $(K8S_VALIDATE_DIR) && npm ci --no-audit --no-fund
+	@touch $@
+test-deps: $(S3RVER_DIR)/node_modules/.package-lock.json $(K8S_VALIDATE_DIR)/node_modules/.package-lock.json
 
 release: bootstrap
 	@cmake --preset release >/dev/null

@@ -37,6 +37,9 @@ packages=(
 # installed (e.g. from another repository, which ships its own npm).
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+# The Kubernetes manifests are checked with `kubectl kustomize` (docker/tests/k8s.sh): any kubectl
+# already installed, else Debian's (1.20, whose kustomize v2 the manifests are written for too).
+command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
 
 missing=()
 for p in "${packages[@]}"; do
