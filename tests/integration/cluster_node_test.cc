@@ -18,6 +18,7 @@
 #include "support/cluster_stack.h"
 #include "support/run_binary.h"
 #include "support/server_process.h"
+#include "support/voice_client.h"
 #include "support/wait.h"
 
 namespace startales::testing {
@@ -252,6 +253,24 @@ TEST_F(ClusterNodeTest, PlayersOnEitherNodePlayOneCampaign) {
       {{"Authorization", "Bearer " + who.token}, {"Content-Type", "application/json"}});
   EXPECT_EQ(talk.status, 200) << talk.body;
   EXPECT_NE(talk.body.find("event: done"), std::string::npos) << talk.body;
+
+  // A spoken command through the other node: recognised with the owner's vocabulary (read
+  // over the bus), applied through the owner, confirmed aloud.
+  int frames = 0;
+  auto spoken = speakCommand(elsewhere, "set taxes to forty percent", 900, frames);
+  const auto* applied = findType(spoken, "voice.command");
+  ASSERT_NE(applied, nullptr) << (spoken.empty() ? "nothing" : json::serialize(spoken.back()));
+  EXPECT_GT(applied->at("tick").as_int64(), 0);
+  EXPECT_GE(frames, 1);
+  HttpClient& rest_owner = alpha_owns ? http_a : http_b;
+  EXPECT_TRUE(waitUntil(
+      [&] {
+        auto state = rest_owner.get(path + "/state", who.token);
+        return state.status == 200 &&
+               state.json().at("self").at("policies").at("tax_rate").as_int64() == 40;
+      },
+      milliseconds(5'000)))
+      << "the spoken tax rate did not reach the owner's state";
 
   // Pause and resume through the other node reach the owner.
   auto paused = post(alpha_owns ? http_b : http_a, path + "/pause", "", host);

@@ -16,6 +16,7 @@
 #include "support/game_client.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
+#include "support/voice_client.h"
 
 namespace startales::testing {
 namespace {
@@ -24,11 +25,6 @@ namespace json = boost::json;
 
 std::string tempPath(const std::string& name) {
   return ::testing::TempDir() + "startales-speech-" + std::to_string(::getpid()) + "-" + name;
-}
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // Output of a shell command (bounded: these are short tools).
@@ -41,15 +37,6 @@ std::string shell(const std::string& command) {
   while ((n = std::fread(buf, 1, sizeof buf, p)) > 0 && out.size() < (1u << 20)) out.append(buf, n);
   ::pclose(p);
   return out;
-}
-
-// espeak-ng speech of `text` as WAV bytes.
-std::string speak(const std::string& text, const std::string& voice = "en-us+m3") {
-  const std::string path = tempPath("say.wav");
-  shell("espeak-ng -v " + voice + " -s 160 -w " + path + " '" + text + "' 2>&1");
-  std::string wav = readFile(path);
-  std::filesystem::remove(path);
-  return wav;
 }
 
 // A PCM16 mono WAV header for `data_bytes` of samples at `rate`, with format code `format`.
@@ -280,41 +267,6 @@ TEST(SpeechServiceTest, ServeRecognisesThroughARemoteWhisperServer) {
   EXPECT_NE(requests[0].headers.at("content-type").find("multipart/form-data"), std::string::npos);
 }
 
-// Messages up to and including the first of type `last` (or an error) for request `id`;
-// binary frames are counted in `audio_frames`.
-std::vector<json::object> until(Gamer& gamer, const std::string& last, int64_t id, int& audio_frames) {
-  std::vector<json::object> out;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto m = gamer.raw().receive(std::chrono::milliseconds(5000));
-    if (!m) break;
-    if (m->binary) {
-      audio_frames++;
-      continue;
-    }
-    auto o = json::parse(m->data).as_object();
-    const bool mine = o.contains("id") && o.at("id").is_int64() && o.at("id").as_int64() == id;
-    if (mine) out.push_back(o);
-    if (mine && (o.at("type").as_string() == last || o.at("type").as_string() == "error")) break;
-  }
-  return out;
-}
-
-// Sends audio as binary frames of at most 32 KiB (the socket's frame limit is 64 KiB).
-bool sendAudio(Gamer& gamer, const std::string& audio) {
-  for (size_t at = 0; at < audio.size(); at += 32768) {
-    if (!gamer.raw().sendBinary(audio.substr(at, 32768))) return false;
-  }
-  return true;
-}
-
-const json::object* find(const std::vector<json::object>& messages, const std::string& type) {
-  for (const auto& m : messages) {
-    if (m.at("type").as_string() == type) return &m;
-  }
-  return nullptr;
-}
-
 TEST(SpeechServiceTest, VoiceOverTheGameSocket) {
   std::vector<std::string> env = kFastAuth;
   ServerProcess server({}, env);
@@ -336,23 +288,23 @@ TEST(SpeechServiceTest, VoiceOverTheGameSocket) {
   // A spoken command: recognised from the campaign's grammar, applied, confirmed aloud.
   gamer.send({{"type", "voice.start"}, {"id", 10}});
   int frames = 0;
-  auto started = until(gamer, "ack", 10, frames);
+  auto started = repliesUntil(gamer, "ack", 10, frames);
   ASSERT_FALSE(started.empty());
   EXPECT_EQ(started.back().at("type").as_string(), "ack");
   ASSERT_TRUE(sendAudio(gamer, speak("set taxes to thirty percent")));
   gamer.send({{"type", "voice.end"}, {"id", 11}});
-  auto answer = until(gamer, "ack", 11, frames);
-  const auto* result = find(answer, "voice.result");
+  auto answer = repliesUntil(gamer, "ack", 11, frames);
+  const auto* result = findType(answer, "voice.result");
   ASSERT_NE(result, nullptr) << (answer.empty() ? "nothing" : json::serialize(answer.back()));
   EXPECT_EQ(result->at("kind").as_string(), "command") << json::serialize(*result);
   EXPECT_EQ(result->at("command").at("type").as_string(), "set_policy") << json::serialize(*result);
   EXPECT_EQ(result->at("command").at("tax_rate").as_int64(), 30) << json::serialize(*result);
-  const auto* applied = find(answer, "voice.command");
+  const auto* applied = findType(answer, "voice.command");
   ASSERT_NE(applied, nullptr);
   EXPECT_GT(applied->at("tick").as_int64(), 0);
-  ASSERT_NE(find(answer, "voice.audio"), nullptr);
+  ASSERT_NE(findType(answer, "voice.audio"), nullptr);
   EXPECT_GE(frames, 1);  // the spoken confirmation
-  const auto* done = find(answer, "voice.done");
+  const auto* done = findType(answer, "voice.done");
   ASSERT_NE(done, nullptr);
   std::cerr << "voice command: recognition " << done->at("recognition_ms").as_double()
             << " ms, first audio " << done->at("first_audio_ms").as_double() << " ms\n";
@@ -367,29 +319,29 @@ TEST(SpeechServiceTest, VoiceOverTheGameSocket) {
   // A spoken question to the treasury: the answer streams as text and as audio.
   frames = 0;
   gamer.send({{"type", "voice.start"}, {"id", 20}, {"character", treasury}});
-  until(gamer, "ack", 20, frames);
+  repliesUntil(gamer, "ack", 20, frames);
   ASSERT_TRUE(sendAudio(gamer, speak("how are our finances")));
   gamer.send({{"type", "voice.end"}, {"id", 21}});
-  auto spoken = until(gamer, "ack", 21, frames);
-  const auto* q = find(spoken, "voice.result");
+  auto spoken = repliesUntil(gamer, "ack", 21, frames);
+  const auto* q = findType(spoken, "voice.result");
   ASSERT_NE(q, nullptr) << (spoken.empty() ? "nothing" : json::serialize(spoken.back()));
   EXPECT_EQ(q->at("kind").as_string(), "question") << json::serialize(*q);
-  ASSERT_NE(find(spoken, "character.delta"), nullptr);
-  const auto* reply = find(spoken, "character.done");
+  ASSERT_NE(findType(spoken, "character.delta"), nullptr);
+  const auto* reply = findType(spoken, "character.done");
   ASSERT_NE(reply, nullptr);
   EXPECT_NE(std::string(reply->at("message").at("text").as_string()).find("credits"), std::string::npos);
   EXPECT_GE(frames, 1);
 
   // Barge-in: voice.cancel drops the utterance in progress; nothing more answers it.
   gamer.send({{"type", "voice.start"}, {"id", 30}, {"character", treasury}});
-  until(gamer, "ack", 30, frames);
+  repliesUntil(gamer, "ack", 30, frames);
   ASSERT_TRUE(gamer.raw().sendBinary(std::string(3200, '\0')));
   gamer.send({{"type", "voice.cancel"}, {"id", 31}});
-  auto cancelled = until(gamer, "ack", 31, frames);
+  auto cancelled = repliesUntil(gamer, "ack", 31, frames);
   ASSERT_FALSE(cancelled.empty());
   EXPECT_TRUE(cancelled.back().at("cancelled").as_bool());
   gamer.send({{"type", "voice.end"}, {"id", 32}});
-  auto after = until(gamer, "error", 32, frames);
+  auto after = repliesUntil(gamer, "error", 32, frames);
   ASSERT_FALSE(after.empty());
   EXPECT_EQ(after.back().at("code").as_string(), "voice_not_started");
 }
