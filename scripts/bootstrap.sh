@@ -32,6 +32,8 @@ packages=(
   nats-server nginx
   # the web client's end-to-end tests: headless Chromium driven by playwright-core
   chromium
+  # monitoring (docker/tests/monitoring.sh): promtool and a real Prometheus for the rules and dashboards
+  prometheus
 )
 # The web client is built with node and npm: Debian's (node 18), unless a node is already
 # installed (e.g. from another repository, which ships its own npm).

@@ -106,6 +106,8 @@ class CommandLogWriter {
   // Reports to `metrics` from now on (nullptr: stop). `metrics` must outlive the writer or
   // the next setMetrics().
   void setMetrics(CommandLogMetrics* metrics) { metrics_.store(metrics); }
+  // The metrics reported to, or nullptr (the campaigns' tick loops report there too).
+  [[nodiscard]] CommandLogMetrics* metrics() const { return metrics_.load(); }
 
   // Commits what is queued, then ends the thread; later appends answer "stopped".
   // Idempotent; blocks.

@@ -47,6 +47,21 @@ CommandLogMetrics::CommandLogMetrics(prometheus::Registry& registry)
                    .Help("Command-log and snapshot writes the database refused because their "
                          "lease epoch was stale (another node had taken the campaign over).")
                    .Register(registry)
-                   .Add({})) {}
+                   .Add({})),
+      tick_seconds_(&prometheus::BuildHistogram()
+                         .Name("campaign_tick_seconds")
+                         .Help("Time to simulate one campaign tick: the game step, its notices "
+                               "and deltas handed to the players (the log write excluded).")
+                         .Register(registry)
+                         .Add({}, prometheus::Histogram::BucketBoundaries{
+                                      0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05,
+                                      0.1, 0.25, 1})),
+      tick_lag_seconds_(&prometheus::BuildHistogram()
+                             .Name("campaign_tick_lag_seconds")
+                             .Help("How late a campaign tick started after its scheduled time.")
+                             .Register(registry)
+                             .Add({}, prometheus::Histogram::BucketBoundaries{
+                                          0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+                                          2.5, 5})) {}
 
 }  // namespace startales::campaign

@@ -13,6 +13,10 @@
 //   campaign_command_seconds              (histogram) from a command reaching its campaign
 //                                         service to its answer: the hop to the campaign's
 //                                         strand, validation, the durable write, applying it
+//   campaign_tick_seconds                 (histogram) one tick's simulation: the game step,
+//                                         its notices and deltas handed to the players
+//   campaign_tick_lag_seconds             (histogram) how late a tick started after its
+//                                         scheduled time (a busy simulation slips)
 // Thread-safe; no lock on any path.
 
 #include <prometheus/counter.h>
@@ -39,6 +43,10 @@ class CommandLogMetrics {
   void answered(double seconds) { command_seconds_->Observe(seconds); }
   void snapshotsSkipped(size_t n) { snapshots_skipped_->Increment(static_cast<double>(n)); }
   void fenced() { fenced_->Increment(); }
+  void ticked(double seconds, double lag_seconds) {
+    tick_seconds_->Observe(seconds);
+    tick_lag_seconds_->Observe(lag_seconds);
+  }
 
  private:
   prometheus::Histogram* records_;
@@ -48,6 +56,8 @@ class CommandLogMetrics {
   prometheus::Histogram* command_seconds_;
   prometheus::Counter* snapshots_skipped_;
   prometheus::Counter* fenced_;
+  prometheus::Histogram* tick_seconds_;
+  prometheus::Histogram* tick_lag_seconds_;
 };
 
 }  // namespace startales::campaign

@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "campaign/command_codec.h"
+#include "campaign/command_log_metrics.h"
 #include "campaign/runtime_internal.h"
 #include "campaign/view_codec.h"
 #include "common/log.h"
@@ -119,9 +120,11 @@ asio::awaitable<void> CampaignRuntime::tickLoop() {
       next = steady_clock::now() + milliseconds(tick_ms_);
       continue;
     }
+    const auto late = steady_clock::now() - next;  // `next` was this tick's scheduled time
     co_await flush();  // commands validated during this tick apply at the next one
     if (!running_) break;
     if (paused_) continue;  // paused while the flush was writing: no step
+    const auto step_began = steady_clock::now();
     const auto notices = game::step(state_);
     collectRefusals(notices, queued_logged_, refusals_);
     queued_logged_.clear();
@@ -136,6 +139,11 @@ asio::awaitable<void> CampaignRuntime::tickLoop() {
     // (a server restart resumes them all at once) would otherwise all write their snapshot in
     // the same second, and a thousand snapshot transactions queue the command log behind them.
     if ((state_.tick + id_) % config_.snapshot_every == 0) snapshotAsync();
+    if (auto* m = log_.metrics()) {
+      using Seconds = std::chrono::duration<double>;
+      m->ticked(Seconds(steady_clock::now() - step_began).count(),
+                std::max(0.0, Seconds(late).count()));
+    }
     next += milliseconds(tick_ms_);
     const auto now = steady_clock::now();
     if (next < now - milliseconds(tick_ms_ * 5)) next = now;  // fell far behind: don't sprint
