@@ -32,6 +32,10 @@ packages=(
   nats-server nginx
   # the web client's end-to-end tests: headless Chromium driven by playwright-core
   chromium
+  # containers (docker/): rootful podman on runc (crun fails on this machine's cgroups), its
+  # network stack, the pause image's init for kube play, a debootstrap'd base image,
+  # docker-compose 1.29 on podman's socket; shellcheck for every script
+  podman buildah runc conmon catatonit netavark aardvark-dns iptables debootstrap docker-compose shellcheck
 )
 # The web client is built with node and npm: Debian's (node 18), unless a node is already
 # installed (e.g. from another repository, which ships its own npm).
