@@ -10,7 +10,8 @@
 # without it every container stays "starting" and `depends_on: condition: service_healthy`
 # waits forever. It runs `podman healthcheck run` on every running container that has a check,
 # every HEALTH_EVERY_S seconds (default 2), in the background (pid in RUNDIR/health.pid); `stop`
-# ends it too.
+# ends it too. HEALTH_FILTER (e.g. label=com.docker.compose.project=NAME) limits it to some
+# containers.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 export CONTAINERS_CONF="${CONTAINERS_CONF:-$here/containers.conf}"
@@ -57,10 +58,13 @@ case "$cmd" in
   health)
     mkdir -p "$rundir"
     every="${HEALTH_EVERY_S:-2}"
+    filter="${HEALTH_FILTER:-}"
     (
       trap 'exit 0' TERM
       while :; do
-        for id in $(podman ps -q --filter health=starting --filter health=healthy --filter health=unhealthy 2>/dev/null | sort -u); do
+        # shellcheck disable=SC2086 # the filter is one optional word
+        for id in $(podman ps -q ${filter:+--filter "$filter"} --filter health=starting \
+            --filter health=healthy --filter health=unhealthy 2>/dev/null | sort -u); do
           podman healthcheck run "$id" >/dev/null 2>&1 || true
         done
         sleep "$every" & wait $!
