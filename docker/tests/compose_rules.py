@@ -103,8 +103,12 @@ for fname, doc in files.items():
             continue
         if not hc or hc.get("disable"):
             broken.append(f"{fname}: {name} has no healthcheck")
-        elif svc.get("image", "").startswith("localhost/startales-"):
-            test = hc.get("test", [])
+            continue
+        test = hc.get("test", [])
+        if test[:1] == ["CMD"] and any(" " in word for word in test[1:]):
+            broken.append(f"{fname}: {name}: a CMD health check word has a space (podman 4.3 "
+                          f"splits them: use CMD-SHELL or a script): {test}")
+        if svc.get("image", "").startswith("localhost/startales-"):
             if test[:3] != ["CMD", "/usr/bin/startales", "healthcheck"]:
                 broken.append(f"{fname}: {name}: healthcheck {test} is not startales healthcheck")
 rule("every service has a health check; startales ones run `startales healthcheck`", broken)
