@@ -2,7 +2,14 @@
 # Installs every Debian package StarTales needs to build, test and run.
 # Idempotent: when everything is present it only checks and exits quickly.
 # Works as root or through sudo. Debian 12 packages only.
+# Usage: scripts/bootstrap.sh [--build]   (--build: only what building needs, see below)
 set -euo pipefail
+build_only=0
+case "${1:-}" in
+  --build) build_only=1 ;;
+  "") ;;
+  *) echo "bootstrap: unknown argument '$1' (expected --build)" >&2; exit 2 ;;
+esac
 
 packages=(
   # toolchain
@@ -34,14 +41,29 @@ packages=(
   chromium
   # monitoring (docker/tests/monitoring.sh): promtool and a real Prometheus for the rules and dashboards
   prometheus
+  # containers (docker/): rootful podman on runc (crun fails on this machine's cgroups), its
+  # network stack, the pause image's init for kube play, a debootstrap'd base image,
+  # docker-compose 1.29 on podman's socket; shellcheck for every script
+  podman buildah runc conmon catatonit netavark aardvark-dns iptables debootstrap docker-compose shellcheck
 )
+# --build (the images' build stage, docker/services/build/Dockerfile): only what compiling the
+# release binary and the web client needs; no test servers, browser, fuzzer or container
+# tools. Every name here is also in the list above (docker/tests/compose.sh checks).
+build_packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libpq-dev libsqlite3-dev libhiredis-dev prometheus-cpp-dev libnats-dev
+  libsodium-dev libcli11-dev libjemalloc-dev libhnswlib-dev
+  libpocketsphinx-dev libsphinxbase-dev libespeak-ng-dev libsamplerate0-dev
+)
+[ "$build_only" -eq 0 ] || packages=("${build_packages[@]}")
 # The web client is built with node and npm: Debian's (node 18), unless a node is already
 # installed (e.g. from another repository, which ships its own npm).
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 # The Kubernetes manifests are checked with `kubectl kustomize` (docker/tests/k8s.sh): any kubectl
 # already installed, else Debian's (1.20, whose kustomize v2 the manifests are written for too).
-command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
+[ "$build_only" -eq 1 ] || command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,6 +3,7 @@
 // The subcommands. Each returns the process exit code.
 
 #include <cstdint>
+#include <string>
 
 #include "app/config.h"
 
@@ -39,6 +40,14 @@ struct ReplayOptions {
   int32_t tick = -1;  // replay up to this tick; -1: the latest snapshot's tick
 };
 int runReplay(const Config& config, const ReplayOptions& options);
+
+// `startales healthcheck URL`: GET URL; 0 on 2xx, 1 otherwise (one line on stderr why), 2 on
+// a URL it cannot use. For container HEALTHCHECKs (the images have no curl).
+struct HealthcheckOptions {
+  std::string url;
+  int timeout_ms = 3000;  // connect + reply, ms
+};
+int runHealthcheck(const HealthcheckOptions& options);
 
 // `startales rules`: prints every rule table and constant as Markdown (docs/game-rules.md).
 int runRules();

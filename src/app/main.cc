@@ -50,6 +50,15 @@ int run(int argc, char** argv) {
                   "Also record the state hash every N ticks (determinism checks)")
       ->check(CLI::NonNegativeNumber);
   sim->add_flag("--json", sim_options.json, "Print one JSON object instead of text");
+  HealthcheckOptions healthcheck_options;
+  auto* healthcheck = cli.add_subcommand(
+      "healthcheck", "GET a URL and exit 0 on a 2xx answer, 1 otherwise (container health "
+                     "checks: the images have no curl)");
+  healthcheck->add_option("url", healthcheck_options.url, "http://HOST:PORT/path")->required();
+  healthcheck->add_option("--timeout-ms", healthcheck_options.timeout_ms,
+                          "Longest wait for connect + answer, ms")
+      ->check(CLI::Range(1, 600'000))
+      ->capture_default_str();
   auto* rules = cli.add_subcommand(
       "rules", "Print every rule table and constant as Markdown (for docs/game-rules.md)");
 
@@ -61,6 +70,7 @@ int run(int argc, char** argv) {
 
   if (*sim) return runSim(sim_options);
   if (*rules) return runRules();
+  if (*healthcheck) return runHealthcheck(healthcheck_options);
 
   Config config;
   config.speech_role = *stt || *tts;

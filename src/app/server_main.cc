@@ -335,7 +335,9 @@ int runServer(const Config& config, Role role, bool list_routes) {
   api::addTtsRoutes(router, "/api/tts", tts_deps);
   const api::VoiceDeps voice_deps{*speech->stt, *speech->tts, speech_workers};
   api::addWsGateway(router, auth, campaigns, &dialogue, &voice_deps);
-  if (role == Role::kServe && !config.web_dir.empty()) {  // the web client at /, after the API
+  // The web client at /, after the API: `api` nodes serve it too (the api image behind a load
+  // balancer is the whole product).
+  if (!config.web_dir.empty()) {
     if (auto web = net::StaticFiles::load(config.web_dir); web) {
       logging::info("web client", {{"dir", config.web_dir}, {"files", (*web)->fileCount()}});
       net::addStaticRoutes(router, std::shared_ptr<const net::StaticFiles>(std::move(*web)));

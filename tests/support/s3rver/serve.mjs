@@ -8,8 +8,9 @@
 // RequestTimeTooSkewed (more than 15 minutes off), 403 AccessDenied (unsigned).
 //
 // Usage: node serve.mjs --dir DIR --port PORT --bucket NAME --access-key-id ID
-//                       --secret-access-key SECRET [--region us-east-1]
-// Prints "s3 listening on 127.0.0.1:PORT" once both servers listen; exits on SIGTERM.
+//                       --secret-access-key SECRET [--region us-east-1] [--host 127.0.0.1]
+// Prints "s3 listening on HOST:PORT" once both servers listen; exits on SIGTERM. --host is the
+// gate's address (0.0.0.0 in a container: docker/live/objects); s3rver itself stays on loopback.
 
 import { createRequire } from 'node:module';
 import { createHash, randomBytes } from 'node:crypto';
@@ -99,8 +100,9 @@ const gate = http.createServer((req, res) => {
     forward.end(body);
   });
 });
-gate.listen(Number(args.port), '127.0.0.1', () => {
-  console.log(`s3 listening on 127.0.0.1:${gate.address().port}`);
+const host = args.host || '127.0.0.1';
+gate.listen(Number(args.port), host, () => {
+  console.log(`s3 listening on ${host}:${gate.address().port}`);
 });
 const stop = () => { gate.close(); store.close().finally(() => process.exit(0)); };
 process.on('SIGTERM', stop);
