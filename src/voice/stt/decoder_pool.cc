@@ -181,31 +181,51 @@ DecoderPool::Lease::~Lease() {
 }
 
 Result<std::unique_ptr<DecoderPool>> DecoderPool::create(const DecoderConfig& config, int size) {
-  std::unique_ptr<DecoderPool> pool(new DecoderPool());
-  for (int i = 0; i < std::max(1, size); ++i) {
-    auto d = Decoder::create(config);
-    if (!d) return d.error();
-    pool->free_.push_back(d->get());
-    pool->decoders_.push_back(std::move(*d));
-  }
+  std::unique_ptr<DecoderPool> pool(new DecoderPool(config, std::max(1, size)));
+  auto d = Decoder::create(config);
+  if (!d) return d.error();
+  pool->free_.push_back(d->get());
+  pool->decoders_.push_back(std::move(*d));
   return pool;
 }
 
 Result<DecoderPool::Lease> DecoderPool::acquire(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
-  if (!cv_.wait_for(lock, timeout, [this] { return !free_.empty(); })) {
+  const auto can_load = [this] {
+    return static_cast<int>(decoders_.size()) + loading_ < capacity_;
+  };
+  if (!cv_.wait_for(lock, timeout, [&] { return !free_.empty() || can_load(); })) {
     Error e = makeError("overloaded", "every speech decoder is busy; try again shortly");
     e.retry_after_s = 1;
     return e;
+  }
+  if (free_.empty()) {  // all busy, room for one more: load it without holding the lock
+    ++loading_;
+    lock.unlock();
+    auto made = Decoder::create(config_);
+    lock.lock();
+    --loading_;
+    if (!made) {
+      cv_.notify_one();  // the slot is free again for another attempt
+      return made.error();
+    }
+    Decoder* d = made->get();
+    decoders_.push_back(std::move(*made));
+    return Lease(this, d);
   }
   Decoder* d = free_.back();
   free_.pop_back();
   return Lease(this, d);
 }
 
+int DecoderPool::loaded() const {
+  std::lock_guard lock(mu_);
+  return static_cast<int>(decoders_.size());
+}
+
 int DecoderPool::available() const {
   std::lock_guard lock(mu_);
-  return static_cast<int>(free_.size());
+  return static_cast<int>(free_.size()) + capacity_ - static_cast<int>(decoders_.size()) - loading_;
 }
 
 void DecoderPool::release(Decoder* decoder) {

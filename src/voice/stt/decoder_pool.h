@@ -100,24 +100,34 @@ class DecoderPool {
     Decoder* decoder_;
   };
 
-  // Creates `size` decoders (>= 1). Error "stt_unavailable" when the model cannot load.
+  // A pool of up to `size` decoders (>= 1). One is loaded now, which proves the model loads
+  // (error "stt_unavailable" when it cannot); the others only when that many utterances are
+  // decoded at once (each holds about 80 MB: a server nobody speaks to keeps one).
   static Result<std::unique_ptr<DecoderPool>> create(const DecoderConfig& config, int size);
 
-  // A free decoder, waiting up to `timeout`. Error "overloaded" (retry_after_s = 1) when none
-  // frees up in time. The pool must outlive the lease.
+  // A free decoder, loading another (on the calling thread, about a second) when all loaded
+  // ones are busy and the pool is not full; else waiting up to `timeout`. Errors "overloaded"
+  // (retry_after_s = 1) when none frees up in time, "stt_unavailable" when a load fails. The
+  // pool must outlive the lease.
   Result<Lease> acquire(std::chrono::milliseconds timeout);
 
-  [[nodiscard]] int size() const { return static_cast<int>(decoders_.size()); }
+  [[nodiscard]] int size() const { return capacity_; }
+  [[nodiscard]] int loaded() const;
+  // Decoders a caller can have without waiting: free ones, and the ones not loaded yet.
   [[nodiscard]] int available() const;
 
  private:
-  DecoderPool() = default;
+  DecoderPool(const DecoderConfig& config, int capacity) : config_(config), capacity_(capacity) {}
   void release(Decoder* decoder);
 
-  std::vector<std::unique_ptr<Decoder>> decoders_;  // const after create()
-  mutable std::mutex mu_;
+  // const after construction
+  const DecoderConfig config_;
+  const int capacity_;
+  mutable std::mutex mu_;  // guards everything below
   std::condition_variable cv_;
-  std::vector<Decoder*> free_;  // guarded by mu_
+  std::vector<std::unique_ptr<Decoder>> decoders_;
+  std::vector<Decoder*> free_;
+  int loading_ = 0;  // decoders being loaded outside mu_
 };
 
 }  // namespace startales::voice

@@ -320,6 +320,30 @@ TEST(SttRoundTripTest, SaturatedPoolIsOverloaded) {
   EXPECT_TRUE(t->rejected);
 }
 
+// A pool loads one decoder at start and the next only when two utterances are decoded at
+// once (each holds tens of MB); beyond its size, callers wait and then hear "overloaded".
+TEST(SttRoundTripTest, DecodersLoadWhenConcurrencyNeedsThem) {
+  auto stt = makeStt(false, 2);
+  ASSERT_TRUE(stt);
+  EXPECT_EQ(stt->pool().size(), 2);
+  EXPECT_EQ(stt->pool().loaded(), 1);
+  EXPECT_EQ(stt->pool().available(), 2);
+  {
+    auto first = stt->pool().acquire(std::chrono::milliseconds(10));
+    ASSERT_TRUE(first.ok());
+    EXPECT_EQ(stt->pool().loaded(), 1);  // the loaded one was free
+    auto second = stt->pool().acquire(std::chrono::milliseconds(10));
+    ASSERT_TRUE(second.ok()) << second.error().message;
+    EXPECT_EQ(stt->pool().loaded(), 2);
+    EXPECT_EQ(stt->pool().available(), 0);
+    auto third = stt->pool().acquire(std::chrono::milliseconds(10));
+    ASSERT_FALSE(third.ok());
+    EXPECT_EQ(third.error().code, "overloaded");
+  }
+  EXPECT_EQ(stt->pool().available(), 2);
+  EXPECT_EQ(stt->pool().loaded(), 2);  // kept once loaded
+}
+
 TEST(SttRoundTripTest, RequestErrorsAndGrammarCache) {
   auto stt = makeStt(false, 1);
   ASSERT_TRUE(stt);
