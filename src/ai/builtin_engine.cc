@@ -250,8 +250,8 @@ void populationStatus(const Situation& s, Phrasing& p, Reply& r) {
   const auto& v = s.view;
   const std::string worlds = count(v.planets.size(), "world");
   const std::string people = num(population(v)) + " thousand people";
-  p.say(p.pick({"Our " + (v.planets.size() == 1 ? std::string("world holds ") : worlds + " hold ") + people,
-                worlds + ", " + people, "We number " + people + " on " + worlds}));
+  p.say(p.pick({"We hold " + worlds + ", home to " + people, capitalised(worlds) + ", " + people,
+                "We number " + people + " on " + worlds}));
   p.say("Average unrest is " + num(averageUnrest(v)) + "%");
   p.say("Food: " + num(stockOf(v, Resource::kFood)) + " stored, " + signedNum(incomeOf(v, Resource::kFood)) + " a day");
   r.facts.push_back(capitalised(worlds) + ", " + people + ", average unrest " + num(averageUnrest(v)) +
@@ -374,7 +374,8 @@ void entityReply(const Situation& s, const Named& n, Phrasing& p, Reply& r) {
         if (sys.id != n.id) continue;
         std::vector<std::string> names;
         for (auto id : sys.planets) names.push_back(planetName(v, id));
-        p.say(sys.name + " has " + count(sys.planets.size(), "planet") + ": " + listing(names));
+        p.say(sys.name + " has " + count(sys.planets.size(), "planet"));
+        p.say((sys.planets.size() == 1 ? "It is " : "They are ") + listing(names));
         const bool watched = std::binary_search(v.sensors.begin(), v.sensors.end(), sys.id);
         p.say(watched ? "Our sensors cover it" : "It lies beyond our sensors now");
         r.facts.push_back(sys.name + ": " + count(sys.planets.size(), "planet") + ".");
@@ -413,10 +414,12 @@ void entityReply(const Situation& s, const Named& n, Phrasing& p, Reply& r) {
       const auto& rule = game::shipRule(static_cast<game::ShipClass>(n.id));
       int have = 0;
       for (const auto& f : v.fleets) have += f.ships[n.id];
-      const std::string line = capitalised(article(std::string(rule.name))) + " costs " + num(rule.credits) +
-                               " credits, attacks for " + num(rule.attack) + " with " + num(rule.hull) +
+      const std::string cost = capitalised(article(std::string(rule.name))) + " costs " + num(rule.credits) + " credits";
+      const std::string line = cost + ", attacks for " + num(rule.attack) + " with " + num(rule.hull) +
                                " hull, and its upkeep is " + num(rule.upkeep) + " credits a day";
-      p.say(line);
+      p.say(cost);
+      p.say("It attacks for " + num(rule.attack) + " with " + num(rule.hull) + " hull; upkeep is " +
+            num(rule.upkeep) + " credits a day");
       p.say("We have " + count(have, std::string(rule.name)));
       r.facts.push_back(line + "; we have " + std::to_string(have) + ".");
       break;
@@ -566,6 +569,10 @@ Reply builtinReply(const Character& character, const Situation& s, std::string_v
     }
     if (r.proposals.empty()) stance = stance == Phrasing::Stance::kAdvice ? Phrasing::Stance::kNeutral : stance;
     r.text = p.text(stance);
+    if (r.text == context.previous && attempt == 5) {
+      // Nothing in this answer varies: the same facts, introduced differently.
+      r.text = p.pick({"As I said: ", "Once more: ", "To repeat: "}) + r.text;
+    }
     if (r.text != context.previous || attempt == 5) return r;
     best = std::move(r);
   }

@@ -239,7 +239,7 @@ void proposalReply(const Character& c, const Situation& s, const Question& q, Ph
       const std::string name = "the " + them->name;
       const game::Treaty want = q.act == Act::kPeace ? game::Treaty::kPeace
                                 : q.act == Act::kTradePact ? game::Treaty::kTradePact : game::Treaty::kAlliance;
-      const std::string rel = "relations stand at " + std::to_string(them->relation);
+      const std::string rel = "relations with " + name + " stand at " + std::to_string(them->relation);
       bool ok = false;
       std::string why;
       if (want == game::Treaty::kPeace) {
@@ -310,7 +310,7 @@ void proposalReply(const Character& c, const Situation& s, const Question& q, Ph
         return build && static_cast<int>(build->building) == b->id;
       });
       if (want) {
-        p.say(p.pick({"Yes", "I agree"}));
+        p.say(p.pick({"Yes", "I agree"}) + ": " + describe(want->action, v));
         p.say(capitalised(want->reason));
         propose(r, want->action, v, want->reason);
         r.facts.push_back("The planner would " + describe(want->action, v) + " (" + want->reason + ").");

@@ -32,7 +32,7 @@ void ledgerReply(const Situation& s, Resource res, Phrasing& p, Reply& r) {
     if (i < 4) parts.push_back(part);
     facts += (facts.empty() ? "" : ", ") + part;
   }
-  p.say(capitalised(listing(parts)));
+  p.say("Line by line: " + listing(parts));
   const auto drain = std::find_if(lines.begin(), lines.end(), [](const auto& l) { return l.amount < 0; });
   if (drain != lines.end() && total < 0) p.say("The biggest drain is " + drain->item);
   r.facts.push_back(capitalised(name) + " per day at today's rates: " + facts + "; total " + signedNum(total) + ".");
@@ -80,9 +80,9 @@ void unrestReply(const Situation& s, Phrasing& p, Reply& r) {
   std::vector<std::string> parts;
   for (const auto& c : worst->causes) {
     if (parts.size() == 4) break;
-    parts.push_back(c.cause + (c.points >= 0 ? " adds " + num(c.points) : " takes off " + num(-c.points)));
+    parts.push_back(c.cause + " " + signedNum(c.points));
   }
-  if (!parts.empty()) p.say(capitalised(listing(parts)));
+  if (!parts.empty()) p.say("The causes: " + listing(parts));
   r.facts.push_back("Unrest on " + where + ": " + num(worst->unrest) + "% heading to " + num(worst->target) + "%; " +
                     listing(parts) + ".");
 }
@@ -94,7 +94,9 @@ void researchWhy(const Situation& s, Phrasing& p, Reply& r) {
   const std::string line = "We make " + num(v.self.research_rate) + " research points a day from " +
                            count(labs, "research lab") + " and the capital, with " +
                            std::to_string(v.self.policies.budget[1]) + "% of the budget on research";
-  p.say(line);
+  p.say("We make " + num(v.self.research_rate) + " research points a day");
+  p.say("They come from " + count(labs, "research lab") + " and the capital, with " +
+        std::to_string(v.self.policies.budget[1]) + "% of the budget on research");
   r.facts.push_back(line + ".");
   if (v.self.researching >= 0) p.say(techSummary(v.self.researching, v));
 }
@@ -106,10 +108,10 @@ std::string techSummary(int tech, const game::View& v) {
   const std::string name(rule.name);
   const bool known = std::find(v.self.techs.begin(), v.self.techs.end(), tech) != v.self.techs.end();
   const double cost = rule.cost * (1 + game::kTechCostGrowth * static_cast<double>(v.self.techs.size()));
-  std::string out = name + ", " + article(std::string(game::techFieldName(rule.field))) + " technology, unlocks " +
-                    std::string(rule.unlocks);
-  if (known) return out + "; we know it already.";
-  out += "; it costs us " + num(std::round(cost)) + " points";
+  std::string out = name + " unlocks " + std::string(rule.unlocks) + ". It is " +
+                    article(std::string(game::techFieldName(rule.field))) + " technology";
+  if (known) return out + ", and we know it already.";
+  out += " and costs us " + num(std::round(cost)) + " points";
   std::vector<std::string> missing;
   for (int pre : rule.prerequisites) {
     if (pre >= 0 && std::find(v.self.techs.begin(), v.self.techs.end(), pre) == v.self.techs.end()) {

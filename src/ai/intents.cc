@@ -89,22 +89,22 @@ bool phrase(const std::vector<Token>& t, std::initializer_list<std::string_view>
 
 struct Keywords {
   Topic topic;
-  std::array<std::string_view, 16> stems;  // a word matches when it starts with a stem
+  std::array<std::string_view, 18> stems;  // a word matches when it starts with a stem
 };
 
 constexpr std::array<Keywords, 7> kTopics = {{
-    {Topic::kOverview, {"status", "overview", "report", "situation", "doing", "summar", "empire's", "overall"}},
+    {Topic::kOverview, {"status", "overview", "report", "situation", "doing", "summar", "empire's", "overall", "galaxy"}},
     {Topic::kFinances, {"financ", "money", "credit", "treasur", "tax", "income", "budget", "econom",
-                        "market", "trade", "price", "debt", "afford", "spend", "upkeep", "cost"}},
+                        "market", "trade", "price", "debt", "afford", "spend", "upkeep", "cost", "earn", "revenue"}},
     {Topic::kMilitary, {"fleet", "ship", "war", "attack", "defen", "army", "navy", "battle", "threat",
-                        "invad", "military", "corvette", "pirat", "warship", "frigate", "cruiser"}},
+                        "invad", "military", "corvette", "pirat", "warship", "force", "cruiser", "crush"}},
     {Topic::kResearch, {"research", "tech", "science", "discover", "lab", "invent", "unlock", "scien"}},
     {Topic::kDiplomacy, {"diploma", "relation", "treaty", "peace", "alliance", "ally", "pact",
-                         "proposal", "neighbo", "friend", "enem", "envoy"}},
+                         "proposal", "neighbo", "friend", "enem", "envoy", "contact", "know"}},
     {Topic::kPopulation, {"people", "population", "citizen", "food", "starv", "unrest", "happy",
-                          "hous", "riot", "revolt", "grow", "queue", "construct", "colon", "farm"}},
+                          "hous", "riot", "revolt", "world", "queue", "construct", "colon", "farm", "planet"}},
     {Topic::kIntelligence, {"spy", "intel", "rival", "strong", "secret", "watch", "sensor",
-                            "likely", "intend", "scheme", "plotting", "score"}},
+                            "likely", "intend", "foreign", "nearby", "score", "winning"}},
 }};
 
 // Capitalised words that are not names.
@@ -164,24 +164,32 @@ std::vector<Candidate> vocabulary(const game::View& v) {
 }
 
 std::string kindBefore(const std::vector<Token>& t, size_t i) {
+  // A kind noun right before the name wins; then the context of war and treaties; then "on".
   for (size_t k = i; k-- > 0 && k + 4 > i;) {
     const std::string& w = t[k].word;
-    if (starts(w, "planet") || starts(w, "world") || starts(w, "colon") || w == "on") return "planet";
+    if (starts(w, "planet") || starts(w, "world") || starts(w, "colon")) return "planet";
     if (starts(w, "system") || starts(w, "star")) return "system";
     if (starts(w, "fleet")) return "fleet";
     if (starts(w, "tech")) return "technology";
-    if (starts(w, "empire") || starts(w, "civili") || starts(w, "nation") || starts(w, "war") ||
-        starts(w, "peace") || starts(w, "pact") || starts(w, "allian") || w == "with" ||
-        starts(w, "treaty") || starts(w, "faction")) {
+    if (starts(w, "empire") || starts(w, "civili") || starts(w, "nation") || starts(w, "faction")) return "empire";
+  }
+  for (size_t k = i; k-- > 0 && k + 6 > i;) {
+    const std::string& w = t[k].word;
+    if (starts(w, "war") || starts(w, "peace") || starts(w, "pact") || starts(w, "allian") || w == "with" ||
+        starts(w, "treaty") || starts(w, "spy")) {
       return "empire";
     }
   }
+  for (size_t i2 = i + 1; i2 < t.size(); ++i2) {
+    if (starts(t[i2].word, "empire")) return "empire";
+  }
+  if (i > 0 && (t[i - 1].word == "on" || (i > 1 && t[i - 2].word == "on"))) return "planet";
   return "";
 }
 
 Act actOf(const std::vector<Token>& t) {
   if (phrase(t, {"declare", "war"}) || phrase(t, {"war", "on"}) || phrase(t, {"go", "to", "war"})) return Act::kWar;
-  if (has(t, {"invad", "attack", "strike", "conquer"})) return Act::kAttack;
+  if (has(t, {"invad", "attack", "strike", "conquer", "crush", "destroy"})) return Act::kAttack;
   if (has(t, {"peace", "ceasefire", "truce"})) return Act::kPeace;
   if (has(t, {"allian", "ally", "allies"})) return Act::kAlliance;
   if (phrase(t, {"trade", "pact"}) || has(t, {"pact"}) || phrase(t, {"trade", "agreement"})) return Act::kTradePact;
@@ -279,6 +287,13 @@ Question understand(std::string_view text, Role role, const game::View& view) {
 
   // What the player wants.
   q.act = actOf(t);
+  // An act is something to weigh only with what it acts on.
+  const bool actionable =
+      q.act == Act::kRaiseTax || q.act == Act::kLowerTax ||
+      ((q.act == Act::kWar || q.act == Act::kAttack || q.act == Act::kPeace || q.act == Act::kTradePact ||
+        q.act == Act::kAlliance) && q.first(Named::Kind::kCiv) != nullptr) ||
+      (q.act == Act::kResearch && q.first(Named::Kind::kTech) != nullptr) ||
+      (q.act == Act::kBuild && q.first(Named::Kind::kBuilding) != nullptr);
   const bool asks_should = phrase(t, {"should", "we"}) || phrase(t, {"shall", "we"}) ||
                            phrase(t, {"can", "we"}) || phrase(t, {"could", "we"}) ||
                            phrase(t, {"is", "it", "wise"}) || phrase(t, {"what", "if", "we"}) ||
@@ -295,8 +310,8 @@ Question understand(std::string_view text, Role role, const game::View& view) {
       hasWord(t, {"why", "explain", "breakdown", "cause", "causes", "causing", "unlock", "unlocks",
                   "waiting", "stuck", "blocked", "likely", "intend", "intentions", "plotting"}) ||
       phrase(t, {"how", "come"}) || phrase(t, {"where", "does"}) || phrase(t, {"what", "is", "eating"}) ||
-      phrase(t, {"going", "to", "do"}) || phrase(t, {"what", "does"}) || phrase(t, {"what", "do", "they"}) ||
-      phrase(t, {"up", "to"});
+      phrase(t, {"going", "to", "do"}) || phrase(t, {"what", "do", "they"}) ||
+      phrase(t, {"up", "to"}) || (hasWord(t, {"will"}) && hasWord(t, {"do"}));
   const bool asks_compare = hasWord(t, {"compare", "compared", "versus", "vs", "than", "rank", "ranking"}) ||
                             phrase(t, {"stack", "up"}) || phrase(t, {"measure", "up"});
   const bool greets = has(t, {"hello", "greet", "hey"}) || hasWord(t, {"hi", "morning", "evening", "afternoon"}) ||
@@ -315,7 +330,7 @@ Question understand(std::string_view text, Role role, const game::View& view) {
     q.intent = Intent::kOutOfDomain;
   } else if (!q.unknown.empty() && (q.names.empty() || q.unknown_kind == "empire")) {
     q.intent = Intent::kUnknownName;
-  } else if (asks_should && q.act != Act::kNone && !phrase(t, {"should", "we", "do"})) {
+  } else if (asks_should && actionable && !phrase(t, {"should", "we", "do"})) {
     q.intent = Intent::kProposal;
   } else if (asks_why) {
     q.intent = Intent::kExplain;
@@ -327,11 +342,10 @@ Question understand(std::string_view text, Role role, const game::View& view) {
     q.intent = Intent::kSmallTalk;
   } else if (greets && !domain) {
     q.intent = Intent::kGreeting;
-  } else if (!q.names.empty() && q.names.front().kind != Named::Kind::kResource &&
-             !(q.names.front().kind == Named::Kind::kBuilding && q.topic != Topic::kPopulation)) {
+  } else if (!q.names.empty()) {
     q.intent = Intent::kEntity;
-  } else if (!domain && !t.empty() && !greets) {
-    q.intent = small_talk ? Intent::kSmallTalk : Intent::kOutOfDomain;
+  } else if (!domain && small_talk) {
+    q.intent = Intent::kSmallTalk;
   } else {
     q.intent = Intent::kStatus;
   }

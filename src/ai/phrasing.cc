@@ -98,7 +98,8 @@ namespace {
 // Words that may lose their capital after an opener ("My ruler, the treasury..."); anything
 // else may be a name and keeps it, after a colon instead.
 bool commonFirstWord(std::string_view sentence) {
-  static constexpr std::array<std::string_view, 30> kCommon = {
+  static constexpr std::array<std::string_view, 35> kCommon = {
+      "At", "Unrest", "Line", "Then", "Greetings",
       "The", "We", "Our", "It", "There", "This", "That", "Nothing", "No", "A", "An", "Yes",
       "Taxes", "Food", "Unrest", "Credits", "Energy", "Minerals", "Research", "Labs", "All",
       "One", "Everything", "My", "Your", "You", "Not", "Relations", "Today", "Each"};

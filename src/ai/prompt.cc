@@ -93,8 +93,9 @@ std::vector<Figure> figures(std::string_view text) {
       continue;
     }
     size_t j = i;
-    while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == ',' ||
-                               (text[j] == '.' && j + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[j + 1]))))) {
+    auto digitAfter = [&](size_t k) { return k + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[k + 1])); };
+    while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) ||
+                               ((text[j] == ',' || text[j] == '.') && digitAfter(j)))) {
       ++j;
     }
     Figure f;
@@ -115,6 +116,16 @@ std::vector<Figure> figures(std::string_view text) {
       while (e < text.size() && std::isalpha(static_cast<unsigned char>(text[e]))) ++e;
       f.unit = std::string(text.substr(k, e - k));
       for (auto& c : f.unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (f.unit.empty()) {  // "Credits: 470"
+      size_t b = i;
+      while (b > 0 && text[b - 1] == ' ') --b;
+      if (b > 0 && text[b - 1] == ':') {
+        size_t e = b - 1, a = e;
+        while (a > 0 && std::isalpha(static_cast<unsigned char>(text[a - 1]))) --a;
+        f.unit = std::string(text.substr(a, e - a));
+        for (auto& c : f.unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
     }
     out.push_back(std::move(f));
     i = j;

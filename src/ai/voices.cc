@@ -107,13 +107,15 @@ void gameMasterReply(const Character& gm, const Situation& s, const Question& q,
     return;
   }
   const auto* lead = standing.front();
-  p.say("The " + lead->name + " lead" + (standing.size() > 1 ? " the galaxy" : "") + " with a score of " + num(lead->score));
+  p.say(p.pick({"The " + lead->name + " leads with a score of " + num(lead->score),
+                "At the head of the galaxy stands the " + lead->name + ", with " + num(lead->score),
+                "First among the powers: the " + lead->name + ", scoring " + num(lead->score)}));
   if (standing.size() > 1) {
     std::vector<std::string> rest;
     for (size_t i = 1; i < standing.size() && i < 4; ++i) {
       rest.push_back("the " + standing[i]->name + " (" + num(standing[i]->score) + ")");
     }
-    p.say("Behind them come " + listing(rest));
+    p.say(p.pick({"Behind them come ", "Then follow ", "After them: "}) + listing(rest));
   }
   std::string facts = "Day " + std::to_string(v.tick) + ". Standings:";
   for (const auto* c : standing) facts += " the " + c->name + " " + num(c->score) + ";";
@@ -125,11 +127,11 @@ void gameMasterReply(const Character& gm, const Situation& s, const Question& q,
     if (c.treaty == game::Treaty::kAlliance || c.treaty == game::Treaty::kTradePact) friends.push_back("the " + c.name);
   }
   if (!wars.empty()) {
-    p.say("The " + v.self.name + " are at war with " + listing(wars) + ", and every battle now writes the story");
+    p.say("You, the " + v.self.name + ", are at war with " + listing(wars) + ", and every battle now writes the story");
   } else if (!friends.empty()) {
-    p.say("The " + v.self.name + " trade in peace with " + listing(friends));
+    p.say("You, the " + v.self.name + ", trade in peace with " + listing(friends));
   } else {
-    p.say("The " + v.self.name + " keep their own counsel, at peace for now");
+    p.say("You, the " + v.self.name + ", keep your own counsel, at peace for now");
   }
   if (lead->id != v.self.id) {
     p.say("The stakes: " + num(lead->score - v.self.score.total()) + " points separate you from the " + lead->name);

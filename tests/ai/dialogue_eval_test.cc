@@ -197,6 +197,8 @@ World world(const StateSpec& spec) {
     x["tech_open_unlocks"] = std::string(game::techRule(cheapest).unlocks);
     w.holds.insert("tech_open");
   }
+  x["factory_cost"] = fmt(game::buildingRule(game::Building::kFactory).credits);
+  x["cruiser_cost"] = fmt(game::shipRule(game::ShipClass::kCruiser).credits);
   x["fusion_unlocks"] = std::string(game::techRule(game::tech::kFusionPower).unlocks);
   x["cruisers_unlocks"] = std::string(game::techRule(game::tech::kCruisers).unlocks);
   const auto& credits_lines = w.situation.ledger[0];
@@ -303,6 +305,15 @@ std::multiset<std::string> figures(const std::string& text) {
   return out;
 }
 
+// Case-insensitive: a word's capital depends on where in the sentence it falls.
+bool has(const std::string& text, const std::string& part) {
+  auto lower = [](std::string s) {
+    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
+  };
+  return lower(text).find(lower(part)) != std::string::npos;
+}
+
 std::vector<std::string> strings(const json::object& o, std::string_view key) {
   std::vector<std::string> out;
   if (const auto* a = o.if_contains(key)) {
@@ -375,16 +386,16 @@ TEST(DialogueEval, TheBuiltinEngineAnswersAtLeast95PercentOfTheCasesRight) {
         problems.push_back("intent " + std::string(intentName(reply.intent)) + ", expected " + std::string(intent->as_string()));
       }
       for (auto must : strings(c, "contains")) {
-        if (expand(w, must) && text.find(must) == std::string::npos) problems.push_back("lacks \"" + must + "\"");
+        if (expand(w, must) && !has(text, must)) problems.push_back("lacks \"" + must + "\"");
       }
       const auto any = strings(c, "any");
       if (!any.empty()) {
         bool found = false;
-        for (auto a : any) found |= expand(w, a) && text.find(a) != std::string::npos;
+        for (auto a : any) found |= expand(w, a) && has(text, a);
         if (!found) problems.push_back("lacks any of the expected words");
       }
       for (auto never : strings(c, "not")) {
-        if (expand(w, never) && text.find(never) != std::string::npos) problems.push_back("contains \"" + never + "\"");
+        if (expand(w, never) && has(text, never)) problems.push_back("contains \"" + never + "\"");
       }
       if (const auto* kind = c.if_contains("proposal")) {
         const std::string want(kind->as_string());
