@@ -143,12 +143,13 @@ BENCHMARK(BM_EmbedSentence)->Unit(benchmark::kMicrosecond);
 
 // The built-in engine's whole reply for one question: classify, read the view, compose the
 // text in the character's voice and its proposals. A mid-game empire: 400 systems, 8 civs
-// (civ 0 played by AI too, so it has grown), after 500 ticks. The view is built once (the
-// dialogue layer builds it per question too: BM_ViewForAdvisor measures that part).
+// (civ 0 played by AI too, so it has grown), after 500 ticks. The situation (view, planner
+// advice, breakdowns) is built once; the dialogue layer builds it per question too
+// (BM_ViewForAdvisor measures the view part, BM_SituationForAdvisor all of it).
 struct GameFixture {
   game::GameState state;
   std::vector<Character> cast;
-  game::View view;
+  Situation situation;
   GameFixture() {
     game::GameConfig config;
     config.seed = 7;
@@ -157,7 +158,7 @@ struct GameFixture {
     state = game::newGame(config);
     for (int t = 0; t < 500; ++t) game::step(state);
     cast = generateCast(state, 1);
-    view = game::viewFor(state, 0);
+    situation = situationFor(state, 0);
   }
 };
 GameFixture& gameFixture() {
@@ -173,7 +174,7 @@ void BM_BuiltinReply(benchmark::State& state) {
   size_t i = 0, chars = 0;
   for (auto _ : state) {
     const Character& advisor = f.cast[i % kCabinetSize];  // civ 0's cabinet comes first
-    Reply r = builtinReply(advisor, f.view, kQuestions[i % kQuestions.size()]);
+    Reply r = builtinReply(advisor, f.situation, kQuestions[i % kQuestions.size()]);
     chars += r.text.size();
     benchmark::DoNotOptimize(r);
     ++i;
@@ -181,6 +182,12 @@ void BM_BuiltinReply(benchmark::State& state) {
   state.counters["chars_per_reply"] = static_cast<double>(chars) / static_cast<double>(i);
 }
 BENCHMARK(BM_BuiltinReply)->Unit(benchmark::kMicrosecond);
+
+void BM_SituationForAdvisor(benchmark::State& state) {
+  auto& f = gameFixture();
+  for (auto _ : state) benchmark::DoNotOptimize(situationFor(f.state, 0));
+}
+BENCHMARK(BM_SituationForAdvisor)->Unit(benchmark::kMicrosecond);
 
 void BM_ViewForAdvisor(benchmark::State& state) {
   auto& f = gameFixture();

@@ -1,91 +1,26 @@
+// The built-in engine's dispatch (builtin_engine.h): understand the question, then answer it
+// with the piece of the engine that knows about it. Status, names, comparisons and the
+// conversational intents are answered here; advice in counsel.cc, explanations in
+// explain.cc, leaders and the game master in voices.cc.
+
 #include "ai/builtin_engine.h"
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cmath>
-#include <cstdio>
 #include <map>
 
-#include "game/rules.h"
+#include "ai/engine_parts.h"
+#include "game/game.h"
 
 namespace startales::ai {
 
-namespace {
-
 using game::Resource;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+// ---- facts of the view --------------------------------------------------------------------
 
-std::vector<std::string> words(std::string_view text) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char ch : lower(text)) {
-    if (std::isalnum(static_cast<unsigned char>(ch))) {
-      cur += ch;
-    } else if (!cur.empty()) {
-      out.push_back(cur);
-      cur.clear();
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
-struct Keywords {
-  Intent intent;
-  std::array<std::string_view, 14> stems;  // a word matches when it starts with a stem
-};
-
-constexpr std::array<Keywords, 9> kKeywords = {{
-    {Intent::kGreeting, {"hello", "hi", "greet", "hey", "morning", "evening"}},
-    {Intent::kOverview, {"status", "overview", "report", "situation", "doing", "state", "summar"}},
-    {Intent::kFinances, {"financ", "money", "credit", "treasur", "tax", "income", "budget",
-                         "economy", "market", "trade", "price", "debt", "afford"}},
-    {Intent::kMilitary, {"fleet", "ship", "war", "attack", "defen", "army", "navy", "battle",
-                         "threat", "invad", "military", "corvette", "pirat"}},
-    {Intent::kResearch, {"research", "tech", "science", "discover", "lab", "invent"}},
-    {Intent::kDiplomacy, {"diploma", "relation", "treaty", "peace", "alliance", "ally", "pact",
-                          "proposal", "neighbo", "friend", "enem"}},
-    {Intent::kPopulation, {"people", "population", "citizen", "food", "starv", "unrest",
-                           "happy", "hous", "riot", "revolt", "grow"}},
-    {Intent::kIntelligence, {"spy", "intel", "rival", "empire", "strong", "secret", "watch"}},
-    {Intent::kAdvice, {"should", "advise", "advice", "suggest", "recommend", "next", "plan", "help"}},
-}};
-
-Intent roleIntent(Role role) {
-  switch (role) {
-    case Role::kTreasury: return Intent::kFinances;
-    case Role::kDefense: return Intent::kMilitary;
-    case Role::kScience: return Intent::kResearch;
-    case Role::kForeignAffairs: return Intent::kDiplomacy;
-    case Role::kInterior: return Intent::kPopulation;
-    case Role::kIntelligence: return Intent::kIntelligence;
-    default: return Intent::kOverview;
-  }
-}
-
-std::string num(double v) {
-  char buf[32];
-  if (std::abs(v) >= 100) {
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.1f", v);
-    std::string s(buf);
-    if (s.size() > 2 && s.substr(s.size() - 2) == ".0") s.resize(s.size() - 2);
-    return s;
-  }
-  return buf;
-}
-
-std::string signedNum(double v) { return (v >= 0 ? "+" : "") + num(v); }
-
-double stock(const game::View& v, Resource r) { return at(v.self.stock, r); }
-double income(const game::View& v, Resource r) { return v.self.income[static_cast<int>(r)]; }
+double stockOf(const game::View& v, Resource r) { return at(v.self.stock, r); }
+double incomeOf(const game::View& v, Resource r) { return v.self.income[static_cast<int>(r)]; }
 
 double population(const game::View& v) {
   double p = 0;
@@ -100,32 +35,29 @@ double averageUnrest(const game::View& v) {
   return u / static_cast<double>(v.planets.size());
 }
 
-const game::Planet* capital(const game::View& v) {
-  for (const auto& p : v.planets) {
-    if (p.id == v.self.capital) return &p;
-  }
-  return v.planets.empty() ? nullptr : &v.planets.front();
-}
-
-const game::Planet* shipyard(const game::View& v) {
-  for (const auto& p : v.planets) {
-    if (p.buildings[static_cast<int>(game::Building::kShipyard)] > 0) return &p;
-  }
-  return nullptr;
-}
-
 int warships(const std::array<int32_t, game::kShipClassCount>& ships) {
   return ships[static_cast<int>(game::ShipClass::kCorvette)] +
          ships[static_cast<int>(game::ShipClass::kFrigate)] +
          ships[static_cast<int>(game::ShipClass::kCruiser)];
 }
 
+int ourWarships(const game::View& v) {
+  int n = 0;
+  for (const auto& f : v.fleets) n += warships(f.ships);
+  return n;
+}
+
+const game::CivView* civOf(const game::View& v, game::CivId id) {
+  for (const auto& c : v.civs) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
 std::string civName(const game::View& v, game::CivId id) {
   if (id == game::kPirates) return "pirates";
-  for (const auto& c : v.civs) {
-    if (c.id == id) return "the " + c.name;
-  }
-  return "an unknown power";
+  const auto* c = civOf(v, id);
+  return c ? "the " + c->name : "an unknown power";
 }
 
 std::string systemName(const game::View& v, game::SystemId id) {
@@ -135,7 +67,30 @@ std::string systemName(const game::View& v, game::SystemId id) {
   return "an uncharted system";
 }
 
-// Systems where hostile or foreign warships sit next to our planets.
+std::string planetName(const game::View& v, game::PlanetId id) {
+  for (const auto& p : v.planets) {
+    if (p.id == id) return p.name;
+  }
+  for (const auto& p : v.foreign_planets) {
+    if (p.id == id) return p.name;
+  }
+  return "a distant world";
+}
+
+std::string fleetName(const game::View& v, game::FleetId id) {
+  for (const auto& f : v.fleets) {
+    if (f.id == id) return "the " + f.name;
+  }
+  return "a fleet";
+}
+
+int visibleWarships(const game::View& v, game::CivId owner) {
+  int n = 0;
+  for (const auto& f : v.foreign_fleets) n += f.owner == owner ? warships(f.ships) : 0;
+  return n;
+}
+
+// Foreign warships, hostile to us, at or heading to a system with one of our planets.
 std::vector<const game::ForeignFleetView*> threats(const game::View& v) {
   std::vector<const game::ForeignFleetView*> out;
   for (const auto& f : v.foreign_fleets) {
@@ -149,348 +104,479 @@ std::vector<const game::ForeignFleetView*> threats(const game::View& v) {
   return out;
 }
 
-// The character's manner: how a sentence starts and ends.
-struct Manner {
-  const Character& c;
-  std::string open(const game::View& v) const {
-    if (c.traits.formality > 0.66) return "My ruler, ";
-    if (c.traits.warmth > 0.66) return "Good news and bad, friend: ";
-    (void)v;
-    return "";
-  }
-  std::string close() const {
-    if (c.traits.boldness > 0.66) return " I say we act now.";
-    if (c.traits.boldness < 0.33) return " We should move carefully.";
-    return "";
-  }
-  bool detailed() const { return c.traits.verbosity > 0.5; }
-};
+std::string_view intentName(Intent intent) {
+  static constexpr std::array<std::string_view, 10> kNames = {
+      "greeting", "small_talk", "status", "advice", "explain",
+      "compare", "entity", "proposal", "out_of_domain", "unknown_name"};
+  return kNames[static_cast<int>(intent)];
+}
 
-void financeReply(const game::View& v, const Manner& voice, Reply& r) {
-  const double credits = stock(v, Resource::kCredits), net = income(v, Resource::kCredits);
-  r.text += "The treasury holds " + num(credits) + " credits, " + signedNum(net) +
-            " a day. Taxes are at " + std::to_string(v.self.policies.tax_rate) + "%.";
-  if (voice.detailed()) {
-    r.text += " Stocks: " + num(stock(v, Resource::kMinerals)) + " minerals, " +
-              num(stock(v, Resource::kEnergy)) + " energy, " + num(stock(v, Resource::kFood)) +
-              " food. Food sells for " + num(v.market.price[game::goodIndex(Resource::kFood)]) +
-              " on the market.";
-  }
-  if (net < 0 && v.self.policies.tax_rate < 40) {
-    game::SetPolicy raise;
-    raise.tax_rate = std::min(40, v.self.policies.tax_rate + 5);
-    r.proposals.push_back({raise, "We spend more than we earn; a higher tax closes the gap."});
-  } else if (net >= 0 && stock(v, Resource::kMinerals) > 1000) {
-    r.proposals.push_back({game::Trade{Resource::kMinerals, -200},
-                           "Our minerals pile up unused; selling some fills the treasury."});
+std::string_view topicName(Topic topic) {
+  static constexpr std::array<std::string_view, 7> kNames = {
+      "overview", "finances", "military", "research", "diplomacy", "population", "intelligence"};
+  return kNames[static_cast<int>(topic)];
+}
+
+Topic roleTopic(Role role) {
+  switch (role) {
+    case Role::kTreasury: return Topic::kFinances;
+    case Role::kDefense: return Topic::kMilitary;
+    case Role::kScience: return Topic::kResearch;
+    case Role::kForeignAffairs: return Topic::kDiplomacy;
+    case Role::kInterior: return Topic::kPopulation;
+    case Role::kIntelligence: return Topic::kIntelligence;
+    default: return Topic::kOverview;
   }
 }
 
-void militaryReply(const game::View& v, const Manner& voice, Reply& r) {
-  int ours = 0;
-  for (const auto& f : v.fleets) ours += warships(f.ships);
-  r.text += "We have " + std::to_string(ours) + " warships in " + std::to_string(v.fleets.size()) +
-            " fleets.";
+Situation situationOf(game::View view) {
+  Situation s;
+  s.view = std::move(view);
+  return s;
+}
+
+namespace {
+
+// ---- status, by topic ---------------------------------------------------------------------
+
+void financeStatus(const Situation& s, Phrasing& p, Reply& r) {
+  const auto& v = s.view;
+  const double credits = stockOf(v, Resource::kCredits), net = incomeOf(v, Resource::kCredits);
+  const std::string tax = std::to_string(v.self.policies.tax_rate) + "%";
+  r.facts.push_back("Credits: " + num(credits) + ", " + signedNum(net) + " a day. Tax rate " + tax + ".");
+  const bool cautious = p.character().traits.boldness < 0.45;
+  if (net < 0 && cautious) {
+    p.sayOne({"We are losing money", "The treasury is shrinking", "We spend more than we earn"});
+    p.say("The treasury holds " + num(credits) + " credits and loses " + num(-net) + " a day");
+  } else {
+    p.say(p.pick({"The treasury holds " + num(credits) + " credits, " + signedNum(net) + " a day",
+                  "We have " + num(credits) + " credits in hand, " + signedNum(net) + " a day",
+                  num(credits) + " credits in the treasury, " + signedNum(net) + " a day"}));
+  }
+  p.say(p.pick({"Taxes are at " + tax, "Taxes stand at " + tax, "The tax rate is " + tax}));
+  const auto& lines = s.ledger[static_cast<int>(Resource::kCredits)];
+  const auto cost = std::find_if(lines.begin(), lines.end(), [](const auto& l) { return l.amount < 0; });
+  if (cost != lines.end()) {
+    p.say("Our biggest cost is " + cost->item + ", " + num(-cost->amount) + " a day");
+    r.facts.push_back("Largest credit cost: " + cost->item + " " + num(cost->amount) + " a day.");
+  }
+  if (p.character().traits.verbosity > 0.5) {
+    p.say("Stocks: " + num(stockOf(v, Resource::kMinerals)) + " minerals, " +
+          num(stockOf(v, Resource::kEnergy)) + " energy, " + num(stockOf(v, Resource::kFood)) + " food");
+  }
+}
+
+void militaryStatus(const Situation& s, Phrasing& p, Reply& r) {
+  const auto& v = s.view;
+  const int ours = ourWarships(v);
+  const std::string force = count(ours, "warship") + " in " + count(v.fleets.size(), "fleet");
+  r.facts.push_back("Our forces: " + force + ".");
+  p.say(p.pick({"We have " + force, "Our navy: " + force, "We field " + force}));
   const auto danger = threats(v);
-  int at_war = 0;
-  for (const auto& c : v.civs) at_war += c.treaty == game::Treaty::kWar;
+  std::vector<std::string> wars;
+  for (const auto& c : v.civs) {
+    if (c.treaty == game::Treaty::kWar) wars.push_back("the " + c.name);
+  }
   if (!danger.empty()) {
     const auto* f = danger.front();
-    r.text += " Warning: " + civName(v, f->owner) + " has " + std::to_string(warships(f->ships)) +
-              " warships at " + systemName(v, f->at) + ", where our colonies are.";
-  } else if (at_war > 0) {
-    r.text += " We are at war with " + std::to_string(at_war) + " empire" + (at_war > 1 ? "s" : "") +
-              ", but no enemy warships are near our colonies.";
+    const std::string warn = capitalised(civName(v, f->owner)) + (f->owner == game::kPirates ? " have " : " has ") +
+                             count(warships(f->ships), "warship") + " at " + systemName(v, f->at) +
+                             ", where our colonies are";
+    p.say("Warning: " + warn);
+    r.facts.push_back(warn + ".");
+  } else if (!wars.empty()) {
+    p.say("We are at war with " + listing(wars) + ", but no enemy warships are near our colonies");
+    r.facts.push_back("At war with " + listing(wars) + "; no enemy warships near our colonies.");
   } else {
-    r.text += " No enemy threatens our colonies right now.";
+    p.sayOne({"No enemy threatens our colonies right now", "Nothing hostile is near our colonies",
+              "Our colonies are not threatened"});
   }
-  for (const auto& p : v.planets) {
-    if (p.blockaded) r.text += " " + p.name + " is blockaded.";
+  for (const auto& planet : v.planets) {
+    if (planet.blockaded) p.say(planet.name + " is blockaded");
   }
-  if (const auto* yard = shipyard(v); yard && (!danger.empty() || ours < 2)) {
-    r.proposals.push_back({game::BuildShip{yard->id, game::ShipClass::kCorvette, 2},
-                           danger.empty() ? "A fleet of two corvettes guards the homeworld."
-                                          : "Two corvettes to meet the threat."});
-  }
-  (void)voice;
 }
 
-void researchReply(const game::View& v, const Manner& voice, Reply& r) {
+void researchStatus(const Situation& s, Phrasing& p, Reply& r) {
+  const auto& v = s.view;
   if (v.self.researching >= 0) {
     const auto& rule = game::techRule(v.self.researching);
     const double left = std::max(0.0, v.self.research_cost - v.self.research_progress);
-    const double days = v.self.research_rate > 0 ? left / v.self.research_rate : -1;
-    r.text += "Our labs study " + std::string(rule.name) + ": " + num(v.self.research_progress) +
-              " of " + num(v.self.research_cost) + " points, " +
-              (days >= 0 ? "about " + num(std::ceil(days)) + " days to go" : "but no lab is working") +
-              ".";
+    const std::string name(rule.name);
+    const std::string progress = num(v.self.research_progress) + " of " + num(v.self.research_cost) + " points";
+    p.say(p.pick({"Our labs study " + name, "We are researching " + name, name + " is on the benches"}));
+    if (v.self.research_rate > 0) {
+      p.say(capitalised(progress) + ", about " + count(std::ceil(left / v.self.research_rate), "day") + " to go");
+    } else {
+      p.say(capitalised(progress) + ", but no lab is working");
+    }
+    r.facts.push_back("Researching " + name + ": " + progress + ", " + num(v.self.research_rate) + " a day.");
   } else {
-    r.text += "Our labs have no topic; " + num(v.self.research_rate) + " points a day go to waste.";
+    p.say(p.pick({"Our labs have no topic", "Nothing is being researched", "The labs sit idle"}));
+    p.say(num(v.self.research_rate) + " research points a day go to waste");
+    r.facts.push_back("No research topic; " + num(v.self.research_rate) + " points a day unused.");
   }
-  r.text += " We know " + std::to_string(v.self.techs.size()) + " of " +
-            std::to_string(game::kTechCount) + " technologies.";
-  if (v.self.researching < 0) {
-    // The cheapest open technology.
-    int best = -1;
-    for (int t = 0; t < game::kTechCount; ++t) {
-      if (std::find(v.self.techs.begin(), v.self.techs.end(), t) != v.self.techs.end()) continue;
-      const auto& rule = game::techRule(t);
-      bool open = true;
-      for (int pre : rule.prerequisites) {
-        open &= pre < 0 || std::find(v.self.techs.begin(), v.self.techs.end(), pre) != v.self.techs.end();
-      }
-      if (open && (best < 0 || rule.cost < game::techRule(best).cost)) best = t;
-    }
-    if (best >= 0) {
-      r.proposals.push_back({game::Research{best}, "Start " + std::string(game::techRule(best).name) +
-                                                       ": " + std::string(game::techRule(best).unlocks) + "."});
-    }
-  }
-  (void)voice;
+  p.say("We know " + std::to_string(v.self.techs.size()) + " of " + std::to_string(game::kTechCount) + " technologies");
 }
 
-void diplomacyReply(const game::View& v, const Manner& voice, Reply& r) {
+void diplomacyStatus(const Situation& s, Phrasing& p, Reply& r) {
+  const auto& v = s.view;
+  std::vector<std::string> list;
   int met = 0;
-  std::string list;
   for (const auto& c : v.civs) {
     if (c.id == v.self.id) continue;
-    met++;
-    if (voice.detailed() || met <= 3) {
-      list += (list.empty() ? "" : "; ") + c.name + ": " + std::string(game::treatyName(c.treaty)) +
-              ", relation " + std::to_string(c.relation);
+    if (++met <= 3 || p.character().traits.verbosity > 0.6) {
+      list.push_back("the " + c.name + ": " + std::string(game::treatyName(c.treaty)) + ", relation " +
+                     std::to_string(c.relation));
     }
   }
   if (met == 0) {
-    r.text += "We have not met another empire yet.";
+    p.sayOne({"We have not met another empire yet", "No other empire has crossed our path yet"});
+    r.facts.push_back("No contact with other empires.");
     return;
   }
-  r.text += "We know " + std::to_string(met) + " empire" + (met > 1 ? "s" : "") + ". " + list + ".";
-  for (const auto& p : v.proposals) {
-    if (p.to != v.self.id) continue;
-    r.text += " " + civName(v, p.from) + " proposes " + std::string(game::treatyName(p.treaty)) +
-              " (open until day " + std::to_string(p.expires) + ").";
-    r.proposals.push_back({game::RespondTreaty{p.id, true},
-                           "Accepting " + std::string(game::treatyName(p.treaty)) + " with " +
-                               civName(v, p.from) + "."});
+  p.say(p.pick({"We know " + count(met, "empire"), "We are in contact with " + count(met, "empire")}));
+  for (const auto& l : list) {
+    p.say(l);
+    r.facts.push_back(capitalised(l) + ".");
   }
-  for (const auto& c : v.civs) {
-    if (c.id == v.self.id || c.treaty != game::Treaty::kPeace || c.relation < 15) continue;
-    r.proposals.push_back({game::ProposeTreaty{c.id, game::Treaty::kTradePact},
-                           "Relations with the " + c.name + " are good enough for a trade pact."});
-    break;
+  for (const auto& prop : v.proposals) {
+    if (prop.to != v.self.id) continue;
+    p.say(civName(v, prop.from) + " proposes " + std::string(game::treatyName(prop.treaty)) +
+          ", open until day " + std::to_string(prop.expires));
   }
 }
 
-void populationReply(const game::View& v, const Manner& voice, Reply& r) {
-  r.text += "Our " + std::to_string(v.planets.size()) + " worlds hold " + num(population(v)) +
-            " thousand people; average unrest is " + num(averageUnrest(v)) + "%. Food: " +
-            num(stock(v, Resource::kFood)) + " stored, " + signedNum(income(v, Resource::kFood)) +
-            " a day.";
-  const auto* home = capital(v);
-  if (income(v, Resource::kFood) < 0 && home) {
-    r.proposals.push_back({game::Build{home->id, game::Building::kFarm},
-                           "We eat more than we grow; a farm on " + home->name + " fixes that."});
-  } else if (averageUnrest(v) > 40 && v.self.policies.tax_rate > 10) {
-    game::SetPolicy lower;
-    lower.tax_rate = v.self.policies.tax_rate - 5;
-    r.proposals.push_back({lower, "Unrest is high; lower taxes would calm the streets."});
+void populationStatus(const Situation& s, Phrasing& p, Reply& r) {
+  const auto& v = s.view;
+  const std::string worlds = count(v.planets.size(), "world");
+  const std::string people = num(population(v)) + " thousand people";
+  p.say(p.pick({"We hold " + worlds + ", home to " + people, capitalised(worlds) + ", " + people,
+                "We number " + people + " on " + worlds}));
+  p.say("Average unrest is " + num(averageUnrest(v)) + "%");
+  p.say("Food: " + num(stockOf(v, Resource::kFood)) + " stored, " + signedNum(incomeOf(v, Resource::kFood)) + " a day");
+  r.facts.push_back(capitalised(worlds) + ", " + people + ", average unrest " + num(averageUnrest(v)) +
+                    "%, food " + num(stockOf(v, Resource::kFood)) + " (" + signedNum(incomeOf(v, Resource::kFood)) + " a day).");
+  int waiting = 0;
+  for (const auto& planet : v.planets) {
+    for (const auto& q : planet.queue) waiting += q.blocked != game::BlockReason::kNone;
   }
-  (void)voice;
+  if (waiting > 0) p.say(count(waiting, "construction") + " in our queues " + (waiting == 1 ? "waits" : "wait"));
 }
 
-void intelligenceReply(const game::View& v, const Manner& voice, Reply& r) {
-  int seen = 0;
+void intelligenceStatus(const Situation& s, Phrasing& p, Reply& r) {
+  const auto& v = s.view;
+  const std::string cover = count(v.sensors.size(), "system");
+  p.say(p.pick({"Our sensors cover " + cover + " and see " + count(v.foreign_fleets.size(), "foreign fleet"),
+                count(v.foreign_fleets.size(), "foreign fleet") + " in sight across the " + cover + " our sensors cover"}));
   std::map<game::CivId, int> ships;
-  for (const auto& f : v.foreign_fleets) {
-    ships[f.owner] += warships(f.ships);
-    seen++;
+  for (const auto& f : v.foreign_fleets) ships[f.owner] += warships(f.ships);
+  for (const auto& [owner, n] : ships) {
+    if (n > 0) p.say(civName(v, owner) + ": " + count(n, "warship") + " in sight");
   }
-  r.text += "Our sensors cover " + std::to_string(v.sensors.size()) + " systems and see " +
-            std::to_string(seen) + " foreign fleets.";
-  for (const auto& [owner, count] : ships) {
-    if (count > 0) r.text += " " + civName(v, owner) + ": " + std::to_string(count) + " warships in sight.";
-  }
-  double best = 0;
-  std::string leader;
+  const game::CivView* best = nullptr;
   for (const auto& c : v.civs) {
-    if (c.id != v.self.id && c.score > best) {
-      best = c.score;
-      leader = c.name;
-    }
+    if (c.id != v.self.id && (!best || c.score > best->score)) best = &c;
   }
-  if (!leader.empty()) {
-    r.text += " The strongest rival we know is the " + leader + " (score " + num(best) +
-              ", ours " + num(v.self.score.total()) + ").";
-  }
-  (void)voice;
-}
-
-// An AI empire's ruler speaking to the player: where the two empires stand.
-void leaderReply(const Character& leader, const game::View& v, Reply& r) {
-  const game::CivView* them = nullptr;
-  for (const auto& c : v.civs) {
-    if (c.id == leader.civ) them = &c;
-  }
-  if (them == nullptr) {
-    r.text += "Our peoples have not met; I have nothing to say to a stranger yet.";
-    return;
-  }
-  r.text += "I speak for the " + them->name + ". Between us: " +
-            std::string(game::treatyName(them->treaty)) + ", and our regard for you stands at " +
-            std::to_string(them->relation) + ".";
-  if (them->treaty == game::Treaty::kWar) {
-    r.text += leader.traits.boldness > 0.5 ? " Yield, or be broken." : " Peace has a price; offer it.";
-  } else if (them->relation >= 25) {
-    r.text += " We would welcome closer ties.";
-  } else if (them->relation <= -25) {
-    r.text += " Tread carefully near our borders.";
+  if (best) {
+    p.say("The strongest rival we know is the " + best->name + ", score " + num(best->score) + " against our " +
+          num(v.self.score.total()));
+    r.facts.push_back("Strongest known rival: the " + best->name + ", score " + num(best->score) + "; ours " +
+                      num(v.self.score.total()) + ".");
+  } else {
+    p.say("We have met no rival yet");
   }
 }
 
-// The narrator: the day and the standings of every empire the listener knows.
-void gameMasterReply(const game::View& v, Reply& r) {
-  r.text += "Day " + std::to_string(v.tick) + " of the chronicle.";
-  std::vector<const game::CivView*> standing;
-  for (const auto& c : v.civs) {
-    if (c.alive) standing.push_back(&c);
-  }
-  std::sort(standing.begin(), standing.end(),
-            [](const auto* a, const auto* b) { return a->score > b->score; });
-  for (size_t i = 0; i < standing.size() && i < 4; ++i) {
-    r.text += (i == 0 ? " Leading: the " : i == 1 ? " Then the " : ", the ") + standing[i]->name +
-              " (" + num(standing[i]->score) + ")";
-  }
-  if (!standing.empty()) r.text += ".";
+void overviewStatus(const Situation& s, Phrasing& p, Reply& r) {
+  const auto& v = s.view;
+  const std::string line = "day " + std::to_string(v.tick) + ": " + count(v.planets.size(), "world") + ", " +
+                           num(population(v)) + " thousand people, " + num(stockOf(v, Resource::kCredits)) +
+                           " credits, score " + num(v.self.score.total());
+  p.say(p.pick({"It is " + line, "Where we stand on " + line}));
+  r.facts.push_back(capitalised(line) + ".");
 }
 
 }  // namespace
 
-std::string_view intentName(Intent intent) {
-  static constexpr std::array<std::string_view, 10> kNames = {
-      "greeting", "overview", "finances", "military", "research",
-      "diplomacy", "population", "intelligence", "advice", "unknown"};
-  return kNames[static_cast<int>(intent)];
+void status(Topic topic, const Situation& s, Phrasing& p, Reply& r) {
+  switch (topic) {
+    case Topic::kFinances: financeStatus(s, p, r); break;
+    case Topic::kMilitary: militaryStatus(s, p, r); break;
+    case Topic::kResearch: researchStatus(s, p, r); break;
+    case Topic::kDiplomacy: diplomacyStatus(s, p, r); break;
+    case Topic::kPopulation: populationStatus(s, p, r); break;
+    case Topic::kIntelligence: intelligenceStatus(s, p, r); break;
+    case Topic::kOverview: overviewStatus(s, p, r); break;
+  }
 }
 
-Intent classify(std::string_view text, Role role) {
-  std::array<int, 10> score{};
-  for (const auto& w : words(text)) {
-    for (const auto& k : kKeywords) {
-      for (auto stem : k.stems) {
-        if (!stem.empty() && w.compare(0, stem.size(), stem) == 0) {
-          score[static_cast<int>(k.intent)] += 2;
-          break;
+namespace {
+
+// ---- names ----------------------------------------------------------------------------------
+
+std::string buildingsOf(const game::Planet& planet) {
+  std::vector<std::string> items;
+  for (int b = 0; b < game::kBuildingCount; ++b) {
+    const int n = planet.buildings[b];
+    if (n > 0) items.push_back(count(n, std::string(game::buildingRule(static_cast<game::Building>(b)).name)));
+  }
+  return items.empty() ? "no buildings" : listing(items);
+}
+
+std::string shipsOf(const std::array<int32_t, game::kShipClassCount>& ships) {
+  std::vector<std::string> items;
+  for (int c = 0; c < game::kShipClassCount; ++c) {
+    if (ships[c] > 0) items.push_back(count(ships[c], std::string(game::shipRule(static_cast<game::ShipClass>(c)).name)));
+  }
+  return items.empty() ? "no ships" : listing(items);
+}
+
+void entityReply(const Situation& s, const Named& n, Phrasing& p, Reply& r) {
+  const auto& v = s.view;
+  switch (n.kind) {
+    case Named::Kind::kPlanet: {
+      for (const auto& planet : v.planets) {
+        if (planet.id != n.id) continue;
+        p.say(p.pick({planet.name + " is ours", planet.name + " flies our flag", planet.name + " is one of our worlds"}));
+        const std::string line = num(planet.population) + " thousand people, unrest " + num(planet.unrest) + "%, " +
+                                 buildingsOf(planet);
+        p.say("It has " + line);
+        r.facts.push_back(planet.name + ": " + line + ".");
+        for (const auto& q : planet.queue) {
+          const std::string what = q.is_ship ? std::string(game::shipRule(static_cast<game::ShipClass>(q.type)).name)
+                                             : std::string(game::buildingRule(static_cast<game::Building>(q.type)).name);
+          const std::string why = game::blockedText(q);
+          p.say(capitalised(article(what)) + " is in its queue" + (why.empty() ? ", under way" : ", waiting: " + why));
         }
-      }
-    }
-  }
-  const Intent own = roleIntent(role);
-  score[static_cast<int>(own)] += 1;  // ties go to the character's field
-  int best = static_cast<int>(own);
-  for (int i = 0; i < 9; ++i) {
-    if (score[i] > score[best]) best = i;
-  }
-  if (score[best] <= 1) {
-    return words(text).empty() ? Intent::kUnknown : own;  // unclear: talk about our field
-  }
-  return static_cast<Intent>(best);
-}
-
-Reply builtinReply(const Character& character, const game::View& view, std::string_view text) {
-  Reply r;
-  r.intent = classify(text, character.role);
-  const Manner voice{character};
-  r.text = voice.open(view);
-  if (character.role == Role::kLeader) {
-    leaderReply(character, view, r);
-    return r;
-  }
-  if (character.role == Role::kGameMaster) {
-    gameMasterReply(view, r);
-    return r;
-  }
-  switch (r.intent) {
-    case Intent::kGreeting:
-      r.text += "I am " + character.name + ", your " + std::string(roleTitle(character.role)) +
-                ". Ask me about " +
-                std::string(intentName(roleIntent(character.role))) + ", or anything else.";
-      return r;
-    case Intent::kFinances: financeReply(view, voice, r); break;
-    case Intent::kMilitary: militaryReply(view, voice, r); break;
-    case Intent::kResearch: researchReply(view, voice, r); break;
-    case Intent::kDiplomacy: diplomacyReply(view, voice, r); break;
-    case Intent::kPopulation: populationReply(view, voice, r); break;
-    case Intent::kIntelligence: intelligenceReply(view, voice, r); break;
-    case Intent::kOverview:
-    case Intent::kAdvice:
-    case Intent::kUnknown:
-      // Our own field first, then the one number everyone cares about.
-      switch (roleIntent(character.role)) {
-        case Intent::kFinances: financeReply(view, voice, r); break;
-        case Intent::kMilitary: militaryReply(view, voice, r); break;
-        case Intent::kResearch: researchReply(view, voice, r); break;
-        case Intent::kDiplomacy: diplomacyReply(view, voice, r); break;
-        case Intent::kPopulation: populationReply(view, voice, r); break;
-        case Intent::kIntelligence: intelligenceReply(view, voice, r); break;
-        default:
-          r.text += "Day " + std::to_string(view.tick) + ": " + std::to_string(view.planets.size()) +
-                    " worlds, " + num(population(view)) + " thousand people, " +
-                    num(stock(view, Resource::kCredits)) + " credits, score " +
-                    num(view.self.score.total()) + ".";
+        if (planet.blockaded) p.say("It is blockaded");
       }
       break;
+    }
+    case Named::Kind::kForeignPlanet: {
+      for (const auto& planet : v.foreign_planets) {
+        if (planet.id != n.id) continue;
+        const std::string kind = std::string(game::planetTypeName(planet.type));
+        p.say(planet.name + " is " + article(kind) + " world of size " + std::to_string(planet.size) + ", " +
+              std::to_string(planet.habitability) + "% habitable");
+        if (planet.owner >= 0) {
+          p.say("It belongs to " + civName(v, planet.owner) + " and holds " + num(planet.population) + " thousand people");
+        } else {
+          p.say(planet.habitability >= game::kMinColonyHabitability ? "Nobody holds it; a colony ship could settle it"
+                                                                    : "Nobody holds it, and it is too harsh to settle");
+        }
+        r.facts.push_back(planet.name + ": " + kind + ", size " + std::to_string(planet.size) + ", " +
+                          std::to_string(planet.habitability) + "% habitable.");
+      }
+      break;
+    }
+    case Named::Kind::kSystem: {
+      for (const auto& sys : v.systems) {
+        if (sys.id != n.id) continue;
+        std::vector<std::string> names;
+        for (auto id : sys.planets) names.push_back(planetName(v, id));
+        p.say(sys.name + " has " + count(sys.planets.size(), "planet"));
+        p.say((sys.planets.size() == 1 ? "It is " : "They are ") + listing(names));
+        const bool watched = std::binary_search(v.sensors.begin(), v.sensors.end(), sys.id);
+        p.say(watched ? "Our sensors cover it" : "It lies beyond our sensors now");
+        r.facts.push_back(sys.name + ": " + count(sys.planets.size(), "planet") + ".");
+      }
+      break;
+    }
+    case Named::Kind::kCiv: {
+      const auto* c = civOf(v, n.id);
+      if (!c) break;
+      p.say("The " + c->name + ": " + std::string(game::treatyName(c->treaty)) + ", relation " + std::to_string(c->relation));
+      p.say("Their score is " + num(c->score) + " against our " + num(v.self.score.total()));
+      p.say(rivalOutlook(v, *c));
+      r.facts.push_back("The " + c->name + ": " + std::string(game::treatyName(c->treaty)) + ", relation " +
+                        std::to_string(c->relation) + ", score " + num(c->score) + ".");
+      break;
+    }
+    case Named::Kind::kTech: p.say(techSummary(n.id, v)); r.facts.push_back(techSummary(n.id, v)); break;
+    case Named::Kind::kBuilding: {
+      const auto& rule = game::buildingRule(static_cast<game::Building>(n.id));
+      int have = 0;
+      for (const auto& planet : v.planets) have += planet.buildings[n.id];
+      const std::string cost = capitalised(article(std::string(rule.name))) + " costs " + num(rule.credits) +
+                               " credits and " + num(rule.minerals) + " minerals";
+      p.say(cost);
+      std::vector<std::string> out;
+      for (int res = 0; res < game::kResourceCount; ++res) {
+        if (rule.output[res] != 0) out.push_back(signedNum(rule.output[res]) + " " + std::string(game::resourceName(static_cast<Resource>(res))));
+      }
+      if (rule.research > 0) out.push_back(signedNum(rule.research) + " research");
+      if (!out.empty()) p.say("It yields " + listing(out) + " a day at full staff");
+      p.say("We have " + count(have, std::string(rule.name)));
+      r.facts.push_back(cost + "; we have " + std::to_string(have) + ".");
+      break;
+    }
+    case Named::Kind::kShip: {
+      const auto& rule = game::shipRule(static_cast<game::ShipClass>(n.id));
+      int have = 0;
+      for (const auto& f : v.fleets) have += f.ships[n.id];
+      const std::string cost = capitalised(article(std::string(rule.name))) + " costs " + num(rule.credits) + " credits";
+      const std::string line = cost + ", attacks for " + num(rule.attack) + " with " + num(rule.hull) +
+                               " hull, and its upkeep is " + num(rule.upkeep) + " credits a day";
+      p.say(cost);
+      p.say("It attacks for " + num(rule.attack) + " with " + num(rule.hull) + " hull; upkeep is " +
+            num(rule.upkeep) + " credits a day");
+      p.say("We have " + count(have, std::string(rule.name)));
+      r.facts.push_back(line + "; we have " + std::to_string(have) + ".");
+      break;
+    }
+    case Named::Kind::kFleet: {
+      for (const auto& f : v.fleets) {
+        if (f.id != n.id) continue;
+        p.say("The " + f.name + " is at " + systemName(v, f.at) +
+              (f.next != game::kNone ? ", on its way to " + systemName(v, f.next) : ""));
+        p.say("It has " + shipsOf(f.ships));
+        r.facts.push_back("The " + f.name + ": " + shipsOf(f.ships) + " at " + systemName(v, f.at) + ".");
+      }
+      break;
+    }
+    default: break;
   }
-  r.text += voice.close();
-  return r;
+  if (p.empty()) p.say("I have nothing on " + n.name);
 }
 
-std::string builtinRemark(const Character& character, const game::View& view,
-                          std::string_view kind, std::string_view notice_text) {
-  const Intent own = roleIntent(character.role);
-  const std::string what(notice_text);
-  auto said = [&](std::string s) { return Manner{character}.open(view) + s; };
-  if ((kind == "battle" || kind == "battle_won" || kind == "battle_lost" || kind == "blockade" ||
-       kind == "defenses_destroyed" || kind == "war_declared" || kind == "planet_invaded") &&
-      own == Intent::kMilitary) {
-    return said(what + " Our forces stand at " + std::to_string(view.fleets.size()) + " fleets.");
+void compareReply(const Situation& s, const Question& q, Phrasing& p, Reply& r) {
+  const auto& v = s.view;
+  const game::CivView* them = nullptr;
+  if (const auto* n = q.first(Named::Kind::kCiv)) them = civOf(v, n->id);
+  for (const auto& c : v.civs) {
+    if (!them && c.id != v.self.id) them = &c;
+    if (!q.first(Named::Kind::kCiv) && them && c.id != v.self.id && c.score > them->score) them = &c;
   }
-  if (kind == "shortage" && own == Intent::kFinances) {
-    return said(what + " We need income: raise taxes or sell goods.");
+  if (!them) {
+    p.say("We have no rival to measure ourselves against yet");
+    return;
   }
-  if ((kind == "starvation" || kind == "revolt" || kind == "riots") && own == Intent::kPopulation) {
-    return said(what + " Average unrest is " + num(averageUnrest(view)) + "%.");
-  }
-  if ((kind == "tech_researched" || kind == "event") && own == Intent::kResearch &&
-      what.find("ruins") != std::string::npos) {
-    return said(what + " A discovery worth studying.");
-  }
-  if (kind == "tech_researched" && own == Intent::kResearch) return said(what);
-  if ((kind == "contact" || kind == "proposal") && own == Intent::kDiplomacy) return said(what);
-  return "";
+  const double ours = v.self.score.total();
+  p.say(p.pick({std::string(ours >= them->score ? "We lead" : "We trail") + " the " + them->name,
+                "Against the " + them->name + ", we are " + (ours >= them->score ? "ahead" : "behind")}));
+  p.say("Their score is " + num(them->score) + ", ours " + num(ours));
+  const int seen = visibleWarships(v, them->id);
+  p.say("We see " + count(seen, "warship") + " of theirs; we have " + count(ourWarships(v), "warship"));
+  p.say("Relations: " + std::string(game::treatyName(them->treaty)) + ", " + std::to_string(them->relation));
+  r.facts.push_back("The " + them->name + ": score " + num(them->score) + " (ours " + num(ours) + "), " +
+                    std::to_string(seen) + " warships in sight (ours " + std::to_string(ourWarships(v)) + ").");
 }
 
-std::string builtinNarration(const Character& gm, std::string_view kind, std::string_view text) {
-  std::string open;
-  if (kind == "war_declared") open = "Drums sound between the stars. ";
-  else if (kind == "civ_destroyed") open = "An empire falls silent. ";
-  else if (kind == "treaty_signed") open = "Ink dries on a new accord. ";
-  else if (kind == "planet_invaded") open = "Banners change over a conquered world. ";
-  else if (kind == "event") open = "Strange tidings reach every court. ";
-  std::string out = open + std::string(text);
-  if (gm.traits.verbosity > 0.6 && !open.empty()) out += " The galaxy will remember this day.";
+std::string portfolioWords(Role role) {
+  switch (role) {
+    case Role::kTreasury: return "credits, taxes and trade";
+    case Role::kDefense: return "fleets, threats and defenses";
+    case Role::kScience: return "research and technologies";
+    case Role::kForeignAffairs: return "relations and treaties";
+    case Role::kInterior: return "our people, food, unrest and construction";
+    case Role::kIntelligence: return "our rivals and what they are doing";
+    default: return "the empire";
+  }
+}
+
+void conversation(const Character& c, const Situation& s, const Question& q, Phrasing& p, Reply& r) {
+  const std::string title(roleTitle(c.role));
+  switch (q.intent) {
+    case Intent::kGreeting:
+      p.say(p.pick({"Greetings. I am " + c.name + ", your " + title, "Hello. " + c.name + ", your " + title + ", at your service",
+                    "Good to see you. I am " + c.name + ", " + title}));
+      p.say(p.pick({"Ask me about " + portfolioWords(c.role), "My field is " + portfolioWords(c.role)}));
+      break;
+    case Intent::kSmallTalk:
+      if (c.traits.warmth > 0.5) {
+        p.sayOne({"A joke? The pirates asked for a tribute discount. We charged them for asking",
+                  "I am well, thank you. Busy, as ever",
+                  "Kind of you to ask. The work keeps me cheerful"});
+      } else {
+        p.sayOne({"I am here to work, not to entertain", "Humour is not in my portfolio",
+                  "I am well enough. Shall we get back to business?"});
+      }
+      p.say("If you want my counsel, ask about " + portfolioWords(c.role));
+      break;
+    case Intent::kOutOfDomain:
+      p.sayOne({"That is beyond my office", "I would not know; it is outside the game of stars",
+                "That is not a matter for this cabinet"});
+      p.say("My work is " + portfolioWords(c.role));
+      break;
+    case Intent::kUnknownName: {
+      const std::string kind = q.unknown_kind.empty() ? "planet, system or empire" : q.unknown_kind;
+      p.say("I know no " + kind + " called " + q.unknown);
+      std::vector<std::string> known;
+      if (q.unknown_kind == "empire") {
+        for (const auto& civ : s.view.civs) {
+          if (civ.id != s.view.self.id) known.push_back("the " + civ.name);
+        }
+        p.say(known.empty() ? "We have met no other empire yet" : "The empires we know are " + listing(known));
+      } else {
+        for (const auto& planet : s.view.planets) {
+          if (known.size() < 4) known.push_back(planet.name);
+        }
+        if (!known.empty()) p.say("Our worlds include " + listing(known));
+      }
+      r.facts.push_back("No known " + kind + " is called " + q.unknown + ".");
+      break;
+    }
+    default: break;
+  }
+}
+
+}  // namespace
+
+Situation situationFor(const game::GameState& s, game::CivId civ) {
+  Situation out;
+  if (civ < 0 || static_cast<size_t>(civ) >= s.civs.size()) return out;
+  out.view = game::viewFor(s, civ);
+  out.plan = game::advise(s, civ);
+  out.ledger = game::ledgerFor(s, civ);
+  for (const auto& p : out.view.planets) out.unrest.push_back(game::unrestFor(s, p.id));
   return out;
 }
 
-std::string builtinRecap(const Character& gm, std::vector<RecapItem> events, int32_t since,
-                         int32_t now) {
-  std::string out = "While you were away, from day " + std::to_string(since) + " to day " +
-                    std::to_string(now) + ":";
-  if (events.empty()) return out + " nothing of note happened.";
-  std::stable_sort(events.begin(), events.end(),
-                   [](const RecapItem& a, const RecapItem& b) { return a.tick < b.tick; });
-  for (const auto& e : events) out += " Day " + std::to_string(e.tick) + ": " + e.text;
-  if (gm.traits.warmth > 0.6) out += " Welcome back.";
-  return out;
+Reply builtinReply(const Character& character, const Situation& s, std::string_view text,
+                   const ReplyContext& context) {
+  const Question q = understand(text, character.role, s.view);
+  const uint64_t seed = mix(mix(context.seed, hashText(text)), static_cast<uint64_t>(character.id) * 31 +
+                                                                 static_cast<uint64_t>(character.role));
+  Reply best;
+  // The same facts in other words when the previous reply was word for word the same.
+  for (uint64_t attempt = 0; attempt < 6; ++attempt) {
+    Reply r;
+    r.intent = q.intent;
+    r.topic = q.topic;
+    Phrasing p(character, mix(seed, attempt));
+    auto stance = Phrasing::Stance::kNeutral;
+    if (character.role == Role::kLeader) {
+      leaderReply(character, s, q, p, r);
+    } else if (character.role == Role::kGameMaster) {
+      gameMasterReply(character, s, q, p, r);
+    } else {
+      switch (q.intent) {
+        case Intent::kGreeting:
+        case Intent::kSmallTalk:
+        case Intent::kOutOfDomain:
+        case Intent::kUnknownName: conversation(character, s, q, p, r); break;
+        case Intent::kAdvice: adviceReply(character, s, q, p, r); stance = Phrasing::Stance::kAdvice; break;
+        case Intent::kProposal: proposalReply(character, s, q, p, r); stance = Phrasing::Stance::kAdvice; break;
+        case Intent::kExplain: explainReply(character, s, q, p, r); break;
+        case Intent::kCompare: compareReply(s, q, p, r); break;
+        case Intent::kEntity: entityReply(s, q.names.front(), p, r); break;
+        case Intent::kStatus:
+          status(q.topic, s, p, r);
+          if (q.topic == Topic::kMilitary && !threats(s.view).empty()) stance = Phrasing::Stance::kWarning;
+          if (q.topic == Topic::kFinances && incomeOf(s.view, Resource::kCredits) < 0) stance = Phrasing::Stance::kWarning;
+          break;
+      }
+    }
+    if (r.proposals.empty()) stance = stance == Phrasing::Stance::kAdvice ? Phrasing::Stance::kNeutral : stance;
+    r.text = p.text(stance);
+    if (r.text == context.previous && attempt == 5) {
+      // Nothing in this answer varies: the same facts, introduced differently.
+      r.text = p.pick({"As I said: ", "Once more: ", "To repeat: "}) + r.text;
+    }
+    if (r.text != context.previous || attempt == 5) return r;
+    best = std::move(r);
+  }
+  return best;
 }
 
 }  // namespace startales::ai

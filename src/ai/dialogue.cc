@@ -5,6 +5,7 @@
 
 #include "ai/builtin_engine.h"
 #include "ai/dialogue_json.h"
+#include "ai/phrasing.h"
 #include "ai/prompt.h"
 #include "campaign/command_codec.h"
 #include "common/log.h"
@@ -22,7 +23,8 @@ struct DialogueService::Turn {
   Character character;
   Access access;
   std::string text;
-  game::View view;
+  Situation situation;  // the caller's view, the planner's advice, the breakdowns
+  const game::View& view() const { return situation.view; }
   std::string civ_name;
   llm::DeltaFn on_delta;
   llm::CancelToken cancel;
@@ -74,6 +76,22 @@ void streamSentences(std::string_view text, const llm::DeltaFn& on_delta, int64_
     ++chunks;
     start = end;
   }
+}
+
+// Wording varies with the campaign, the character and how far the conversation has gone; the
+// character's last reply is never repeated word for word. `history`: oldest first.
+ReplyContext replyContext(int64_t campaign, int64_t character,
+                          const std::vector<StoredMessage>& history) {
+  ReplyContext context;
+  context.seed = mix(mix(static_cast<uint64_t>(campaign), static_cast<uint64_t>(character)),
+                     history.empty() ? 0 : static_cast<uint64_t>(history.back().id));
+  for (auto it = history.rbegin(); it != history.rend(); ++it) {
+    if (it->speaker != "player") {
+      context.previous = it->text;
+      break;
+    }
+  }
+  return context;
 }
 
 std::string sentence(const Error& e) {
@@ -275,17 +293,17 @@ asio::awaitable<Result<json::object>> DialogueService::talk(const User& user, in
   t.character = std::move(*c);
   const game::CivId civ = t.access.seat.civ;
   auto read = t.access.runtime->read([&](const game::GameState& s) {
-    t.view = civ != game::kNone ? game::viewFor(s, civ) : publicView(s);
+    t.situation = civ != game::kNone ? situationFor(s, civ) : situationOf(publicView(s));
   });
   if (auto r = co_await std::move(read); !r) co_return r.error();
   // The civilization the character serves (a leader's is an AI empire), named only when the
   // caller knows it; the game master serves none.
-  for (const auto& known : t.view.civs) {
+  for (const auto& known : t.view().civs) {
     if (t.character.civ != game::kNone && known.id == t.character.civ) t.civ_name = known.name;
   }
 
   // Before generating: the player's line is stored and remembered, and the context fetched.
-  int32_t tick = t.view.tick;
+  int32_t tick = t.view().tick;
   auto prepare = [&]() -> Result<void> {
     auto history = characters_.messages(t.character.id, user.id, 0, config_.history_messages);
     if (!history) return history.error();
@@ -393,8 +411,12 @@ asio::awaitable<void> DialogueService::generate(Turn& t) {
     // the tool.
     const bool advisor = t.access.seat.civ != game::kNone && t.character.role != Role::kLeader &&
                          t.character.role != Role::kGameMaster;
-    auto request = buildChatRequest({t.character, t.civ_name, stateFacts(t.character.role, t.view),
-                                     t.memories, t.history, t.text, advisor});
+    // The model is handed what the built-in engine would say: its facts and the planner's
+    // recommendations, as the result of a briefing tool call.
+    const Reply briefing = builtinReply(t.character, t.situation, t.text, replyContext(t.campaign, t.character.id, t.history));
+    const std::string facts = stateFacts(t.character.role, t.situation);
+    auto request = buildChatRequest({t.character, t.civ_name, facts, t.memories, t.history, t.text,
+                                     advisor, &briefing});
     request.max_tokens = config_.max_tokens;
     request.temperature = config_.temperature;
     std::string shown;
@@ -408,6 +430,10 @@ asio::awaitable<void> DialogueService::generate(Turn& t) {
       t.engine = std::string(llm_->name());
       t.reply = std::move(result->text);
       t.usage = result->usage;
+      // The model's numbers against the ones it was handed: a wrong one is corrected in the
+      // stored reply (the streamed text already showed it) and the notice says so.
+      const NumberCheck numbers = checkNumbers(t.reply, facts + "\n" + briefingJson(briefing));
+      if (!numbers.clean()) t.notice = numbers.notice();
       for (const auto& call : result->tool_calls) {
         const json::value* command = call.arguments.if_contains("command");
         const json::value* reason = call.arguments.if_contains("reason");
@@ -441,7 +467,7 @@ asio::awaitable<void> DialogueService::generate(Turn& t) {
                                               {"code", result.error().code},
                                               {"error", result.error().message}});
   }
-  Reply reply = builtinReply(t.character, t.view, t.text);
+  Reply reply = builtinReply(t.character, t.situation, t.text, replyContext(t.campaign, t.character.id, t.history));
   t.engine = "builtin";
   if (!why_builtin.empty()) t.notice = "The built-in engine answered: " + why_builtin + ".";
   t.usage = {};
@@ -457,7 +483,14 @@ asio::awaitable<void> DialogueService::validateProposals(Turn& t) {
     t.proposals.resize(config_.max_proposals);
   }
   if (t.proposals.empty()) co_return;
-  if (civ == game::kNone || t.character.role == Role::kLeader ||
+  // A leader proposes only the treaty with its own empire it agreed to in conversation.
+  const bool leader_treaty =
+      t.character.role == Role::kLeader &&
+      std::all_of(t.proposals.begin(), t.proposals.end(), [&](const Proposal& p) {
+        const auto* treaty = std::get_if<game::ProposeTreaty>(&p.action);
+        return treaty != nullptr && treaty->to == t.character.civ;
+      });
+  if (civ == game::kNone || (t.character.role == Role::kLeader && !leader_treaty) ||
       t.character.role == Role::kGameMaster) {
     for (const auto& p : t.proposals) {
       t.rejected.push_back(json::object{{"command", campaign::actionToJson(p.action)},

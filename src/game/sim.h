@@ -48,6 +48,8 @@ double unrestPenalty(const Planet& p);                      // economy.cc: outpu
 double planetEfficiency(const GameState& s, const Planet& p);  // staffing x unrest x ...
 
 double housing(const GameState& s, const Planet& p);  // population.cc: thousand people
+// Where unrest on `p` is heading (0..100): population.cc; explained by unrestFor (advice.h).
+double unrestTarget(const GameState& s, const Planet& p, double housing_cap);
 
 void exploreAround(GameState& s, CivId civ, SystemId from, int range, Notices& out);
 int sensorRange(const GameState& s, CivId civ);  // fleets.cc: lanes seen around colonies

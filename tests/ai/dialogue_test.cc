@@ -125,9 +125,9 @@ TEST_F(DialogueTest, BuiltinTreasurerQuotesTheLiveState) {
   auto done = talk(alice_, c, treasurer, asked, &deltas);
   ASSERT_TRUE(done.ok()) << done.error().message;
   const std::string text = str(done->at("message").at("text"));
-  EXPECT_TRUE(contains(text, "holds " + num(credits) + " credits")) << text << " / " << credits;
-  EXPECT_TRUE(contains(text, "Taxes are at " + std::to_string(view.self.policies.tax_rate) + "%"))
-      << text;
+  // The wording varies; the figures do not.
+  EXPECT_TRUE(contains(text, num(credits) + " credits")) << text << " / " << credits;
+  EXPECT_TRUE(contains(text, std::to_string(view.self.policies.tax_rate) + "%")) << text;
   EXPECT_EQ(done->at("message").at("tick").as_int64(), view.tick);
   EXPECT_EQ(deltas.joined(), text);
   EXPECT_GT(deltas.parts.size(), 1u);  // streamed sentence by sentence
@@ -160,7 +160,8 @@ TEST_F(DialogueTest, ProposalsAreApprovedOrRejectedAndReachTheGame) {
   waitForTick(c, tickOf(c) + 5);
   EXPECT_EQ(viewOf(alice_, c).self.researching, game::kNone);
 
-  auto second = talk(alice_, c, scientist, "Any research to start?");
+  // Status questions inform; advice questions come with the planner's proposal.
+  auto second = talk(alice_, c, scientist, "Which research do you recommend?");
   ASSERT_TRUE(second.ok()) << second.error().message;
   ASSERT_EQ(second->at("proposals").as_array().size(), 1u) << json::serialize(*second);
   const int64_t p2 = second->at("proposals").as_array()[0].at("id").as_int64();
