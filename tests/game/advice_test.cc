@@ -86,7 +86,9 @@ TEST(Advice, IsRankedValidDeterministicAndChangesNothing) {
   for (size_t i = 0; i < advice.size(); ++i) {
     EXPECT_FALSE(validate(s, {0, advice[i].action}).has_value()) << advice[i].reason;
     EXPECT_FALSE(advice[i].reason.empty());
-    if (i > 0) EXPECT_GE(advice[i - 1].utility, advice[i].utility);
+    if (i > 0) {
+      EXPECT_GE(advice[i - 1].utility, advice[i].utility);
+    }
   }
   const auto again = advise(s, 0);
   ASSERT_EQ(again.size(), advice.size());
