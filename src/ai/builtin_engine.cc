@@ -57,7 +57,7 @@ const game::CivView* civOf(const game::View& v, game::CivId id) {
 std::string civName(const game::View& v, game::CivId id) {
   if (id == game::kPirates) return "pirates";
   const auto* c = civOf(v, id);
-  return c ? "the " + c->name : "an unknown power";
+  return c ? theCiv(c->name) : "an unknown power";
 }
 
 std::string systemName(const game::View& v, game::SystemId id) {
@@ -175,7 +175,7 @@ void militaryStatus(const Situation& s, Phrasing& p, Reply& r) {
   const auto danger = threats(v);
   std::vector<std::string> wars;
   for (const auto& c : v.civs) {
-    if (c.treaty == game::Treaty::kWar) wars.push_back("the " + c.name);
+    if (c.treaty == game::Treaty::kWar) wars.push_back(theCiv(c.name));
   }
   if (!danger.empty()) {
     const auto* f = danger.front();
@@ -225,7 +225,7 @@ void diplomacyStatus(const Situation& s, Phrasing& p, Reply& r) {
   for (const auto& c : v.civs) {
     if (c.id == v.self.id) continue;
     if (++met <= 3 || p.character().traits.verbosity > 0.6) {
-      list.push_back("the " + c.name + ": " + std::string(game::treatyName(c.treaty)) + ", relation " +
+      list.push_back(theCiv(c.name) + ": " + std::string(game::treatyName(c.treaty)) + ", relation " +
                      std::to_string(c.relation));
     }
   }
@@ -278,9 +278,9 @@ void intelligenceStatus(const Situation& s, Phrasing& p, Reply& r) {
     if (c.id != v.self.id && (!best || c.score > best->score)) best = &c;
   }
   if (best) {
-    p.say("The strongest rival we know is the " + best->name + ", score " + num(best->score) + " against our " +
+    p.say("The strongest rival we know is " + theCiv(best->name) + ", score " + num(best->score) + " against our " +
           num(v.self.score.total()));
-    r.facts.push_back("Strongest known rival: the " + best->name + ", score " + num(best->score) + "; ours " +
+    r.facts.push_back("Strongest known rival: " + theCiv(best->name) + ", score " + num(best->score) + "; ours " +
                       num(v.self.score.total()) + ".");
   } else {
     p.say("We have met no rival yet");
@@ -385,10 +385,10 @@ void entityReply(const Situation& s, const Named& n, Phrasing& p, Reply& r) {
     case Named::Kind::kCiv: {
       const auto* c = civOf(v, n.id);
       if (!c) break;
-      p.say("The " + c->name + ": " + std::string(game::treatyName(c->treaty)) + ", relation " + std::to_string(c->relation));
+      p.say(capitalised(theCiv(c->name)) + ": " + std::string(game::treatyName(c->treaty)) + ", relation " + std::to_string(c->relation));
       p.say("Their score is " + num(c->score) + " against our " + num(v.self.score.total()));
       p.say(rivalOutlook(v, *c));
-      r.facts.push_back("The " + c->name + ": " + std::string(game::treatyName(c->treaty)) + ", relation " +
+      r.facts.push_back(capitalised(theCiv(c->name)) + ": " + std::string(game::treatyName(c->treaty)) + ", relation " +
                         std::to_string(c->relation) + ", score " + num(c->score) + ".");
       break;
     }
@@ -452,13 +452,13 @@ void compareReply(const Situation& s, const Question& q, Phrasing& p, Reply& r) 
     return;
   }
   const double ours = v.self.score.total();
-  p.say(p.pick({std::string(ours >= them->score ? "We lead" : "We trail") + " the " + them->name,
-                "Against the " + them->name + ", we are " + (ours >= them->score ? "ahead" : "behind")}));
+  p.say(p.pick({std::string(ours >= them->score ? "We lead" : "We trail") + " " + theCiv(them->name),
+                "Against " + theCiv(them->name) + ", we are " + (ours >= them->score ? "ahead" : "behind")}));
   p.say("Their score is " + num(them->score) + ", ours " + num(ours));
   const int seen = visibleWarships(v, them->id);
   p.say("We see " + count(seen, "warship") + " of theirs; we have " + count(ourWarships(v), "warship"));
   p.say("Relations: " + std::string(game::treatyName(them->treaty)) + ", " + std::to_string(them->relation));
-  r.facts.push_back("The " + them->name + ": score " + num(them->score) + " (ours " + num(ours) + "), " +
+  r.facts.push_back(capitalised(theCiv(them->name)) + ": score " + num(them->score) + " (ours " + num(ours) + "), " +
                     std::to_string(seen) + " warships in sight (ours " + std::to_string(ourWarships(v)) + ").");
 }
 
@@ -504,7 +504,7 @@ void conversation(const Character& c, const Situation& s, const Question& q, Phr
       std::vector<std::string> known;
       if (q.unknown_kind == "empire") {
         for (const auto& civ : s.view.civs) {
-          if (civ.id != s.view.self.id) known.push_back("the " + civ.name);
+          if (civ.id != s.view.self.id) known.push_back(theCiv(civ.name));
         }
         p.say(known.empty() ? "We have met no other empire yet" : "The empires we know are " + listing(known));
       } else {

@@ -206,7 +206,7 @@ void proposalReply(const Character& c, const Situation& s, const Question& q, Ph
     case Act::kWar:
     case Act::kAttack: {
       if (!them) break;
-      const std::string name = "the " + them->name;
+      const std::string name = theCiv(them->name);
       if (them->treaty == game::Treaty::kWar) {
         p.say("We are already at war with " + name);
         p.say("We see " + count(visibleWarships(v, them->id), "warship") + " of theirs; we have " + count(ourWarships(v), "warship"));
@@ -236,7 +236,7 @@ void proposalReply(const Character& c, const Situation& s, const Question& q, Ph
     case Act::kTradePact:
     case Act::kAlliance: {
       if (!them) break;
-      const std::string name = "the " + them->name;
+      const std::string name = theCiv(them->name);
       const game::Treaty want = q.act == Act::kPeace ? game::Treaty::kPeace
                                 : q.act == Act::kTradePact ? game::Treaty::kTradePact : game::Treaty::kAlliance;
       const std::string rel = "relations with " + name + " stand at " + std::to_string(them->relation);

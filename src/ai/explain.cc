@@ -160,9 +160,9 @@ void explainReply(const Character& c, const Situation& s, const Question& q, Phr
       return;
     }
     const std::string line = rivalOutlook(s.view, *them);
-    p.say("The " + them->name + ": " + std::string(game::treatyName(them->treaty)) + ", relation " + std::to_string(them->relation));
+    p.say(capitalised(theCiv(them->name)) + ": " + std::string(game::treatyName(them->treaty)) + ", relation " + std::to_string(them->relation));
     p.say(line);
-    r.facts.push_back("The " + them->name + ": " + line + ".");
+    r.facts.push_back(capitalised(theCiv(them->name)) + ": " + line + ".");
     return;
   }
   if (q.about_queue) {

@@ -46,6 +46,11 @@ std::string article(std::string_view word) {
   return (vowel ? "an " : "a ") + std::string(word);
 }
 
+std::string theCiv(std::string_view name) {
+  if (name.find(' ') == std::string_view::npos) return std::string(name);
+  return "the " + std::string(name);
+}
+
 std::string listing(const std::vector<std::string>& items) {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) {

@@ -24,6 +24,9 @@ std::string signedNum(double v);  // "+12.5", "-3"
 std::string count(double n, std::string_view singular, std::string_view plural = {});
 // "a", "an" + word.
 std::string article(std::string_view word);
+// A civilization as a sentence names it: "the Solar Consortium" (a title of several words),
+// but "Vega" or "ada" (a single name: a player's, which takes no article).
+std::string theCiv(std::string_view name);
 // "A, B and C".
 std::string listing(const std::vector<std::string>& items);
 std::string capitalised(std::string s);

@@ -32,7 +32,7 @@ void leaderReply(const Character& leader, const Situation& s, const Question& q,
   }
   const std::string treaty(game::treatyName(them->treaty));
   const bool bold = leader.traits.boldness > 0.5;
-  r.facts.push_back("The " + them->name + " and us: " + treaty + ", relation " + std::to_string(them->relation) + ".");
+  r.facts.push_back(capitalised(theCiv(them->name)) + " and us: " + treaty + ", relation " + std::to_string(them->relation) + ".");
   const bool asks_treaty = q.act == Act::kPeace || q.act == Act::kTradePact || q.act == Act::kAlliance;
   if (asks_treaty) {
     const game::Treaty want = q.act == Act::kPeace ? game::Treaty::kPeace
@@ -56,7 +56,7 @@ void leaderReply(const Character& leader, const Situation& s, const Question& q,
       p.say(p.pick({"Send the proposal and we will sign", "Agreed, in principle. Put it in writing",
                     "We accept. Let your envoys bring the treaty"}));
       r.proposals.push_back({game::ProposeTreaty{leader.civ, want},
-                             "Propose " + std::string(game::treatyName(want)) + " to the " + them->name +
+                             "Propose " + std::string(game::treatyName(want)) + " to " + theCiv(them->name) +
                                  ": their leader agreed in conversation (relation " + std::to_string(them->relation) + ")."});
     } else {
       p.say(bold ? p.pick({"No", "Never, not on those terms"}) : p.pick({"Not now", "I must decline"}));
@@ -71,15 +71,15 @@ void leaderReply(const Character& leader, const Situation& s, const Question& q,
     return;
   }
   if (q.intent == Intent::kGreeting || q.intent == Intent::kSmallTalk) {
-    p.say(p.pick({"I am " + leader.name + ", and I speak for the " + them->name,
-                  leader.name + " of the " + them->name + " greets you"}));
+    p.say(p.pick({"I am " + leader.name + ", and I speak for " + theCiv(them->name),
+                  leader.name + " of " + theCiv(them->name) + " greets you"}));
   } else if (q.topic == Topic::kMilitary || q.topic == Topic::kResearch || q.topic == Topic::kFinances ||
              q.topic == Topic::kIntelligence) {
     // Their fleets, treasury and labs are theirs to know; the player sees what the view shows.
     p.say(p.pick({"Our fleets and coffers are our own business", "You will learn nothing of our strength from me",
                   "Ask your spies, not me"}));
   } else {
-    p.say(p.pick({"I speak for the " + them->name, "The " + them->name + " hear you"}));
+    p.say(p.pick({"I speak for " + theCiv(them->name), capitalised(theCiv(them->name)) + " hear you"}));
   }
   p.say("Between us: " + treaty + ", and " + attitude(them->relation));
   if (them->treaty == game::Treaty::kWar) {
@@ -107,34 +107,34 @@ void gameMasterReply(const Character& gm, const Situation& s, const Question& q,
     return;
   }
   const auto* lead = standing.front();
-  p.say(p.pick({"The " + lead->name + " leads with a score of " + num(lead->score),
-                "At the head of the galaxy stands the " + lead->name + ", with " + num(lead->score),
-                "First among the powers: the " + lead->name + ", scoring " + num(lead->score)}));
+  p.say(p.pick({capitalised(theCiv(lead->name)) + " leads with a score of " + num(lead->score),
+                "At the head of the galaxy stands " + theCiv(lead->name) + ", with " + num(lead->score),
+                "First among the powers: " + theCiv(lead->name) + ", scoring " + num(lead->score)}));
   if (standing.size() > 1) {
     std::vector<std::string> rest;
     for (size_t i = 1; i < standing.size() && i < 4; ++i) {
-      rest.push_back("the " + standing[i]->name + " (" + num(standing[i]->score) + ")");
+      rest.push_back(theCiv(standing[i]->name) + " (" + num(standing[i]->score) + ")");
     }
     p.say(p.pick({"Behind them come ", "Then follow ", "After them: "}) + listing(rest));
   }
   std::string facts = "Day " + std::to_string(v.tick) + ". Standings:";
-  for (const auto* c : standing) facts += " the " + c->name + " " + num(c->score) + ";";
+  for (const auto* c : standing) facts += " " + theCiv(c->name) + " " + num(c->score) + ";";
   r.facts.push_back(facts);
   if (v.self.id < 0) return;
   std::vector<std::string> wars, friends;
   for (const auto& c : v.civs) {
-    if (c.treaty == game::Treaty::kWar) wars.push_back("the " + c.name);
-    if (c.treaty == game::Treaty::kAlliance || c.treaty == game::Treaty::kTradePact) friends.push_back("the " + c.name);
+    if (c.treaty == game::Treaty::kWar) wars.push_back(theCiv(c.name));
+    if (c.treaty == game::Treaty::kAlliance || c.treaty == game::Treaty::kTradePact) friends.push_back(theCiv(c.name));
   }
   if (!wars.empty()) {
-    p.say("You, the " + v.self.name + ", are at war with " + listing(wars) + ", and every battle now writes the story");
+    p.say("You, " + theCiv(v.self.name) + ", are at war with " + listing(wars) + ", and every battle now writes the story");
   } else if (!friends.empty()) {
-    p.say("You, the " + v.self.name + ", trade in peace with " + listing(friends));
+    p.say("You, " + theCiv(v.self.name) + ", trade in peace with " + listing(friends));
   } else {
-    p.say("You, the " + v.self.name + ", keep your own counsel, at peace for now");
+    p.say("You, " + theCiv(v.self.name) + ", keep your own counsel, at peace for now");
   }
   if (lead->id != v.self.id) {
-    p.say("The stakes: " + num(lead->score - v.self.score.total()) + " points separate you from the " + lead->name);
+    p.say("The stakes: " + num(lead->score - v.self.score.total()) + " points separate you from " + theCiv(lead->name));
   } else {
     p.say("The stakes: you lead, and every rival now measures itself against you");
   }

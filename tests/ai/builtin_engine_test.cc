@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "ai/phrasing.h"
 #include "game/game.h"
 
 namespace startales::ai {
@@ -27,6 +28,14 @@ Character advisor(const game::GameState& s, Role role) {
 }
 
 std::string whole(double v) { return std::to_string(static_cast<long long>(std::llround(v))); }
+
+// "the Solar Consortium" but "Vega": a player's single name takes no article.
+TEST(Phrasing, ACivilizationsArticleFollowsItsName) {
+  EXPECT_EQ(theCiv("Solar Consortium"), "the Solar Consortium");
+  EXPECT_EQ(theCiv("Vega"), "Vega");
+  EXPECT_EQ(theCiv("ada"), "ada");
+  EXPECT_EQ(capitalised(theCiv("Ruby Syndicate")), "The Ruby Syndicate");
+}
 
 TEST(BuiltinEngine, RecognisesWhatIsAskedAndAboutWhat) {
   const auto s = newState();

@@ -40,6 +40,8 @@ game::GameState build(const StateSpec& spec) {
   config.civs = spec.civs;
   config.players = 1;
   game::GameState s = game::newGame(config);
+  s.civs[0].name = "Vega";  // a player's single name: "Vega", never "the Vega" (set after the
+                            // galaxy is made, so the states stay the ones the cases describe)
   s.civs[0].ai = true;  // the player's seat, played by the planner for a while...
   for (int i = 0; i < spec.played; ++i) game::step(s);
   s.civs[0].ai = false;  // ...then left alone
@@ -335,6 +337,12 @@ std::vector<std::string> generalProblems(const World& w, const std::string& ask,
   }
   static const std::regex kOnePlural(R"((^|[^\d.])1 (worlds|fleets|warships|empires|systems|days|planets|items|ships|points|constructions)\b)");
   if (std::regex_search(text, kOnePlural)) out.push_back("\"1 ...s\"");
+  const std::string& self = w.situation.view.self.name;
+  // ("the Vega Scouts", a fleet named after us, is fine: a capitalised word follows.)
+  if (self.find(' ') == std::string::npos &&
+      std::regex_search(text, std::regex("\\b[Tt]he " + self + "(?![A-Za-z]| [A-Z])"))) {
+    out.push_back("an article before the player's name: the " + self);
+  }
   static const std::regex kCapitalAfterComma(R"(, (The|Our|We|Taxes) )");
   if (std::regex_search(text, kCapitalAfterComma)) out.push_back("capital after a comma");
   if (text.find("  ") != std::string::npos || text.find("..") != std::string::npos || text.find('{') != std::string::npos) {
