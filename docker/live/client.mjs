@@ -192,6 +192,8 @@ async function play() {
   const wav = readFileSync(arg);
   const heard = await expect(200, 'POST', '/api/stt/transcribe', { token: host, body: wav, raw: true, type: 'audio/wav' });
   if (!heard.json || typeof heard.json.text !== 'string' || !heard.json.text.trim()) fail(`transcribe: no text in ${heard.buf.toString().slice(0, 300)}`);
+  // The WAV says "research hydroponics"; dictation (the open language model) hears the name.
+  if (!/hydroponics/i.test(heard.json.text)) fail(`transcribe: "${heard.json.text}" does not contain "hydroponics"`);
   say(`stt heard "${heard.json.text}" (${heard.json.engine})`);
   const spoken = await expect(200, 'POST', '/api/tts/synthesize', { token: host, body: { text: 'Shipyard construction has begun, commander.' } });
   if (spoken.buf.subarray(0, 4).toString() !== 'RIFF' || spoken.buf.length < 8000) fail(`synthesize: not a WAV (${spoken.buf.length} bytes)`);
