@@ -73,6 +73,33 @@ TEST_F(DialogueTest, OllamaStreamsAndItsToolCallsBecomeProposals) {
   expectStored(c, treasurer, asked, *done);
 }
 
+// A model that gets a figure wrong: the stored reply carries the state's figure and the notice
+// says what was corrected; the prompt handed the model the planner's briefing as a tool result.
+TEST_F(DialogueTest, AModelsWrongFigureIsCorrectedInTheStoredReplyAndNoticed) {
+  makeDialogue("ollama");
+  const Campaign c = startCampaign(5);
+  waitForTick(c, 5);
+  pause(c);
+  const game::View view = viewOf(alice_, c);
+  const double credits = game::at(view.self.stock, game::Resource::kCredits);
+  const std::string wrong = num(credits * 10 + 7);
+  server_.enqueue(FakeReply::stream(kNdjson)
+                      .chunk(ollamaDelta("We hold " + wrong + " credits. "))
+                      .chunk(ollamaDelta("All is well."))
+                      .chunk(ollamaDone())
+                      .end());
+  const int64_t treasurer = characterId(alice_, c, "treasury", c.alice_civ);
+  Deltas deltas;
+  auto done = talk(alice_, c, treasurer, "How are our finances?", &deltas);
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_EQ(deltas.joined(), "We hold " + wrong + " credits. All is well.");  // as streamed
+  EXPECT_EQ(str(done->at("message").at("text")), "We hold " + num(credits) + " credits. All is well.");
+  ASSERT_TRUE(done->contains("notice")) << json::serialize(*done);
+  EXPECT_TRUE(contains(str(done->at("notice")), wrong)) << done->at("notice");
+  const std::string prompt = server_.requests().front().body;
+  EXPECT_TRUE(contains(prompt, "game_briefing")) << prompt;
+}
+
 // ---- 5. OpenAI-compatible --------------------------------------------------------------------
 
 TEST_F(DialogueTest, OpenAiStreamsAndAssemblesAFragmentedToolCall) {
