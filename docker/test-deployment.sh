@@ -3,7 +3,7 @@
 # builds the images with podman and runs the production compose stack (`.ci/run`).
 #
 # Each area has its own script under docker/tests/ (k8s.sh, compose.sh, monitoring.sh,
-# ollama.sh, scripts.sh, ...; live.sh only with --live). Every script exits non-zero on the first failed
+# ollama.sh, scripts.sh, ...; live.sh and live_k8s.sh only with --live). Every script exits non-zero on the first failed
 # check and prints one line per check it passed. Usage: docker/test-deployment.sh [--live]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -30,12 +30,15 @@ run_area() {
   fi
 }
 
-# Every area script present, in name order (live.sh only with --live).
+# Every area script present, in name order (live*.sh only with --live).
 for script in "$here"/tests/*.sh; do
   area="$(basename "$script" .sh)"
-  [ "$area" = live ] || run_area "$area"
+  case "$area" in live | live_*) ;; *) run_area "$area" ;; esac
 done
-[ "$live" -eq 1 ] && run_area live
+if [ "$live" -eq 1 ]; then
+  run_area live      # builds the images, runs the compose stack
+  run_area live_k8s  # runs a Deployment of the Kubernetes manifests with podman kube play
+fi
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "test-deployment: failed: ${failed[*]}" >&2
