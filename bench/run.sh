@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: micro-benchmarks (net, game simulation, AI memory), then a wrk load run on GET
 # /api/health over loopback against the release binary, then campaigns over WebSocket with
-# startales-loadgen. Results go to stdout; docs/benchmarks.md records them.
+# startales-loadgen, alone and side by side with Colyseus (bench/peer_compare.sh). Results go
+# to stdout; docs/benchmarks.md records them.
 # Every run is bounded: wrk runs for BENCH_SECONDS (default 10) per scenario; the loadgen for
 # BENCH_LOADGEN_SECONDS (default 90: past a whole 60-tick snapshot round) after its setup, with BENCH_PLAYERS players (default 10000).
 set -euo pipefail
@@ -13,6 +14,8 @@ seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-64}
 players=${BENCH_PLAYERS:-10000}
 loadgen_seconds=${BENCH_LOADGEN_SECONDS:-90}
+peer_seconds=${BENCH_PEER_SECONDS:-30}  # the measured window of each side of a peer pair
+peer_pairs=${BENCH_PEER_PAIRS:-3}
 
 echo "== machine"
 echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')," \
@@ -86,3 +89,9 @@ stop_server
 # quantiles. docs/benchmarks.md has the results and how they vary with this machine's speed.
 echo "== bench/campaign_load.sh $players 10 2000 $loadgen_seconds 100"
 BENCH_BUILD="$build" bash bench/campaign_load.sh "$players" 10 2000 "$loadgen_seconds" 100
+
+# The same scenario side by side with the peer (Colyseus on the same room workload, ../shared/peers/colyseus),
+# alternating, $peer_pairs pairs: each pair prints StarTales ÷ Colyseus for server CPU, peak
+# RSS, p50 and p99 ack (issue 18; only the ratios within one pair mean anything here).
+echo "== bench/peer_compare.sh $players $peer_seconds $peer_pairs"
+BENCH_BUILD="$build" bash bench/peer_compare.sh "$players" "$peer_seconds" "$peer_pairs"
