@@ -8,7 +8,6 @@
 #include "game/sim.h"
 
 namespace startales::game {
-namespace {
 
 Modifier outputModifier(int resource) {
   switch (static_cast<Resource>(resource)) {
@@ -20,8 +19,6 @@ Modifier outputModifier(int resource) {
   }
   return Modifier::kNone;
 }
-
-}  // namespace
 
 double budgetMultiplier(const Civ& civ, BudgetArea area) {
   // 0% -> 0.6, 25% -> 1.0, 50% -> 1.4, 100% -> 2.2

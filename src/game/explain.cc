@@ -11,17 +11,6 @@
 namespace startales::game {
 namespace {
 
-Modifier outputModifier(int resource) {
-  switch (static_cast<Resource>(resource)) {
-    case Resource::kCredits: return Modifier::kCreditOutput;
-    case Resource::kMinerals: return Modifier::kMineralOutput;
-    case Resource::kEnergy: return Modifier::kEnergyOutput;
-    case Resource::kFood: return Modifier::kFoodOutput;
-    case Resource::kExotics: return Modifier::kExoticsOutput;
-  }
-  return Modifier::kNone;
-}
-
 std::string plural(std::string_view name) {
   if (name.ends_with("y")) return std::string(name.substr(0, name.size() - 1)) + "ies";
   return std::string(name) + "s";

@@ -45,6 +45,7 @@ void declareWar(GameState& s, CivId by, CivId target, Notices& out);      // dip
 
 double budgetMultiplier(const Civ& civ, BudgetArea area);  // economy.cc: 25% -> 1.0
 double unrestPenalty(const Planet& p);                      // economy.cc: output factor
+Modifier outputModifier(int resource);                      // economy.cc: a resource's output bonus
 double planetEfficiency(const GameState& s, const Planet& p);  // staffing x unrest x ...
 
 double housing(const GameState& s, const Planet& p);  // population.cc: thousand people

@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "ai/builtin_engine.h"
+#include "ai/phrasing.h"
 #include "game/game.h"
 
 namespace startales::ai {
@@ -49,24 +50,8 @@ game::GameState build(const StateSpec& spec) {
   return s;
 }
 
-// The test's own rendering of a figure: whole from 100 on, else one decimal without ".0".
-std::string fmt(double v) {
-  char buf[32];
-  if (std::abs(v) >= 100) {
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-    return buf;
-  }
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  std::string s(buf);
-  if (s.ends_with(".0")) s.resize(s.size() - 2);
-  return s == "-0" ? "0" : s;
-}
-std::string sfmt(double v) {
-  const std::string n = fmt(v);
-  return n.starts_with("-") || n == "0" ? n : "+" + n;
-}
 std::string plural(double n, const std::string& one) {
-  return fmt(n) + " " + one + (fmt(n) == "1" ? "" : "s");
+  return num(n) + " " + one + (num(n) == "1" ? "" : "s");
 }
 
 int shipsOf(const std::array<int32_t, game::kShipClassCount>& s) {
@@ -94,25 +79,25 @@ World world(const StateSpec& spec) {
   const auto& v = w.situation.view;
   auto& x = w.vars;
   const double credits = game::at(v.self.stock, game::Resource::kCredits);
-  x["credits"] = fmt(credits);
-  x["credits_net"] = sfmt(v.self.income[0]);
+  x["credits"] = num(credits);
+  x["credits_net"] = signedNum(v.self.income[0]);
   x["tax"] = std::to_string(v.self.policies.tax_rate);
-  x["food"] = fmt(game::at(v.self.stock, game::Resource::kFood));
-  x["food_net"] = sfmt(v.self.income[static_cast<int>(game::Resource::kFood)]);
+  x["food"] = num(game::at(v.self.stock, game::Resource::kFood));
+  x["food_net"] = signedNum(v.self.income[static_cast<int>(game::Resource::kFood)]);
   double pop = 0, unrest = 0;
   for (const auto& p : v.planets) {
     pop += p.population;
     unrest += p.unrest;
   }
-  x["pop"] = fmt(pop);
-  x["unrest"] = fmt(v.planets.empty() ? 0 : unrest / v.planets.size());
+  x["pop"] = num(pop);
+  x["unrest"] = num(v.planets.empty() ? 0 : unrest / v.planets.size());
   x["worlds"] = plural(v.planets.size(), "world");
   int ours = 0;
   for (const auto& f : v.fleets) ours += shipsOf(f.ships);
   x["warships"] = plural(ours, "warship");
   x["fleets"] = plural(v.fleets.size(), "fleet");
   x["day"] = std::to_string(v.tick);
-  x["score"] = fmt(v.self.score.total());
+  x["score"] = num(v.self.score.total());
   x["techs_known"] = std::to_string(v.self.techs.size());
   x["capital"] = s.planets[s.civs[0].capital].name;
   for (const auto& p : v.planets) {
@@ -147,7 +132,7 @@ World world(const StateSpec& spec) {
       x["rival"] = c.name;
       x["rival_relation"] = std::to_string(c.relation);
       x["rival_treaty"] = std::string(game::treatyName(c.treaty));
-      x["rival_score"] = fmt(c.score);
+      x["rival_score"] = num(c.score);
       x["rival_warships"] = plural([&] {
         int n = 0;
         for (const auto& f : v.foreign_fleets) n += f.owner == c.id ? shipsOf(f.ships) : 0;
@@ -162,7 +147,7 @@ World world(const StateSpec& spec) {
   if (!w.holds.contains("rival")) w.holds.insert("no_rival");
   if (strongest) {
     x["strongest"] = strongest->name;
-    x["strongest_score"] = fmt(strongest->score);
+    x["strongest_score"] = num(strongest->score);
   }
   for (const auto& c : s.civs) {
     bool met = false;
@@ -199,22 +184,22 @@ World world(const StateSpec& spec) {
     x["tech_open_unlocks"] = std::string(game::techRule(cheapest).unlocks);
     w.holds.insert("tech_open");
   }
-  x["factory_cost"] = fmt(game::buildingRule(game::Building::kFactory).credits);
-  x["cruiser_cost"] = fmt(game::shipRule(game::ShipClass::kCruiser).credits);
+  x["factory_cost"] = num(game::buildingRule(game::Building::kFactory).credits);
+  x["cruiser_cost"] = num(game::shipRule(game::ShipClass::kCruiser).credits);
   x["fusion_unlocks"] = std::string(game::techRule(game::tech::kFusionPower).unlocks);
   x["cruisers_unlocks"] = std::string(game::techRule(game::tech::kCruisers).unlocks);
   const auto& credits_lines = w.situation.ledger[0];
   if (!credits_lines.empty()) {
     x["ledger_top"] = credits_lines.front().item;
-    x["ledger_top_amount"] = sfmt(credits_lines.front().amount);
+    x["ledger_top_amount"] = signedNum(credits_lines.front().amount);
     double total = 0;
     for (const auto& l : credits_lines) total += l.amount;
-    x["ledger_total"] = sfmt(total);
+    x["ledger_total"] = signedNum(total);
   }
   const auto& food_lines = w.situation.ledger[static_cast<int>(game::Resource::kFood)];
   if (!food_lines.empty()) {
     x["food_top"] = food_lines.front().item;
-    x["food_top_amount"] = sfmt(food_lines.front().amount);
+    x["food_top_amount"] = signedNum(food_lines.front().amount);
   }
   const game::UnrestReport* worst = nullptr;
   for (const auto& u : w.situation.unrest) {
@@ -222,8 +207,8 @@ World world(const StateSpec& spec) {
   }
   if (worst) {
     x["unrest_planet"] = s.planets[worst->planet].name;
-    x["unrest_worst"] = fmt(worst->unrest);
-    x["unrest_target"] = fmt(worst->target);
+    x["unrest_worst"] = num(worst->unrest);
+    x["unrest_target"] = num(worst->target);
   }
   w.cast = generateCast(s, 1);
   for (const auto& c : w.cast) {

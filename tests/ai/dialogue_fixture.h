@@ -7,6 +7,7 @@
 // documented wire formats (and their failure modes).
 
 #include "ai/dialogue.h"
+#include "ai/phrasing.h"
 
 #include <gtest/gtest.h>
 
@@ -142,19 +143,6 @@ struct Deltas {
   }
 };
 
-// The way the built-in engine writes a number (builtin_engine.cc).
-inline std::string num(double v) {
-  char buf[32];
-  if (std::abs(v) >= 100) {
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-    return buf;
-  }
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  std::string s(buf);
-  if (s.size() > 2 && s.substr(s.size() - 2) == ".0") s.resize(s.size() - 2);
-  return s;
-}
-
 inline bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
@@ -234,12 +222,9 @@ class DialogueTest : public ::testing::Test {
   }
 
   account::User addUser(const std::string& name) {
-    auto u = db_->query(
-        "INSERT INTO users (username, username_key, password_hash, created_at) "
-        "VALUES ($1, $1, 'x', 0) RETURNING id",
-        {name});
+    auto u = store::insertTestUser(*db_, name);
     EXPECT_TRUE(u.ok()) << u.error().message;
-    return account::User{u->rows.front().getInt(0), name, 0};
+    return account::User{*u, name, 0};
   }
 
   // The dialogue service, on a model ("ollama"/"openai", at the fake server) or none.

@@ -41,13 +41,9 @@ class DialogueOverFakeTest : public ::testing::Test {
     alice_ = addUser("alice");
     bob_ = addUser("bob");
     // The characters table refers to its campaign's row; the campaign itself is the fake.
-    auto row = db_->query(
-        "INSERT INTO campaigns (name, mode, visibility, host_user_id, status, systems, "
-        "ai_empires, max_players, tick_ms, seed, tick, created_at) "
-        "VALUES ('Fake', 'coop', 'public', $1, 'running', 30, 1, 2, 1000, 4242, 0, 0) RETURNING id",
-        {alice_.id});
+    auto row = store::insertTestCampaign(*db_, alice_.id);
     ASSERT_TRUE(row.ok()) << row.error().message;
-    id_ = row->rows.front().getInt(0);
+    id_ = *row;
     game::GameConfig config;
     config.seed = 4242;
     config.systems = 30;
@@ -68,12 +64,9 @@ class DialogueOverFakeTest : public ::testing::Test {
     dialogue_.reset();
   }
   account::User addUser(const std::string& name) {
-    auto u = db_->query(
-        "INSERT INTO users (username, username_key, password_hash, created_at) "
-        "VALUES ($1, $1, 'x', 0) RETURNING id",
-        {name});
+    auto u = store::insertTestUser(*db_, name);
     EXPECT_TRUE(u.ok()) << u.error().message;
-    return account::User{u->rows.front().getInt(0), name, 0};
+    return account::User{*u, name, 0};
   }
   int64_t characterId(const std::string& role) {
     auto cast = runAwaitable(dialogue_->characters(alice_, id_));

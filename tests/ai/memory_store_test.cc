@@ -21,18 +21,12 @@ class MemoryStoreTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(db).value();
     ASSERT_TRUE(store::migrate(*db_).ok());
-    auto u = db_->query(
-        "INSERT INTO users (username, username_key, password_hash, created_at) "
-        "VALUES ('alice', 'alice', 'x', 0) RETURNING id");
+    auto u = store::insertTestUser(*db_, "alice");
     ASSERT_TRUE(u.ok()) << u.error().message;
-    alice_ = u->rows.front().getInt(0);
-    auto c = db_->query(
-        "INSERT INTO campaigns (name, mode, visibility, host_user_id, status, systems, "
-        "ai_empires, max_players, tick_ms, seed, created_at) "
-        "VALUES ('Test', 'coop', 'public', $1, 'running', 100, 3, 4, 1000, 42, 0) RETURNING id",
-        {alice_});
+    alice_ = *u;
+    auto c = store::insertTestCampaign(*db_, alice_);
     ASSERT_TRUE(c.ok()) << c.error().message;
-    campaign_ = c->rows.front().getInt(0);
+    campaign_ = *c;
     store_ = std::make_unique<MemoryStore>(*db_);
   }
   void TearDown() override {

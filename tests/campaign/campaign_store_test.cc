@@ -40,12 +40,9 @@ class CampaignStoreTest : public ::testing::TestWithParam<std::string> {
   }
 
   int64_t user(const std::string& name) {
-    auto r = db_->query(
-        "INSERT INTO users (username, username_key, password_hash, created_at) "
-        "VALUES ($1, $1, 'x', 0) RETURNING id",
-        {name});
+    auto r = store::insertTestUser(*db_, name);
     EXPECT_TRUE(r.ok());
-    return r->rows.front().getInt(0);
+    return *r;
   }
 
   CampaignRecord make(const std::string& visibility = "public") {

@@ -73,10 +73,9 @@ class RuntimeTest : public ::testing::Test {
     ASSERT_TRUE(store::migrate(*db_).ok());
     store_ = std::make_unique<CampaignStore>(*db_);
     log_ = std::make_unique<CommandLogWriter>(*store_);
-    auto u = db_->query(
-        "INSERT INTO users (username, username_key, password_hash, created_at) "
-        "VALUES ('alice', 'alice', 'x', 0) RETURNING id");
-    user_ = u->rows.front().getInt(0);
+    auto u = store::insertTestUser(*db_, "alice");
+    ASSERT_TRUE(u.ok()) << u.error().message;
+    user_ = *u;
     CampaignSettings s;
     s.name = "Runtime";
     s.systems = 40;

@@ -41,17 +41,14 @@ class LeaseTest : public ::testing::TestWithParam<std::string> {
   }
 
   int64_t makeCampaign() {
-    auto u = db_->query(
-        "INSERT INTO users (username, username_key, password_hash, created_at) "
-        "VALUES ($1, $1, 'x', 0) RETURNING id",
-        {"host" + std::to_string(++users_)});
+    auto u = store::insertTestUser(*db_, "host" + std::to_string(++users_));
     EXPECT_TRUE(u.ok());
     campaign::CampaignSettings s;
     s.name = "Leased";
     campaign::Member host;
     host.civ_name = "Vega";
     host.color = "#ff0000";
-    auto c = store_->create(s, u->rows.front().getInt(0), "", host, 1000);
+    auto c = store_->create(s, *u, "", host, 1000);
     EXPECT_TRUE(c.ok()) << c.error().message;
     return c->id;
   }

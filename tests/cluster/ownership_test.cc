@@ -136,12 +136,9 @@ class OwnershipTest : public ::testing::Test {
   }
 
   account::User addUser(const std::string& name) {
-    auto u = admin_->query(
-        "INSERT INTO users (username, username_key, password_hash, created_at) "
-        "VALUES ($1, $1, 'x', 0) RETURNING id",
-        {name});
+    auto u = store::insertTestUser(*admin_, name);
     EXPECT_TRUE(u.ok());
-    return account::User{u->rows.front().getInt(0), name, 0};
+    return account::User{*u, name, 0};
   }
 
   template <typename T>

@@ -120,4 +120,23 @@ Result<void> HeldTransaction::finish() {
   return outcome_.get();
 }
 
+Result<int64_t> insertTestUser(Database& db, const std::string& name) {
+  auto r = db.query(
+      "INSERT INTO users (username, username_key, password_hash, created_at) "
+      "VALUES ($1, $1, 'x', 0) RETURNING id",
+      {name});
+  if (!r) return r.error();
+  return r->rows.front().getInt(0);
+}
+
+Result<int64_t> insertTestCampaign(Database& db, int64_t host) {
+  auto r = db.query(
+      "INSERT INTO campaigns (name, mode, visibility, host_user_id, status, systems, "
+      "ai_empires, max_players, tick_ms, seed, tick, created_at) "
+      "VALUES ('Test', 'coop', 'public', $1, 'running', 100, 3, 4, 1000, 42, 0, 0) RETURNING id",
+      {host});
+  if (!r) return r.error();
+  return r->rows.front().getInt(0);
+}
+
 }  // namespace startales::store

@@ -38,6 +38,12 @@ class TestDatabase {
   std::unique_ptr<Database> admin_;  // PostgreSQL: creates and drops schema_
 };
 
+// A user row (password hash "x") for tests that need one to refer to; returns its id.
+Result<int64_t> insertTestUser(Database& db, const std::string& name);
+// A running campaign row hosted by `host` (no state: for tables that refer to a campaign);
+// returns its id.
+Result<int64_t> insertTestCampaign(Database& db, int64_t host);
+
 // The shared PostgreSQL test server's URL (see support/postgres_server.h).
 Result<std::string> postgresTestUrl();
 

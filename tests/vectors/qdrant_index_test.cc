@@ -88,20 +88,13 @@ class VectorsTest : public ::testing::Test {
     db_ = std::move(db).value();
     ASSERT_TRUE(store::migrate(*db_).ok());
     for (const char* name : {"alice", "bob"}) {
-      auto u = db_->query(
-          "INSERT INTO users (username, username_key, password_hash, created_at) "
-          "VALUES ($1, $1, 'x', 0) RETURNING id",
-          {std::string(name)});
+      auto u = store::insertTestUser(*db_, name);
       ASSERT_TRUE(u.ok()) << u.error().message;
-      (std::string(name) == "alice" ? alice_ : bob_) = u->rows.front().getInt(0);
+      (std::string(name) == "alice" ? alice_ : bob_) = *u;
     }
-    auto c = db_->query(
-        "INSERT INTO campaigns (name, mode, visibility, host_user_id, status, systems, "
-        "ai_empires, max_players, tick_ms, seed, created_at) "
-        "VALUES ('Test', 'coop', 'public', $1, 'running', 100, 3, 4, 1000, 42, 0) RETURNING id",
-        {alice_});
+    auto c = store::insertTestCampaign(*db_, alice_);
     ASSERT_TRUE(c.ok()) << c.error().message;
-    campaign_ = c->rows.front().getInt(0);
+    campaign_ = *c;
     store_ = std::make_unique<ai::MemoryStore>(*db_);
   }
   void TearDown() override {
