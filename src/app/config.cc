@@ -286,7 +286,6 @@ bool ConfigLoader::load(Config& c, std::vector<std::string>& problems) const {
   if (c.workers == 0) c.workers = std::max(4, 2 * cores);
   check.integer("--max-pending-work", r.max_pending_work, 1, 1'000'000, c.max_pending_work);
   check.integer("--sim-threads", r.sim_threads, 0, 256, c.sim_threads);
-  if (c.sim_threads == 0) c.sim_threads = cores;
   check.integer("--snapshot-every", r.snapshot_every, 1, 1'000'000, c.snapshot_every);
   check.integer("--suspend-after-s", r.suspend_after_s, 1, 30 * 86400, c.suspend_after_s);
   check.integer<size_t>("--max-header-bytes", r.max_header_bytes, 1024, 1 << 20,

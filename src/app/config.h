@@ -25,7 +25,7 @@ struct Config {
   int threads = 0;                     // network threads; 0 = one per core
   int workers = 0;                     // blocking-work threads; 0 = 2 per core, at least 4
   int max_pending_work = 1024;         // queued blocking calls before answering 503
-  int sim_threads = 0;                 // campaign simulation threads; 0 = one per core
+  int sim_threads = 0;                 // threads of the campaigns' own; 0 = the network threads
   int snapshot_every = 60;             // ticks between campaign snapshots
   int suspend_after_s = 300;           // seconds a watched-by-nobody paused campaign stays loaded
   int shutdown_timeout_ms = 10'000;    // SIGTERM: how long in-flight requests may take

@@ -43,7 +43,7 @@ const Option kOptions[] = {
     {"--max-pending-work", "STARTALES_MAX_PENDING_WORK", &RawConfig::max_pending_work,
      "Blocking calls queued or running before requests get 503"},
     {"--sim-threads", "STARTALES_SIM_THREADS", &RawConfig::sim_threads,
-     "Threads simulating campaigns (0 = one per core)"},
+     "Threads of the campaigns' own (0 = they tick on the network threads)"},
     {"--snapshot-every", "STARTALES_SNAPSHOT_EVERY", &RawConfig::snapshot_every,
      "Ticks between campaign snapshots (the command log covers the rest)"},
     {"--suspend-after-s", "STARTALES_SUSPEND_AFTER_S", &RawConfig::suspend_after_s,

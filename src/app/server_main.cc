@@ -2,12 +2,15 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <future>
+#include <optional>
 #include <unistd.h>
 #include <thread>
 #include <vector>
@@ -187,19 +190,25 @@ int runServer(const Config& config, Role role, bool list_routes) {
   }
   api::SocketRegistry sockets(static_cast<size_t>(config.max_websockets_per_account));
 
-  // The simulation runs on its own threads, one strand per campaign, so a long tick never
-  // holds up a network thread.
-  const int sim_threads = config.sim_threads;
-  asio::io_context sim_io(sim_threads);
-  auto sim_work = asio::make_work_guard(sim_io);
+  // Every campaign is a strand. By default the strands run on the network io_context (one
+  // io_context, one thread per core: a command and its campaign meet on one thread, with no
+  // wake-up of another); --sim-threads N gives them an io_context and N threads of their own.
+  // A tick is tens of microseconds per campaign, well within a network thread's budget.
+  asio::io_context io(config.threads);
+  std::optional<asio::io_context> own_sim_io;
+  if (config.sim_threads > 0) own_sim_io.emplace(config.sim_threads);
+  asio::io_context& sim_io = own_sim_io ? *own_sim_io : io;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> sim_work;
   std::vector<std::thread> sim_pool;
-  for (int i = 0; i < sim_threads; ++i) {
+  for (int i = 0; own_sim_io && i < config.sim_threads; ++i) {
+    if (i == 0) sim_work.emplace(own_sim_io->get_executor());
     sim_pool.emplace_back([&sim_io, i] {
       setThreadName("sim-" + std::to_string(i));
       sim_io.run();
     });
   }
   auto stop_sim = [&] {
+    if (!own_sim_io) return;  // the network io_context has stopped: nothing ticks any more
     sim_work.reset();
     sim_io.stop();
     for (auto& t : sim_pool) t.join();
@@ -377,7 +386,6 @@ int runServer(const Config& config, Role role, bool list_routes) {
   metrics.addGaugeCallback("campaigns_live", "Campaigns simulated by this server.",
                            [&] { return static_cast<double>(campaigns.liveCount()); });
 
-  asio::io_context io(config.threads);
   auto metrics_server = startMetricsListener(io, config, metrics_router, http_metrics);
   auto server = metrics_server ? net::Server::create(io, config.server, router, http_metrics)
                                : Result<std::unique_ptr<net::Server>>(metrics_server.error());
@@ -389,7 +397,12 @@ int runServer(const Config& config, Role role, bool list_routes) {
       auto op = campaigns.stopAll();
       co_await std::move(op);
     };
-    asio::co_spawn(sim_io, std::move(stop_campaigns), asio::use_future).get();
+    auto stopped = asio::co_spawn(sim_io, std::move(stop_campaigns), asio::use_future);
+    // Without threads of their own the campaigns stop on this thread (io is not running yet).
+    while (!own_sim_io && stopped.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      io.run_one();
+    }
+    stopped.get();
     stop_sim();
     return 1;
   }

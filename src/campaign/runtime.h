@@ -50,10 +50,11 @@ struct RuntimeConfig {
                                        // flight go together in the next)
   size_t max_queued_commands = 512;    // per campaign, waiting for a flush; beyond: "overloaded"
   int delta_history = 64;              // ticks of deltas kept per civilization for resume
-  size_t delta_history_bytes = 16384;  // and at most this many bytes of them. A reconnect
-                                       // further back gets a snapshot, which costs about as much
-                                       // (100 systems, early game: a delta ~1.5 KB, a snapshot
-                                       // ~3.5 KB); 64 full ticks were ~100 KB per player
+  size_t delta_history_bytes = 4096;   // and at most this many bytes of them: about one
+                                       // snapshot's worth (100 systems, early game: a delta
+                                       // ~1.5 KB, a snapshot ~3.5 KB). A reconnect further back
+                                       // gets the snapshot, which is then no dearer than the
+                                       // deltas; every player's feed holds this much
   int feed_linger_ticks = 120;         // keep computing a civ's deltas this long after its last
                                        // subscriber left, so a quick reconnect resumes cheaply
   size_t client_ids_kept = 256;        // recent client command ids remembered per campaign, so a
@@ -235,6 +236,7 @@ class CampaignRuntime final : public LiveCampaign,
   bool flush_scheduled_ = false, flushing_ = false;
   std::shared_ptr<boost::asio::steady_timer> flush_done_;  // fires when a flush completes
   std::map<game::CivId, Feed> feeds_;                      // kNone: observers
+  std::string scratch_;  // publish() writes each delta here (advanceFeed)
   bool snapshot_in_flight_ = false;
   std::vector<int64_t> queued_logged_;  // seqs of logged commands queued for the next step
   std::vector<Refusal> refusals_;       // refused at their tick, not yet recorded in the log

@@ -15,27 +15,6 @@ namespace json = boost::json;
 using runtime_detail::message;
 using runtime_detail::onStrand;
 
-namespace {
-
-// {"type":"delta","campaign":..,"tick":..,"delta":{...}}, written as text in one go: the only
-// allocations are the message string and its shared_ptr.
-std::shared_ptr<const std::string> deltaMessage(int64_t campaign, int32_t tick,
-                                                const game::ViewDelta& delta) {
-  auto text = std::make_shared<std::string>();
-  text->reserve(2048);
-  JsonOut out(*text);
-  out.beginObject();
-  out.key("type").value("delta");
-  out.key("campaign").value(campaign);
-  out.key("tick").value(tick);
-  out.key("delta");
-  writeDelta(out, delta);
-  out.end();
-  return text;
-}
-
-}  // namespace
-
 CampaignRuntime::Feed& CampaignRuntime::feedFor(game::CivId civ) {
   auto it = feeds_.find(civ);
   if (it != feeds_.end()) return it->second;
@@ -82,10 +61,7 @@ void CampaignRuntime::publish(const std::vector<game::Notice>& notices) {
           R"({"type":"delta","campaign":)" + std::to_string(id_) + R"(,"tick":)" +
           std::to_string(tick) + R"(,"public":)" + publicViewJson() + "}");
     } else {
-      game::View view = game::viewFor(state_, civ);
-      const auto delta = game::diffViews(feed.last, view);
-      feed.last = std::move(view);
-      msg = deltaMessage(id_, tick, delta);
+      msg = advanceFeed(feed.last, state_, civ, id_, scratch_);
     }
     feed.recent.emplace_back(tick, msg);
     feed.recent_bytes += msg->size();

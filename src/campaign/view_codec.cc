@@ -372,6 +372,23 @@ std::string deltaText(const ViewDelta& delta) {
   return text;
 }
 
+std::shared_ptr<const std::string> advanceFeed(View& held, const GameState& state, CivId civ,
+                                               int64_t campaign, std::string& scratch) {
+  View now = viewFor(state, civ);
+  const ViewDelta delta = diffViews(held, now);
+  held = std::move(now);
+  scratch.clear();
+  JsonOut out(scratch);
+  out.beginObject();
+  out.key("type").value("delta");
+  out.key("campaign").value(campaign);
+  out.key("tick").value(state.tick);
+  out.key("delta");
+  writeDelta(out, delta);
+  out.end();
+  return std::make_shared<const std::string>(scratch);
+}
+
 json::object noticeToJson(const Notice& n) {
   json::object out{{"tick", n.tick}, {"kind", n.kind}, {"text", n.text}};
   if (n.other != kNone) out["other"] = n.other;

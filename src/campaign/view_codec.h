@@ -9,6 +9,8 @@
 // player every tick, and building a boost::json tree first cost more than writing the text.
 
 #include <boost/json/fwd.hpp>
+#include <cstdint>
+#include <memory>
 #include <string>
 
 #include "common/json_out.h"
@@ -22,6 +24,15 @@ void writeDelta(JsonOut& out, const game::ViewDelta& delta);
 void writeMarket(JsonOut& out, const game::Market& market);
 std::string viewText(const game::View& view);
 std::string deltaText(const game::ViewDelta& delta);
+
+// One tick of a civilization's feed: the message {"type":"delta","campaign":..,"tick":..,
+// "delta":{...}} that takes `held` (the view the civ's players hold) to `state`'s view of `civ`,
+// which `held` then is. Written once per civ and shared by all its sockets; written into
+// `scratch` (reused across calls, so already grown) and copied out at its exact size, because
+// deltas are kept for resumes and a string grown by doubling would hold up to twice its bytes.
+std::shared_ptr<const std::string> advanceFeed(game::View& held, const game::GameState& state,
+                                               game::CivId civ, int64_t campaign,
+                                               std::string& scratch);
 
 boost::json::object noticeToJson(const game::Notice& notice);
 

@@ -549,6 +549,10 @@ GameState newGame(const GameConfig& config) {
     state.market.price[static_cast<size_t>(i)] =
         marketRule(kGoods[static_cast<size_t>(i)]).base_price;
   }
+  // Grown by push_back: give back the doubling's spare capacity (a campaign lives for hours,
+  // and the planets are most of its state).
+  state.planets.shrink_to_fit();
+  state.fleets.shrink_to_fit();
   rebuildDerived(state);
   return state;
 }

@@ -270,7 +270,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
     if (match.websocket != nullptr) {
       // Bytes after the upgrade request (still in `buffer`) are not carried over: a client
       // must wait for the 101 before sending frames (RFC 6455 §4.1).
-      auto refusal = co_await upgrade(conn, req, *match.websocket, start);
+      auto refusal = co_await upgrade(conn, req, *match.websocket, start, buffer);
       if (!refusal) {  // the WebSocket ran and is closed now
         upgraded = true;
         break;
@@ -426,7 +426,7 @@ asio::awaitable<std::optional<Response>> Server::events(beast::tcp_stream& strea
 // the acceptor, the handshake and then the WebSocket until it is closed (returns nullopt).
 asio::awaitable<std::optional<Response>> Server::upgrade(
     const std::shared_ptr<Connection>& conn, Request& req, const WsAcceptor& acceptor,
-    std::chrono::steady_clock::time_point start) {
+    std::chrono::steady_clock::time_point start, beast::flat_buffer& buffer) {
   namespace websocket = beast::websocket;
   if (!websocket::is_upgrade(req.http)) {
     Response res = errorResponse(http::status::upgrade_required, "upgrade_required",
@@ -491,6 +491,11 @@ asio::awaitable<std::optional<Response>> Server::upgrade(
   }
   Response switching{http::status::switching_protocols, 11};
   finish(req, switching, start);  // metrics and the access-log line of the upgrade request
+  // The WebSocket lives for hours: it keeps neither the HTTP read buffer (~8 KB) nor the
+  // upgrade request.
+  buffer.clear();
+  buffer.shrink_to_fit();
+  req.http = {};
   co_await ws->run();
   co_return std::nullopt;
 }

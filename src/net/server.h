@@ -17,6 +17,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <atomic>
 #include <chrono>
@@ -101,9 +102,11 @@ class Server {
   boost::asio::awaitable<std::optional<Response>> events(
       boost::beast::tcp_stream& stream, Request& req, Router::Match& match,
       std::chrono::steady_clock::time_point start);
+  // `buffer` is the connection's read buffer: released once the socket is a WebSocket (which
+  // reads through its own), so an open WebSocket does not hold an HTTP buffer.
   boost::asio::awaitable<std::optional<Response>> upgrade(
       const std::shared_ptr<Connection>& conn, Request& req, const WsAcceptor& acceptor,
-      std::chrono::steady_clock::time_point start);
+      std::chrono::steady_clock::time_point start, boost::beast::flat_buffer& buffer);
   Response route(Request& req, const Router::Match& match);
   void finish(const Request& req, Response& res, std::chrono::steady_clock::time_point start);
   void forEachConnection(bool busy_too);
