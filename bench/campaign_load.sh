@@ -5,6 +5,7 @@
 #
 #   bench/campaign_load.sh PLAYERS PER_CAMPAIGN INTERVAL_MS DURATION_S [SYSTEMS] [-- server args]
 #
+# BENCH_AI_EMPIRES: AI empires added to each campaign (default 0: only the players' civs).
 # BENCH_BUILD picks the build tree (default build/release); BENCH_LOADGEN_THREADS the load
 # generator's threads (default 2, its own default: with one, its thread fell behind reading
 # 15,000 messages a second and its measured latencies included its own backlog). Bounded: the loadgen runs for
@@ -48,7 +49,7 @@ port=$(listening_port "$log")
 hz=$(getconf CLK_TCK)
 (
   while kill -0 "$server_pid" 2>/dev/null; do
-    echo "$(date +%s.%N) $(awk '{print $14 + $15}' "/proc/$server_pid/stat") $(awk '/^cpu /{print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)"
+    echo "$(date +%s.%N) $(awk '{print $14 + $15}' "/proc/$server_pid/stat") $(awk '/^cpu /{print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat) $(awk '/^VmHWM/{print $2}' "/proc/$server_pid/status")"
     sleep 1
   done
 ) >"$data/cpu" 2>/dev/null &
@@ -62,6 +63,7 @@ fi
 start=$(date +%s.%N)
 "$build/tools/loadgen/startales-loadgen" --url "http://127.0.0.1:$port" --players "$players" \
   --per-campaign "$per_campaign" --systems "$systems" --command-interval-ms "$interval_ms" \
+  --ai-empires "${BENCH_AI_EMPIRES:-0}" \
   --duration-s "$duration_s" --threads "${BENCH_LOADGEN_THREADS:-2}" --json --quiet >"$data/out.json" &
 loadgen_pid=$!
 (
@@ -74,22 +76,28 @@ wait "$loadgen_pid"
 end=$(date +%s.%N)
 cat "$data/out.json"
 
-# The measured window is the loadgen's last duration_s (+ drain) seconds: take the samples
-# from (end - duration_s - 1) to end.
-awk -v from="$(echo "$end - $duration_s - 1" | bc)" -v hz="$hz" '
-  $1 >= from { if (!seen) { t0 = $1; c0 = $2; seen = 1 } t1 = $1; c1 = $2 }
+# The measured window: the loadgen's duration_s seconds of commands, which end before its
+# drain and its clean-up (leaving and deleting the campaigns: work a player never waits for).
+# Like the peer's figures (../shared/peers/colyseus/README.md): CPU over the window, and the
+# peak RSS (VmHWM, joins included) as it stood at the window's end.
+window_end=$(python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); print(float(sys.argv[2]) - o["cleanup_s"] - o["drain_s"])' "$data/out.json" "$end")
+window_start=$(echo "$window_end - $duration_s - 1" | bc)
+awk -v from="$window_start" -v to="$window_end" -v hz="$hz" '
+  $1 >= from && $1 <= to { if (!seen) { t0 = $1; c0 = $2; seen = 1 } t1 = $1; c1 = $2 }
   END { if (t1 > t0) printf "server cpu (cores) over the window: %.2f\n", (c1 - c0) / hz / (t1 - t0) }
 ' "$data/cpu" >&2
 # Time the hypervisor gave the machine's vCPUs to someone else (steal), over the same window.
-awk -v from="$(echo "$end - $duration_s - 1" | bc)" '
-  $1 >= from { if (!seen) { s0 = $3; a0 = $4; seen = 1 } s1 = $3; a1 = $4 }
+awk -v from="$window_start" -v to="$window_end" '
+  $1 >= from && $1 <= to { if (!seen) { s0 = $3; a0 = $4; seen = 1 } s1 = $3; a1 = $4 }
   END { if (a1 > a0) printf "machine steal over the window: %.1f %%\n", 100 * (s1 - s0) / (a1 - a0) }
 ' "$data/cpu" >&2
-awk -v from="$(echo "$end - $duration_s - 1" | bc)" -v hz="$hz" '
-  $1 >= from { if (!seen) { t0 = $1; c0 = $2; seen = 1 } t1 = $1; c1 = $2 }
+awk -v from="$window_start" -v to="$window_end" -v hz="$hz" '
+  $1 >= from && $1 <= to { if (!seen) { t0 = $1; c0 = $2; seen = 1 } t1 = $1; c1 = $2 }
   END { if (t1 > t0) printf "loadgen cpu (cores) over the window: %.2f\n", (c1 - c0) / hz / (t1 - t0) }
 ' "$data/cpu-loadgen" >&2
-grep -E 'VmHWM|Threads' "/proc/$server_pid/status" >&2
+awk -v to="$window_end" '$1 <= to && $5 != "" { hwm = $5 } END { printf "VmHWM:\t%8d kB (at the window'"'"'s end)\n", hwm }' "$data/cpu" >&2
+grep -E 'VmHWM' "/proc/$server_pid/status" | sed 's/$/ (after the clean-up)/' >&2
+grep -E 'Threads' "/proc/$server_pid/status" >&2
 # The server's own view of the same run (its whole life, setup included): the bucket that
 # holds each quantile of the command path's histograms (command_log_metrics.h).
 curl -s "http://127.0.0.1:$(metrics_port "$log")/metrics" >"$data/metrics" || true

@@ -35,8 +35,11 @@ trap 'rm -rf "$results"' EXIT
 for pair in $(seq "$pairs"); do
   echo "== pair $pair of $pairs: $players players, ${duration} s, load average $(cut -d' ' -f1 /proc/loadavg)" >&2
   (cd "$peer" && RESULTS="$results/colyseus-$pair" ./run.sh "$players" "$duration" 10) > "$results/colyseus-$pair.json"
-  BENCH_BUILD="$build" bash bench/campaign_load.sh "$players" 10 2000 "$duration" 100 \
-    > "$results/startales-$pair.json" 2> "$results/startales-$pair.err"
+  if ! BENCH_BUILD="$build" bash bench/campaign_load.sh "$players" 10 2000 "$duration" 100 \
+    > "$results/startales-$pair.json" 2> "$results/startales-$pair.err"; then
+    cat "$results/startales-$pair.err" >&2
+    exit 1
+  fi
   node - "$results/colyseus-$pair.json" "$results/startales-$pair.json" "$results/startales-$pair.err" "$pair" <<'JS'
 const fs = require('fs');
 const [colyPath, ourPath, ourErr, pair] = process.argv.slice(2);
