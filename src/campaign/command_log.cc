@@ -51,6 +51,8 @@ void CommandLogWriter::submit(Job job) {
     }
     job.queued = std::chrono::steady_clock::now();
     queue_.push_back(std::move(job));
+    if (!idle_) return;
+    idle_ = false;
   }
   wake_.notify_one();
 }
@@ -61,7 +63,11 @@ void CommandLogWriter::run() {
     jobs.clear();
     {
       std::unique_lock lock(mu_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      while (!stopping_ && queue_.empty()) {
+        idle_ = true;
+        wake_.wait(lock);
+      }
+      idle_ = false;
       if (queue_.empty()) break;  // stopping, and everything queued is committed
       // Gather: not sooner than commit_interval_us after the previous commit started.
       const auto earliest = last_commit_ + std::chrono::microseconds(config_.commit_interval_us);

@@ -50,11 +50,10 @@ struct RuntimeConfig {
                                        // flight go together in the next)
   size_t max_queued_commands = 512;    // per campaign, waiting for a flush; beyond: "overloaded"
   int delta_history = 64;              // ticks of deltas kept per civilization for resume
-  size_t delta_history_bytes = 4096;   // and at most this many bytes of them: about one
-                                       // snapshot's worth (100 systems, early game: a delta
-                                       // ~1.5 KB, a snapshot ~3.5 KB). A reconnect further back
-                                       // gets the snapshot, which is then no dearer than the
-                                       // deltas; every player's feed holds this much
+  size_t delta_history_bytes = 16384;  // and at most this many bytes of them, nor more than
+                                       // the civ's snapshot (a resume dearer than a snapshot is
+                                       // pointless): 100 systems, early game, a delta ~1.5 KB
+                                       // and a snapshot ~3.5 KB, so two or three ticks are kept
   int feed_linger_ticks = 120;         // keep computing a civ's deltas this long after its last
                                        // subscriber left, so a quick reconnect resumes cheaply
   size_t client_ids_kept = 256;        // recent client command ids remembered per campaign, so a

@@ -2,7 +2,9 @@
 // recent deltas for resumes), publishing a tick's deltas and notices, subscribing with a
 // snapshot or the missed deltas, chat. The tick loop and commands are in runtime.cc.
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cstdint>
 
 #include "campaign/runtime_internal.h"
 #include "campaign/view_codec.h"
@@ -65,9 +67,11 @@ void CampaignRuntime::publish(const std::vector<game::Notice>& notices) {
     }
     feed.recent.emplace_back(tick, msg);
     feed.recent_bytes += msg->size();
+    const size_t keep_bytes = std::min(config_.delta_history_bytes,
+                                       feed.snapshot_bytes > 0 ? feed.snapshot_bytes : SIZE_MAX);
     while (!feed.recent.empty() &&
            (feed.recent.size() > static_cast<size_t>(config_.delta_history) ||
-            feed.recent_bytes > config_.delta_history_bytes)) {
+            feed.recent_bytes > keep_bytes)) {
       feed.recent_bytes -= feed.recent.front().second->size();
       feed.recent.pop_front();
     }
@@ -119,6 +123,7 @@ void CampaignRuntime::subscribeOnStrand(Seat seat, std::weak_ptr<Subscriber> sub
     }
   } else {
     const std::string view = seat.civ == game::kNone ? publicViewJson() : viewText(feed.last);
+    feed.snapshot_bytes = view.size();
     target->deliver(std::make_shared<const std::string>(
         R"({"type":"snapshot","campaign":)" + std::to_string(id_) + R"(,"tick":)" +
         std::to_string(state_.tick) + R"(,"civ":)" + std::to_string(seat.civ) + R"(,"view":)" +
