@@ -50,10 +50,13 @@ struct RuntimeConfig {
                                        // flight go together in the next)
   size_t max_queued_commands = 512;    // per campaign, waiting for a flush; beyond: "overloaded"
   int delta_history = 64;              // ticks of deltas kept per civilization for resume
-  size_t delta_history_bytes = 16384;  // and at most this many bytes of them, nor more than
-                                       // the civ's snapshot (a resume dearer than a snapshot is
-                                       // pointless): 100 systems, early game, a delta ~1.5 KB
-                                       // and a snapshot ~3.5 KB, so two or three ticks are kept
+  size_t delta_history_bytes = 16384;  // and at most this many bytes of them
+  int resume_window_ms = 3000;         // and only the ticks of the last this many milliseconds
+                                       // (at least one): a reconnect within it (a dropped
+                                       // socket, a page reload) resumes with the missed deltas,
+                                       // later ones get a snapshot. Every player's feed holds
+                                       // this much: at 1 tick/s and 100 systems ~3 deltas of
+                                       // ~1.5 KB, where a snapshot is ~3.5 KB
   int feed_linger_ticks = 120;         // keep computing a civ's deltas this long after its last
                                        // subscriber left, so a quick reconnect resumes cheaply
   size_t client_ids_kept = 256;        // recent client command ids remembered per campaign, so a

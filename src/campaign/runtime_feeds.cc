@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cstdint>
 
 #include "campaign/runtime_internal.h"
 #include "campaign/view_codec.h"
@@ -67,11 +66,12 @@ void CampaignRuntime::publish(const std::vector<game::Notice>& notices) {
     }
     feed.recent.emplace_back(tick, msg);
     feed.recent_bytes += msg->size();
-    const size_t keep_bytes = std::min(config_.delta_history_bytes,
-                                       feed.snapshot_bytes > 0 ? feed.snapshot_bytes : SIZE_MAX);
+    // The last resume_window_ms of ticks (at least one), within the count and byte bounds.
+    const int32_t keep_ticks = std::clamp(config_.resume_window_ms / std::max(1, tick_ms_), 1,
+                                          config_.delta_history);
     while (!feed.recent.empty() &&
-           (feed.recent.size() > static_cast<size_t>(config_.delta_history) ||
-            feed.recent_bytes > keep_bytes)) {
+           (feed.recent.size() > static_cast<size_t>(keep_ticks) ||
+            feed.recent_bytes > config_.delta_history_bytes)) {
       feed.recent_bytes -= feed.recent.front().second->size();
       feed.recent.pop_front();
     }
@@ -123,7 +123,6 @@ void CampaignRuntime::subscribeOnStrand(Seat seat, std::weak_ptr<Subscriber> sub
     }
   } else {
     const std::string view = seat.civ == game::kNone ? publicViewJson() : viewText(feed.last);
-    feed.snapshot_bytes = view.size();
     target->deliver(std::make_shared<const std::string>(
         R"({"type":"snapshot","campaign":)" + std::to_string(id_) + R"(,"tick":)" +
         std::to_string(state_.tick) + R"(,"civ":)" + std::to_string(seat.civ) + R"(,"view":)" +

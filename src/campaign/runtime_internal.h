@@ -49,10 +49,6 @@ struct CampaignRuntime::Feed {
   game::View last;  // the view the subscribers hold (players only)
   std::deque<std::pair<int32_t, std::shared_ptr<const std::string>>> recent;  // tick, delta
   size_t recent_bytes = 0;  // sum of recent's message sizes
-  // Size of the last snapshot of this view sent to a subscriber: recent is kept no larger (a
-  // resume that needs more bytes than a snapshot gets the snapshot), nor above
-  // RuntimeConfig::delta_history_bytes. Every feed starts with a snapshot, so it is set.
-  size_t snapshot_bytes = 0;
   std::vector<std::weak_ptr<Subscriber>> subscribers;
   int32_t idle_since = 0;  // tick the last subscriber left
 };
