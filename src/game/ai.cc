@@ -1,5 +1,5 @@
 // AI empires: rule-based controllers with utility scoring. Every kAiPeriod ticks (staggered
-// by civ id) each AI civilization looks at the state and submits commands through the same
+// by civ id and the campaign's seed) each AI civilization looks at the state and submits commands through the same
 // submit() path as players, so it obeys every rule a player does. Decisions are a pure
 // function of the state (the campaign Rng included), so campaigns stay deterministic.
 // The same planner advises players (advise(), advice.h); its phases are in planner*.cc.
@@ -22,11 +22,23 @@ void Planner::run() {
   diplomacy();
 }
 
+namespace {
+
+// Whether `civ` decides this tick: every kAiPeriod ticks, staggered by civ id and by the
+// campaign's seed, so the AI empires of campaigns started together do not all think in the
+// same second (a server runs thousands of campaigns).
+bool aiTurn(const GameState& s, const Civ& civ) {
+  const auto offset = static_cast<int32_t>(s.config.seed % kAiPeriod);
+  return (s.tick + civ.id + offset) % kAiPeriod == 0;
+}
+
+}  // namespace
+
 void runAi(GameState& s) {
   Strengths strength;
   bool any = false;
   for (const auto& civ : s.civs) {
-    any |= civ.ai && civ.alive && (s.tick + civ.id) % kAiPeriod == 0;
+    any |= civ.ai && civ.alive && aiTurn(s, civ);
   }
   if (!any) return;
   strength.military.assign(s.civs.size(), 0);
@@ -34,7 +46,7 @@ void runAi(GameState& s) {
     if (f.owner >= 0) strength.military[f.owner] += fleetStrength(s, f);
   }
   for (const auto& civ : s.civs) {
-    if (!civ.ai || !civ.alive || (s.tick + civ.id) % kAiPeriod != 0) continue;
+    if (!civ.ai || !civ.alive || !aiTurn(s, civ)) continue;
     Planner(s, civ.id, strength).run();
   }
 }

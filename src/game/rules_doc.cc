@@ -564,7 +564,7 @@ std::string score() {
 std::string ai() {
   std::string out = heading("AI empires");
   Constants c;
-  c.add("Decision period", "every " + std::to_string(kAiPeriod) + " ticks, staggered by civ id",
+  c.add("Decision period", "every " + std::to_string(kAiPeriod) + " ticks, staggered by civ id and the campaign's seed",
         code("kAiPeriod"));
   return out + c.str();
 }
