@@ -49,6 +49,10 @@ std::string CampaignRuntime::publicViewJson() const {
 
 void CampaignRuntime::publish(const std::vector<game::Notice>& notices) {
   const int32_t tick = state_.tick;
+  // Resume history: the last resume_window_ms of ticks (at least one), within the count and
+  // byte bounds.
+  const int32_t keep_ticks =
+      std::clamp(config_.resume_window_ms / std::max(1, tick_ms_), 1, config_.delta_history);
   for (auto it = feeds_.begin(); it != feeds_.end();) {
     auto& [civ, feed] = *it;
     std::erase_if(feed.subscribers, [](const auto& w) { return w.expired(); });
@@ -66,9 +70,6 @@ void CampaignRuntime::publish(const std::vector<game::Notice>& notices) {
     }
     feed.recent.emplace_back(tick, msg);
     feed.recent_bytes += msg->size();
-    // The last resume_window_ms of ticks (at least one), within the count and byte bounds.
-    const int32_t keep_ticks = std::clamp(config_.resume_window_ms / std::max(1, tick_ms_), 1,
-                                          config_.delta_history);
     while (!feed.recent.empty() &&
            (feed.recent.size() > static_cast<size_t>(keep_ticks) ||
             feed.recent_bytes > config_.delta_history_bytes)) {
