@@ -3,6 +3,7 @@
 #include <pocketsphinx.h>
 #include <sphinxbase/fsg_model.h>
 #include <sphinxbase/jsgf.h>
+#include <sphinxbase/ngram_model.h>
 
 #include <algorithm>
 #include <cstring>
@@ -15,6 +16,7 @@ namespace startales::voice {
 namespace {
 
 constexpr const char* kVerifySearch = "_verify";
+constexpr const char* kDictationSearch = "_dictation";
 
 // pocketsphinx 0.8's ps_set_jsgf_string, plus the jsgf_grammar_free it forgets: it leaked the
 // whole parsed grammar (a few thousand allocations, tens of KB) at every compile, so a server
@@ -76,20 +78,13 @@ Result<std::unique_ptr<Decoder>> Decoder::create(const DecoderConfig& config) {
                            "-logfn", "/dev/null", "-beam", config.beam.c_str(), "-pbeam",
                            config.beam.c_str(), "-wbeam", config.word_beam.c_str(), "-fsgusefiller",
                            config.fsg_use_filler ? "yes" : "no", "-allphone_ci", "yes", nullptr);
-  if (d->config_ != nullptr && config.dictation) {
-    cmd_ln_set_str_r(d->config_, "-lm", lm.c_str());
-  }
   if (d->config_ == nullptr)
     return makeError("stt_unavailable", "pocketsphinx rejected its configuration");
   d->ps_ = ps_init(d->config_);
   if (d->ps_ == nullptr) return makeError("stt_unavailable", "pocketsphinx failed to load " + hmm);
-  d->has_dictation_ = config.dictation;
-  if (d->has_dictation_) {
-    // The language model's search. Not asked with ps_get_search, which in 0.8 leaks the
-    // iterator it breaks out of (LeakSanitizer at every server exit).
-    d->dictation_search_ = "_default";
-    d->active_ = d->dictation_search_;
-  }
+  // The language model (about 75 MB with its word maps) is loaded by the first dictation,
+  // not here: most servers only ever decode commands against grammars.
+  if (config.dictation) d->lm_path_ = lm;
   if (config.verify) {
     if (ps_set_allphone(d->ps_, kVerifySearch, nullptr) != 0) {
       return makeError("stt_unavailable", "pocketsphinx could not create the phone loop");
@@ -132,14 +127,33 @@ Result<void> Decoder::useGrammar(const std::string& key, const std::string& jsgf
 }
 
 Result<void> Decoder::useDictation() {
-  if (!has_dictation_) {
+  if (lm_path_.empty()) {
     return makeError("invalid_argument", "dictation mode is not enabled on this server");
   }
-  if (ps_set_search(ps_, dictation_search_.c_str()) != 0) {
+  if (!lm_loaded_) {
+    if (!loadLanguageModel()) {
+      return makeError("stt_unavailable",
+                       "pocketsphinx could not load its language model " + lm_path_);
+    }
+    lm_loaded_ = true;
+  }
+  if (ps_set_search(ps_, kDictationSearch) != 0) {
     return makeError("stt_unavailable", "pocketsphinx could not switch to dictation");
   }
-  active_ = dictation_search_;
+  active_ = kDictationSearch;
   return {};
+}
+
+bool Decoder::loadLanguageModel() {
+  ngram_model_t* lm = ngram_model_read(config_, lm_path_.c_str(), NGRAM_AUTO, ps_get_logmath(ps_));
+  if (lm == nullptr) return false;
+  // ps_add_word (at create) puts a word into the language models the decoder has then; this
+  // one comes later, so it gets the extra game words itself, or dictation could never hear
+  // them ("hydroponics" came back as "the white on it"). Weight 1: as likely as any unigram.
+  for (const auto& extra : extraPronunciations()) ngram_model_add_word(lm, extra.word, 1.0f);
+  const bool ok = ps_set_lm(ps_, kDictationSearch, lm) == 0;
+  ngram_model_free(lm);  // the search holds its own reference
+  return ok;
 }
 
 Result<Decoded> Decoder::decode(std::span<const int16_t> pcm, bool verify) {
@@ -154,7 +168,7 @@ Result<Decoded> Decoder::decode(std::span<const int16_t> pcm, bool verify) {
   out.posterior = logmath_exp(ps_get_logmath(ps_), ps_get_prob(ps_));
   const auto [grammar_score, speech] = acousticScore(ps_);
   out.speech_frames = speech;
-  if (!verify || !has_verify_ || active_ == dictation_search_ || speech <= 0) return out;
+  if (!verify || !has_verify_ || active_ == kDictationSearch || speech <= 0) return out;
   // Second pass: the same audio through the free phone loop, then back to the grammar.
   if (ps_set_search(ps_, kVerifySearch) != 0 || ps_start_utt(ps_) < 0) {
     return makeError("stt_unavailable", "pocketsphinx could not start the phone loop");

@@ -1,10 +1,10 @@
 #pragma once
 
 // A bounded pool of pocketsphinx decoders. A decoder is expensive to create (acoustic
-// model, dictionary, optionally the 27 MB language model) and not thread-safe, so the pool
-// creates one up front, the others (up to `size`) only when that many utterances are decoded
-// at once, and lends each to one thread at a time. acquire() waits at
-// most its timeout; a saturated pool answers "overloaded" with retry_after_s, it never
+// model and dictionary, ~20 MB; its first dictation adds the language model, ~75 MB) and
+// not thread-safe, so the pool creates one up front, the others (up to `size`) only when
+// that many utterances are decoded at once, and lends each to one thread at a time.
+// acquire() waits at most its timeout; a saturated pool answers "overloaded" with retry_after_s, it never
 // queues without bound.
 
 #include <chrono>
@@ -28,7 +28,8 @@ namespace startales::voice {
 struct DecoderConfig {
   // Model directory: holds en-us/ (acoustic model), cmudict-en-us.dict and en-us.lm.bin.
   std::string model_dir = "/usr/share/pocketsphinx/model/en-us";
-  bool dictation = true;         // load the open language model (about 30 MB more per decoder)
+  bool dictation = true;  // offer the open language model (~75 MB per decoder, loaded by the
+                          // decoder's first dictation)
   int grammars_per_decoder = 8;  // compiled grammars a decoder keeps before dropping the oldest
   // Search beams (pocketsphinx -beam/-pbeam and -wbeam), pocketsphinx's defaults. Wider beams
   // (1e-80/1e-60) gained nothing once the audio is conditioned and cost ~2x the time.
@@ -77,9 +78,12 @@ class Decoder {
   ps_decoder_s* ps_ = nullptr;  // owned
   cmd_ln_s* config_ = nullptr;  // owned
   int grammars_per_decoder_ = 8;
-  bool has_dictation_ = false;
+  // Reads the language model, adds the extra game words to it and makes it a search.
+  bool loadLanguageModel();
+
+  std::string lm_path_;     // the language model for dictation; empty: dictation is off
+  bool lm_loaded_ = false;  // loaded by the first useDictation()
   bool has_verify_ = false;
-  std::string dictation_search_;  // name of the language-model search
   std::string active_;
   std::deque<std::string> grammars_;  // loaded grammar searches, oldest first
 };

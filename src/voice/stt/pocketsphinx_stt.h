@@ -70,7 +70,8 @@ std::vector<int16_t> conditionForDecoder(std::span<const float> samples, double 
 
 class PocketsphinxStt final : public SpeechToText {
  public:
-  // Loads the dictionary and creates the decoders (slow: about a second with dictation).
+  // Loads the dictionary and the first decoder (slow: a few hundred milliseconds; the first
+  // dictation then loads the language model).
   // Error "stt_unavailable" when the model is missing.
   static Result<std::unique_ptr<PocketsphinxStt>> create(const PocketsphinxConfig& config);
 

@@ -274,6 +274,23 @@ TEST(SttRoundTripTest, DictationModeSmoke) {
   EXPECT_GT(t->timings.audio_ms, 1000);
 }
 
+// Dictation hears the game words the model's dictionary lacks (extraPronunciations): the
+// open language model must know them too. Regression: a language model loaded after the
+// decoder was created (at the first dictation) lacked them, and "research hydroponics" came
+// back as "research the white on it".
+TEST(SttRoundTripTest, DictationKnowsTheExtraGameWords) {
+  auto stt = makeStt(true, 1);
+  ASSERT_TRUE(stt);
+  TempDir dir;
+  auto audio = speak(dir, "research hydroponics", "en-us+m3", 160, 0);
+  ASSERT_TRUE(audio);
+  TranscribeOptions opts;
+  opts.mode = SttMode::kDictation;
+  auto t = stt->transcribe(*audio, opts);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_NE(lower(t->text).find("hydroponics"), std::string::npos) << t->text;
+}
+
 // Regression (LeakSanitizer, make asan): pocketsphinx 0.8's ps_set_jsgf_string kept the parsed
 // grammar (thousands of allocations) at every compile, and ps_get_search leaked an iterator at
 // every decoder. Compiles more grammars than a decoder keeps, so old ones are dropped too; in
