@@ -270,8 +270,8 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
     if (match.websocket != nullptr) {
       // Bytes after the upgrade request (still in `buffer`) are not carried over: a client
       // must wait for the 101 before sending frames (RFC 6455 §4.1).
-      auto refusal = co_await upgrade(conn, req, *match.websocket, start, buffer);
-      if (!refusal) {  // the WebSocket ran and is closed now
+      auto refusal = co_await upgrade(conn, req, *match.websocket, start, buffer, address_slot);
+      if (!refusal) {  // the socket is a WebSocket's now (or its handshake failed)
         upgraded = true;
         break;
       }
@@ -293,14 +293,17 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
     keep_alive = res.keep_alive();
   }
 
-  if (!upgraded) {
-    boost::system::error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream.close();
-  }
+  if (upgraded) co_return;  // the WebSocket forgets the connection when it ends
+  boost::system::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream.close();
+  forget(conn->id);
+}
+
+void Server::forget(uint64_t id) {
   {
     std::lock_guard lock(mu_);
-    connections_.erase(conn->id);
+    connections_.erase(id);
   }
   metrics_.connectionsOpen().Decrement();
 }
@@ -426,7 +429,8 @@ asio::awaitable<std::optional<Response>> Server::events(beast::tcp_stream& strea
 // the acceptor, the handshake and then the WebSocket until it is closed (returns nullopt).
 asio::awaitable<std::optional<Response>> Server::upgrade(
     const std::shared_ptr<Connection>& conn, Request& req, const WsAcceptor& acceptor,
-    std::chrono::steady_clock::time_point start, beast::flat_buffer& buffer) {
+    std::chrono::steady_clock::time_point start, beast::flat_buffer& buffer,
+    AddressSlot& address_slot) {
   namespace websocket = beast::websocket;
   if (!websocket::is_upgrade(req.http)) {
     Response res = errorResponse(http::status::upgrade_required, "upgrade_required",
@@ -487,6 +491,7 @@ asio::awaitable<std::optional<Response>> Server::upgrade(
   conn->ws = ws;
   if (!co_await ws->accept(req)) {
     metrics_.reject("ws_handshake_failed");
+    forget(conn->id);
     co_return std::nullopt;
   }
   Response switching{http::status::switching_protocols, 11};
@@ -496,7 +501,12 @@ asio::awaitable<std::optional<Response>> Server::upgrade(
   buffer.clear();
   buffer.shrink_to_fit();
   req.http = {};
-  co_await ws->run();
+  co_await ws->open();
+  // This coroutine and serve() end now (their frames are kilobytes per socket); the WebSocket
+  // keeps the connection's record and both address slots until it is gone.
+  auto slots = std::make_shared<std::pair<AddressSlot, AddressSlot>>(std::move(address_slot),
+                                                                      std::move(ws_slot));
+  ws->start([this, conn, slots] { forget(conn->id); });
   co_return std::nullopt;
 }
 

@@ -103,13 +103,18 @@ class Server {
       boost::beast::tcp_stream& stream, Request& req, Router::Match& match,
       std::chrono::steady_clock::time_point start);
   // `buffer` is the connection's read buffer: released once the socket is a WebSocket (which
-  // reads through its own), so an open WebSocket does not hold an HTTP buffer.
+  // reads through its own), so an open WebSocket does not hold an HTTP buffer. nullopt once
+  // the socket is no longer HTTP: then the WebSocket runs on (holding `conn` and
+  // `address_slot`) after serve() returned, and forgets the connection when it ends.
   boost::asio::awaitable<std::optional<Response>> upgrade(
       const std::shared_ptr<Connection>& conn, Request& req, const WsAcceptor& acceptor,
-      std::chrono::steady_clock::time_point start, boost::beast::flat_buffer& buffer);
+      std::chrono::steady_clock::time_point start, boost::beast::flat_buffer& buffer,
+      AddressSlot& address_slot);
   Response route(Request& req, const Router::Match& match);
   void finish(const Request& req, Response& res, std::chrono::steady_clock::time_point start);
   void forEachConnection(bool busy_too);
+  // A connection has ended: out of connections_ and the open-connections gauge.
+  void forget(uint64_t id);
 
   // const after construction
   boost::asio::io_context& io_;

@@ -30,6 +30,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -112,7 +113,7 @@ using WsAcceptor =
     std::function<boost::asio::awaitable<Result<std::shared_ptr<WsHandler>>>(Request&)>;
 
 // One WebSocket connection. The public methods are thread-safe and never block: sends go to
-// a bounded outbound queue that one writer coroutine on the connection's strand drains.
+// a bounded outbound queue that the connection's writer drains on its strand.
 class WsConnection : public std::enable_shared_from_this<WsConnection> {
  public:
   ~WsConnection();
@@ -162,21 +163,41 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   WsConnection(uint64_t id, std::string client_address, std::shared_ptr<WsHandler> handler,
                const ServerConfig& config, WsMetrics& metrics);
 
-  // Both run on the connection's strand, called by Server in this order.
+  // Server calls these on the connection's strand, in this order.
   // The handshake: answers 101 (with X-Request-Id). False when it failed.
   boost::asio::awaitable<bool> accept(const Request& req);
-  // onOpen, then reads, writes and watches timeouts until the connection is gone; onClose.
-  boost::asio::awaitable<void> run();
+  // The handler's onOpen (one that throws closes the connection with 1011).
+  boost::asio::awaitable<void> open();
+  // Starts reading, writing and the watchdog and returns: from here on the connection runs on
+  // completion handlers (each holds a reference to it), not on a coroutine, so an idle one
+  // holds only its pending read and timer. `finished` runs on the strand once it is gone,
+  // after onClose.
+  void start(std::function<void()> finished);
   // Server::drain: close with 1001 "server shutting down" after the queued messages.
   // Thread-safe.
   void shutdown();
   // Cuts the socket now (drain deadline). On the strand.
   void abort();
 
-  boost::asio::awaitable<void> readLoop();
-  boost::asio::awaitable<void> writeLoop();
-  boost::asio::awaitable<void> watchdog();
-  boost::asio::awaitable<bool> dispatch(std::string message, bool binary);
+  // The machinery, all on the strand. Reading: one message at a time, assembled from frames,
+  // then handed to the handler; the next read starts when the handler is done.
+  void startRead();
+  void onRead(boost::system::error_code ec, size_t old_size, size_t n);
+  void dispatch(std::string message, bool binary);
+  boost::asio::awaitable<void> callHandler(std::string message, bool binary, bool allowed);
+  void afterHandler(const std::exception_ptr& error);
+  void readingDone();
+  // Writing: one message, ping or close frame at a time, from the queue.
+  void writeNext();
+  void onWritten(boost::system::error_code ec, size_t n, bool message);
+  void writingDone();
+  // The watchdog (idle timeout, keep-alive pings, stalled writes): a timer that re-plans its
+  // deadline each time it fires or is cancelled.
+  void armWatchdog();
+  void onWatch();
+  // Once reading and writing are done and the timer is idle: onClose, metrics, `finished`.
+  void finishIfDone();
+  void finish();
   bool enqueue(Outbound message);
   // Decides the close (first caller wins) and wakes the writer. Thread-safe.
   bool requestClose(uint16_t code, std::string reason, WsCloseCause cause, bool drop_queued);
@@ -196,7 +217,7 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   mutable std::mutex mu_;
   std::deque<Outbound> queue_;                  // guarded by mu_; not yet handed to the writer
   size_t queued_bytes_ = 0;                     // guarded by mu_
-  bool writer_waiting_ = false;                 // guarded by mu_; the writer sleeps until woken
+  bool writer_waiting_ = false;  // guarded by mu_; the writer is idle: enqueue posts writeNext
   bool close_requested_ = false;                // guarded by mu_
   uint16_t close_code_ = kWsCloseNormal;        // guarded by mu_
   std::string close_reason_;                    // guarded by mu_
