@@ -40,6 +40,15 @@ Error sqliteError(sqlite3* db, int rc) {
   return makeInternalError(std::move(code), std::string("SQLite: ") + detail);
 }
 
+// A prepared statement and its placeholders, read once when it is prepared (SQLite looks a
+// placeholder's name up linearly, so asking at every bind cost O(n²) for the command log's
+// 144-placeholder INSERT).
+struct Prepared {
+  sqlite3_stmt* stmt = nullptr;
+  std::vector<size_t> numbers;  // numbers[i]: placeholder i + 1 is $numbers[i]
+  std::vector<bool> used;       // used[n - 1]: $n appears; size = the highest n
+};
+
 // Prepared statements keyed by SQL text, least recently used evicted first. Owns (finalizes)
 // the statements it holds.
 class StatementCache {
@@ -48,28 +57,29 @@ class StatementCache {
   StatementCache(const StatementCache&) = delete;
   StatementCache& operator=(const StatementCache&) = delete;
   ~StatementCache() {
-    for (auto& entry : lru_) sqlite3_finalize(entry.second);
+    for (auto& entry : lru_) sqlite3_finalize(entry.second.stmt);
   }
 
-  sqlite3_stmt* find(std::string_view sql) {
+  const Prepared* find(std::string_view sql) {
     auto it = index_.find(sql);
     if (it == index_.end()) return nullptr;
     lru_.splice(lru_.begin(), lru_, it->second);
-    return it->second->second;
+    return &it->second->second;
   }
 
-  void insert(std::string_view sql, sqlite3_stmt* stmt) {
+  const Prepared* insert(std::string_view sql, Prepared prepared) {
     if (lru_.size() >= kStatementCacheSize) {
       index_.erase(lru_.back().first);
-      sqlite3_finalize(lru_.back().second);
+      sqlite3_finalize(lru_.back().second.stmt);
       lru_.pop_back();
     }
-    lru_.emplace_front(std::string(sql), stmt);
+    lru_.emplace_front(std::string(sql), std::move(prepared));
     index_.emplace(lru_.front().first, lru_.begin());  // key views the string in the node
+    return &lru_.front().second;
   }
 
  private:
-  using Entry = std::pair<std::string, sqlite3_stmt*>;
+  using Entry = std::pair<std::string, Prepared>;
   std::list<Entry> lru_;  // most recently used first
   std::unordered_map<std::string_view, std::list<Entry>::iterator> index_;
 };
@@ -128,11 +138,11 @@ class SqliteConnection final : public PooledConnection {
   }
 
   Result<Rows> query(std::string_view sql, const Params& params) override {
-    Result<sqlite3_stmt*> prepared = prepare(sql);
+    Result<const Prepared*> prepared = prepare(sql);
     if (!prepared) return prepared.error();
-    sqlite3_stmt* stmt = *prepared;
+    sqlite3_stmt* stmt = (*prepared)->stmt;
     StatementUse use(stmt);
-    if (Result<void> bound = bind(stmt, params); !bound) return bound.error();
+    if (Result<void> bound = bind(**prepared, params); !bound) return bound.error();
 
     Rows result;
     const int columns = sqlite3_column_count(stmt);
@@ -172,8 +182,8 @@ class SqliteConnection final : public PooledConnection {
   explicit SqliteConnection(sqlite3* db)
       : db_(db), statements_(std::make_unique<StatementCache>()) {}
 
-  Result<sqlite3_stmt*> prepare(std::string_view sql) {
-    if (sqlite3_stmt* cached = statements_->find(sql)) return cached;
+  Result<const Prepared*> prepare(std::string_view sql) {
+    if (const Prepared* cached = statements_->find(sql)) return cached;
     sqlite3_stmt* stmt = nullptr;
     const char* tail = nullptr;
     int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
@@ -190,40 +200,52 @@ class SqliteConnection final : public PooledConnection {
       return makeError("db_error",
                        "query() runs exactly one statement; use executeScript() for several.");
     }
-    statements_->insert(sql, stmt);
-    return stmt;
+    Prepared p{stmt, {}, {}};
+    if (Result<void> read = readPlaceholders(p); !read) {
+      sqlite3_finalize(stmt);
+      return read.error();
+    }
+    return statements_->insert(sql, std::move(p));
   }
 
-  // Binds $n to params[n-1]. Like PostgreSQL, every placeholder needs a value and every value
-  // must be used, so SQL that runs here also runs there.
-  static Result<void> bind(sqlite3_stmt* stmt, const Params& params) {
-    std::vector<bool> used(params.size(), false);
-    const int count = sqlite3_bind_parameter_count(stmt);
+  // Only $1, $2, ...: like PostgreSQL's, so SQL that runs here also runs there.
+  static Result<void> readPlaceholders(Prepared& p) {
+    const int count = sqlite3_bind_parameter_count(p.stmt);
     for (int index = 1; index <= count; ++index) {
-      const char* name = sqlite3_bind_parameter_name(stmt, index);
+      const char* name = sqlite3_bind_parameter_name(p.stmt, index);
       const std::string_view shown = name != nullptr ? name : "?";
       size_t n = 0;
       const bool numbered = shown.size() > 1 && shown[0] == '$' &&
                             std::from_chars(shown.data() + 1, shown.data() + shown.size(), n).ptr ==
                                 shown.data() + shown.size();
-      if (!numbered) {
+      if (!numbered || n < 1 || n > 65535) {
         return makeError("db_error", "Placeholder " + std::string(shown) +
                                          " is not supported; write $1, $2, ... instead.");
       }
-      if (n < 1 || n > params.size()) {
-        return makeError("db_error", "The statement uses " + std::string(shown) + " but " +
-                                         std::to_string(params.size()) +
-                                         " parameter(s) were given.");
-      }
-      used[n - 1] = true;
-      const int rc = bindValue(stmt, index, params[n - 1]);
-      if (rc != SQLITE_OK) return sqliteError(sqlite3_db_handle(stmt), rc);
+      p.numbers.push_back(n);
+      if (n > p.used.size()) p.used.resize(n, false);
+      p.used[n - 1] = true;
     }
-    for (size_t n = 0; n < used.size(); ++n) {
-      if (!used[n]) {
+    return {};
+  }
+
+  // Binds $n to params[n-1]. Like PostgreSQL, every placeholder needs a value and every value
+  // must be used.
+  static Result<void> bind(const Prepared& p, const Params& params) {
+    if (p.used.size() > params.size()) {
+      return makeError("db_error", "The statement uses $" + std::to_string(p.used.size()) +
+                                       " but " + std::to_string(params.size()) +
+                                       " parameter(s) were given.");
+    }
+    for (size_t n = 0; n < params.size(); ++n) {
+      if (n >= p.used.size() || !p.used[n]) {
         return makeError("db_error", "Parameter $" + std::to_string(n + 1) +
                                          " was given but the statement does not use it.");
       }
+    }
+    for (size_t i = 0; i < p.numbers.size(); ++i) {
+      const int rc = bindValue(p.stmt, static_cast<int>(i + 1), params[p.numbers[i] - 1]);
+      if (rc != SQLITE_OK) return sqliteError(sqlite3_db_handle(p.stmt), rc);
     }
     return {};
   }

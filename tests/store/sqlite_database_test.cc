@@ -60,6 +60,35 @@ TEST_F(SqliteDatabaseTest, WithoutSyncEveryCommitSyncsAtCheckpointsOnly) {
   EXPECT_EQ(rows->rows.at(0).getInt(0), 7);
 }
 
+// Placeholders are read once, when a statement is prepared and cached; every later use of the
+// cached statement still checks its parameters, and SQLite's own placeholder forms are refused
+// (PostgreSQL would not run them).
+TEST_F(SqliteDatabaseTest, CachedStatementsStillCheckTheirParameters) {
+  std::unique_ptr<Database> db = open(target_->config());
+  ASSERT_NE(db, nullptr);
+  for (int round = 0; round < 2; ++round) {
+    Result<Rows> ok = db->query("SELECT $2, $1", {int64_t{1}, std::string("b")});
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(ok->rows.at(0).getText(0), "b");
+    Result<Rows> missing = db->query("SELECT $2, $1", {int64_t{1}});
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().message, "The statement uses $2 but 1 parameter(s) were given.");
+    Result<Rows> unused = db->query("SELECT $2, $1", {int64_t{1}, int64_t{2}, int64_t{3}});
+    ASSERT_FALSE(unused);
+    EXPECT_EQ(unused.error().message, "Parameter $3 was given but the statement does not use it.");
+    Result<Rows> gap = db->query("SELECT $2", {int64_t{1}, int64_t{2}});
+    ASSERT_FALSE(gap);
+    EXPECT_EQ(gap.error().message, "Parameter $1 was given but the statement does not use it.");
+    for (const char* sql : {"SELECT ?", "SELECT :name", "SELECT @a", "SELECT $0"}) {
+      Result<Rows> refused = db->query(sql, {int64_t{1}});
+      ASSERT_FALSE(refused) << sql;
+      EXPECT_NE(refused.error().message.find("is not supported; write $1, $2, ... instead"),
+                std::string::npos)
+          << refused.error().message;
+    }
+  }
+}
+
 TEST_F(SqliteDatabaseTest, DataSurvivesClosingAndReopening) {
   {
     std::unique_ptr<Database> db = open(target_->config());
