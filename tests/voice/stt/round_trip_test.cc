@@ -257,15 +257,20 @@ TEST(SttRoundTripTest, OutOfGrammarSpeechIsRejected) {
   EXPECT_GE(rejected, 7);
 }
 
-TEST(SttRoundTripTest, DictationModeSmoke) {
+// `text` as espeak-ng says it, through a fresh recogniser in dictation mode.
+Result<Transcript> dictate(const std::string& text) {
   auto stt = makeStt(true, 1);
-  ASSERT_TRUE(stt);
+  if (!stt) return makeError("stt_unavailable", "the recogniser did not start");
   TempDir dir;
-  auto audio = speak(dir, "what a lovely day it is today", "en-us+m3", 160, 0);
-  ASSERT_TRUE(audio);
+  auto audio = speak(dir, text, "en-us+m3", 160, 0);
+  if (!audio) return makeError("invalid_audio", "espeak-ng did not speak");
   TranscribeOptions opts;
   opts.mode = SttMode::kDictation;
-  auto t = stt->transcribe(*audio, opts);
+  return stt->transcribe(*audio, opts);
+}
+
+TEST(SttRoundTripTest, DictationModeSmoke) {
+  auto t = dictate("what a lovely day it is today");
   ASSERT_TRUE(t.ok()) << t.error().message;
   std::printf("dictation heard \"%s\" conf %.2f in %.1f ms\n", t->text.c_str(), t->confidence,
               t->timings.decode_ms);
@@ -279,14 +284,7 @@ TEST(SttRoundTripTest, DictationModeSmoke) {
 // decoder was created (at the first dictation) lacked them, and "research hydroponics" came
 // back as "research the white on it".
 TEST(SttRoundTripTest, DictationKnowsTheExtraGameWords) {
-  auto stt = makeStt(true, 1);
-  ASSERT_TRUE(stt);
-  TempDir dir;
-  auto audio = speak(dir, "research hydroponics", "en-us+m3", 160, 0);
-  ASSERT_TRUE(audio);
-  TranscribeOptions opts;
-  opts.mode = SttMode::kDictation;
-  auto t = stt->transcribe(*audio, opts);
+  auto t = dictate("research hydroponics");
   ASSERT_TRUE(t.ok()) << t.error().message;
   EXPECT_NE(lower(t->text).find("hydroponics"), std::string::npos) << t->text;
 }
