@@ -426,7 +426,8 @@ asio::awaitable<std::optional<Response>> Server::events(beast::tcp_stream& strea
 }
 
 // Runs on the connection's strand. Refuses the upgrade with a JSON error (returned), or runs
-// the acceptor, the handshake and then the WebSocket until it is closed (returns nullopt).
+// the acceptor, the handshake and onOpen, then starts the WebSocket, which runs on after this
+// returns (nullopt; also when the handshake failed).
 asio::awaitable<std::optional<Response>> Server::upgrade(
     const std::shared_ptr<Connection>& conn, Request& req, const WsAcceptor& acceptor,
     std::chrono::steady_clock::time_point start, beast::flat_buffer& buffer,

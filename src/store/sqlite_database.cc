@@ -218,6 +218,7 @@ class SqliteConnection final : public PooledConnection {
       const bool numbered = shown.size() > 1 && shown[0] == '$' &&
                             std::from_chars(shown.data() + 1, shown.data() + shown.size(), n).ptr ==
                                 shown.data() + shown.size();
+      // "$70000" is a valid SQLite name, not a number SQLite bounds: cap it like PostgreSQL.
       if (!numbered || n < 1 || n > 65535) {
         return makeError("db_error", "Placeholder " + std::string(shown) +
                                          " is not supported; write $1, $2, ... instead.");

@@ -4,8 +4,8 @@
 // model and dictionary, ~20 MB; its first dictation adds the language model, ~75 MB) and
 // not thread-safe, so the pool creates one up front, the others (up to `size`) only when
 // that many utterances are decoded at once, and lends each to one thread at a time.
-// acquire() waits at most its timeout; a saturated pool answers "overloaded" with retry_after_s, it never
-// queues without bound.
+// acquire() waits at most its timeout; a saturated pool answers "overloaded" with
+// retry_after_s, it never queues without bound.
 
 #include <chrono>
 #include <condition_variable>
@@ -75,12 +75,12 @@ class Decoder {
 
  private:
   Decoder() = default;
-  ps_decoder_s* ps_ = nullptr;  // owned
-  cmd_ln_s* config_ = nullptr;  // owned
-  int grammars_per_decoder_ = 8;
   // Reads the language model, adds the extra game words to it and makes it a search.
   bool loadLanguageModel();
 
+  ps_decoder_s* ps_ = nullptr;  // owned
+  cmd_ln_s* config_ = nullptr;  // owned
+  int grammars_per_decoder_ = 8;
   std::string lm_path_;     // the language model for dictation; empty: dictation is off
   bool lm_loaded_ = false;  // loaded by the first useDictation()
   bool has_verify_ = false;
