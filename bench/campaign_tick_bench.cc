@@ -31,8 +31,8 @@ game::GameState loadScenario(int systems, int players, int ticks) {
 void BM_CampaignTick(benchmark::State& st) {
   const int players = static_cast<int>(st.range(1));
   game::GameState s = loadScenario(static_cast<int>(st.range(0)), players, 30);
-  std::vector<game::View> last;
-  for (int c = 0; c < players; ++c) last.push_back(game::viewFor(s, c));
+  std::vector<ViewDigest> last;
+  for (int c = 0; c < players; ++c) last.push_back(digestOf(game::viewFor(s, c)));
   size_t bytes = 0;
   std::string scratch;
   for (auto _ : st) {

@@ -20,7 +20,7 @@ CampaignRuntime::Feed& CampaignRuntime::feedFor(game::CivId civ) {
   auto it = feeds_.find(civ);
   if (it != feeds_.end()) return it->second;
   Feed& feed = feeds_[civ];
-  if (civ != game::kNone) feed.last = game::viewFor(state_, civ);
+  if (civ != game::kNone) feed.held = digestOf(game::viewFor(state_, civ));
   feed.idle_since = state_.tick;
   return feed;
 }
@@ -66,7 +66,7 @@ void CampaignRuntime::publish(const std::vector<game::Notice>& notices) {
           R"({"type":"delta","campaign":)" + std::to_string(id_) + R"(,"tick":)" +
           std::to_string(tick) + R"(,"public":)" + publicViewJson() + "}");
     } else {
-      msg = advanceFeed(feed.last, state_, civ, id_, scratch_);
+      msg = advanceFeed(feed.held, state_, civ, id_, scratch_);
     }
     feed.recent.emplace_back(tick, msg);
     feed.recent_bytes += msg->size();
@@ -123,7 +123,10 @@ void CampaignRuntime::subscribeOnStrand(Seat seat, std::weak_ptr<Subscriber> sub
       if (tick > *last_tick) target->deliver(msg);
     }
   } else {
-    const std::string view = seat.civ == game::kNone ? publicViewJson() : viewText(feed.last);
+    // The state has not changed since the last publish (commands only queue until the next
+    // step), so this is the view `feed.held` digests.
+    const std::string view =
+        seat.civ == game::kNone ? publicViewJson() : viewText(game::viewFor(state_, seat.civ));
     target->deliver(std::make_shared<const std::string>(
         R"({"type":"snapshot","campaign":)" + std::to_string(id_) + R"(,"tick":)" +
         std::to_string(state_.tick) + R"(,"civ":)" + std::to_string(seat.civ) + R"(,"view":)" +

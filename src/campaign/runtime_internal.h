@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "campaign/runtime.h"
+#include "campaign/view_digest.h"
 
 namespace startales::campaign {
 
@@ -46,7 +47,7 @@ auto onStrand(Strand& strand, Body body)
 }  // namespace runtime_detail
 
 struct CampaignRuntime::Feed {
-  game::View last;  // the view the subscribers hold (players only)
+  ViewDigest held;  // digests the view the subscribers hold (players only)
   std::deque<std::pair<int32_t, std::shared_ptr<const std::string>>> recent;  // tick, delta
   size_t recent_bytes = 0;  // sum of recent's message sizes
   std::vector<std::weak_ptr<Subscriber>> subscribers;

@@ -372,11 +372,9 @@ std::string deltaText(const ViewDelta& delta) {
   return text;
 }
 
-std::shared_ptr<const std::string> advanceFeed(View& held, const GameState& state, CivId civ,
-                                               int64_t campaign, std::string& scratch) {
-  View now = viewFor(state, civ);
-  const ViewDelta delta = diffViews(held, now);
-  held = std::move(now);
+std::shared_ptr<const std::string> advanceFeed(ViewDigest& held, const GameState& state,
+                                               CivId civ, int64_t campaign, std::string& scratch) {
+  const ViewDelta delta = advanceDigest(held, viewFor(state, civ));
   scratch.clear();
   JsonOut out(scratch);
   out.beginObject();

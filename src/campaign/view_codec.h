@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "campaign/view_digest.h"
 #include "common/json_out.h"
 #include "game/game.h"
 #include "game/view.h"
@@ -26,11 +27,12 @@ std::string viewText(const game::View& view);
 std::string deltaText(const game::ViewDelta& delta);
 
 // One tick of a civilization's feed: the message {"type":"delta","campaign":..,"tick":..,
-// "delta":{...}} that takes `held` (the view the civ's players hold) to `state`'s view of `civ`,
-// which `held` then is. Written once per civ and shared by all its sockets; written into
-// `scratch` (reused across calls, so already grown) and copied out at its exact size, because
-// deltas are kept for resumes and a string grown by doubling would hold up to twice its bytes.
-std::shared_ptr<const std::string> advanceFeed(game::View& held, const game::GameState& state,
+// "delta":{...}} that takes the view `held` digests (the view the civ's players hold) to
+// `state`'s view of `civ`, which `held` then digests. Written once per civ and shared by all its
+// sockets; written into `scratch` (reused across calls, so already grown) and copied out at its
+// exact size, because deltas are kept for resumes and a string grown by doubling would hold up
+// to twice its bytes.
+std::shared_ptr<const std::string> advanceFeed(ViewDigest& held, const game::GameState& state,
                                                game::CivId civ, int64_t campaign,
                                                std::string& scratch);
 

@@ -43,8 +43,10 @@ Stream play() {
   config.civs = 12;
   config.players = 10;
   game::GameState state = game::newGame(config);
-  std::vector<game::View> held;
-  for (game::CivId civ = 0; civ < config.civs; ++civ) held.push_back(game::viewFor(state, civ));
+  std::vector<ViewDigest> held;
+  for (game::CivId civ = 0; civ < config.civs; ++civ) {
+    held.push_back(digestOf(game::viewFor(state, civ)));
+  }
   Stream out;
   std::string scratch, hashes;
   for (int t = 1; t <= kTicks; ++t) {
