@@ -203,6 +203,13 @@ asio::awaitable<Result<void>> CampaignRuntime::stopOnStrand() {
   stopping_ = true;
   tick_timer_.cancel();
   co_await flush();
+  // A periodic snapshot still being written returns first: once stop returns, the campaign
+  // may be deleted, and no write of its rows may land after that.
+  while (snapshot_in_flight_) {
+    auto done = snapshot_done_;
+    boost::system::error_code ec;
+    co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
   if (lost_) co_return moved();
   if (discard_from_ < discard_to_) {
     co_return makeError("db_unavailable",
@@ -435,6 +442,7 @@ void CampaignRuntime::snapshotAsync() {
   if (snapshot_in_flight_) return;          // the store is behind; the next period will catch up
   if (discard_from_ < discard_to_) return;  // a failed write is unresolved (see discard_from_)
   snapshot_in_flight_ = true;
+  snapshot_done_ = std::make_shared<asio::steady_timer>(strand_, steady_clock::time_point::max());
   auto snap = std::make_shared<Snapshot>(
       Snapshot{state_.tick, game::stateHashHex(state_), game::serialize(state_), epoch_});
   asio::co_spawn(
@@ -444,6 +452,7 @@ void CampaignRuntime::snapshotAsync() {
         auto saved = co_await self->workers_.run(
             [&]() { return self->store_.saveSnapshot(self->id_, *snap, now); });
         self->snapshot_in_flight_ = false;
+        self->snapshot_done_->cancel();
         if (!saved && saved.error().code == "db_fenced") {
           self->lose("its snapshot write was fenced");
         } else if (!saved) {

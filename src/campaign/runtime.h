@@ -240,6 +240,7 @@ class CampaignRuntime final : public LiveCampaign,
   std::map<game::CivId, Feed> feeds_;                      // kNone: observers
   std::string scratch_;  // publish() writes each delta here (advanceFeed)
   bool snapshot_in_flight_ = false;
+  std::shared_ptr<boost::asio::steady_timer> snapshot_done_;  // fires when that write returns
   std::vector<int64_t> queued_logged_;  // seqs of logged commands queued for the next step
   std::vector<Refusal> refusals_;       // refused at their tick, not yet recorded in the log
   // Seqs [discard_from_, discard_to_) of a write whose COMMIT failed: it may or may not be in

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -61,6 +62,65 @@ class CommitThenFailDatabase : public store::Database {
   std::atomic<bool> fail_after_commit_{false};
 };
 
+// A database whose first snapshot write, once armed, does not return (after it committed) until
+// released: a periodic snapshot still in flight. The transactions after it run as usual.
+class HeldSnapshotDatabase : public store::Database {
+ public:
+  explicit HeldSnapshotDatabase(store::Database& inner) : inner_(inner) {}
+  std::string_view backend() const override { return inner_.backend(); }
+  Result<store::Rows> query(std::string_view sql, const store::Params& params) override {
+    return inner_.query(sql, params);
+  }
+  Result<void> transaction(const std::function<Result<void>(store::Connection&)>& fn) override {
+    bool snapshot = false;
+    auto result = inner_.transaction([&](store::Connection& c) {
+      Probe probe(c, snapshot);
+      return fn(probe);
+    });
+    std::unique_lock lock(mu_);
+    if (snapshot && armed_) {
+      armed_ = false;
+      holding_ = true;
+      changed_.notify_all();
+      changed_.wait_for(lock, std::chrono::seconds(20), [&] { return !holding_; });
+    }
+    return result;
+  }
+  Result<void> ping() override { return inner_.ping(); }
+  void arm() {
+    std::lock_guard lock(mu_);
+    armed_ = true;
+  }
+  bool waitUntilHolding() {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, std::chrono::seconds(10), [&] { return holding_; });
+  }
+  void release() {
+    std::lock_guard lock(mu_);
+    holding_ = false;
+    changed_.notify_all();
+  }
+
+ private:
+  class Probe : public store::Connection {
+   public:
+    Probe(store::Connection& inner, bool& snapshot) : inner_(inner), snapshot_(snapshot) {}
+    Result<store::Rows> query(std::string_view sql, const store::Params& params) override {
+      if (sql.find("INSERT INTO campaign_snapshots") != std::string_view::npos) snapshot_ = true;
+      return inner_.query(sql, params);
+    }
+    Result<void> executeScript(std::string_view sql) override { return inner_.executeScript(sql); }
+
+   private:
+    store::Connection& inner_;
+    bool& snapshot_;
+  };
+  store::Database& inner_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool armed_ = false, holding_ = false;
+};
+
 class RuntimeTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -98,10 +158,12 @@ class RuntimeTest : public ::testing::Test {
     thread_.join();
   }
 
-  std::shared_ptr<CampaignRuntime> launch(const RuntimeConfig& config) {
+  std::shared_ptr<CampaignRuntime> launch(const RuntimeConfig& config,
+                                          CampaignStore* store = nullptr) {
     auto restored = CampaignRuntime::restore(*store_, record_, players_);
     EXPECT_TRUE(restored.ok()) << restored.error().message;
-    auto rt = CampaignRuntime::create(io_, record_, std::move(restored->state), *store_, workers_,
+    auto rt = CampaignRuntime::create(io_, record_, std::move(restored->state),
+                                      store != nullptr ? *store : *store_, workers_,
                                       *log_, clock_, config);
     rt->start(false);
     return rt;
@@ -283,6 +345,24 @@ TEST_F(RuntimeTest, PauseWritesASnapshotOfTheExactState) {
   run(rt->setPaused(false));
   waitForTick(*rt, paused.tick + 2);
   ASSERT_TRUE(run(rt->stop()).ok());
+}
+
+// Deleting a campaign stops it, then removes its rows: a periodic snapshot still being written
+// when stop() is called must return before stop() does, or it would land after the delete.
+TEST_F(RuntimeTest, StopReturnsOnlyAfterAPeriodicSnapshotInFlightHasBeenWritten) {
+  HeldSnapshotDatabase held(*db_);
+  CampaignStore store(held);
+  RuntimeConfig config;
+  config.snapshot_every = 1;
+  held.arm();
+  auto rt = launch(config, &store);
+  ASSERT_TRUE(held.waitUntilHolding());
+  auto stopped = asio::co_spawn(io_, rt->stop(), asio::use_future);
+  // The final snapshot (the second write) is not held: without the wait, stop returns now.
+  EXPECT_EQ(stopped.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+  held.release();
+  ASSERT_EQ(stopped.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_TRUE(stopped.get().ok());
 }
 
 // --- Exact restores: every acknowledged command applied exactly once ---
