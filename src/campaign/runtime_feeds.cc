@@ -53,6 +53,7 @@ void CampaignRuntime::publish(const std::vector<game::Notice>& notices) {
   // byte bounds.
   const int32_t keep_ticks =
       std::clamp(config_.resume_window_ms / std::max(1, tick_ms_), 1, config_.delta_history);
+  const std::string market = marketJson(state_.market);  // the same in every civ's delta
   for (auto it = feeds_.begin(); it != feeds_.end();) {
     auto& [civ, feed] = *it;
     std::erase_if(feed.subscribers, [](const auto& w) { return w.expired(); });
@@ -66,7 +67,7 @@ void CampaignRuntime::publish(const std::vector<game::Notice>& notices) {
           R"({"type":"delta","campaign":)" + std::to_string(id_) + R"(,"tick":)" +
           std::to_string(tick) + R"(,"public":)" + publicViewJson() + "}");
     } else {
-      msg = advanceFeed(feed.held, state_, civ, id_, scratch_);
+      msg = advanceFeed(feed.held, state_, civ, id_, market, scratch_);
     }
     feed.recent.emplace_back(tick, msg);
     feed.recent_bytes += msg->size();

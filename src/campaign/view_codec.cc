@@ -331,7 +331,9 @@ void writeView(JsonOut& out, const View& v) {
   out.end();
 }
 
-void writeDelta(JsonOut& out, const ViewDelta& d) {
+void writeDelta(JsonOut& out, const ViewDelta& d) { writeDelta(out, d, {}); }
+
+void writeDelta(JsonOut& out, const ViewDelta& d, std::string_view market_json) {
   out.beginObject();
   out.key("tick").value(d.tick);
   if (d.self) {
@@ -346,7 +348,11 @@ void writeDelta(JsonOut& out, const ViewDelta& d) {
   changes(out, "civs", d.civs, civ);
   if (d.market) {
     out.key("market");
-    writeMarket(out, *d.market);
+    if (market_json.empty()) {
+      writeMarket(out, *d.market);
+    } else {
+      out.raw(market_json);
+    }
   }
   changes(out, "proposals", d.proposals, proposal);
   changes(out, "events", d.events, event);
@@ -372,8 +378,16 @@ std::string deltaText(const ViewDelta& delta) {
   return text;
 }
 
+std::string marketJson(const Market& market) {
+  std::string text;
+  JsonOut out(text);
+  writeMarket(out, market);
+  return text;
+}
+
 std::shared_ptr<const std::string> advanceFeed(ViewDigest& held, const GameState& state,
-                                               CivId civ, int64_t campaign, std::string& scratch) {
+                                               CivId civ, int64_t campaign,
+                                               std::string_view market_json, std::string& scratch) {
   const ViewDelta delta = advanceDigest(held, viewFor(state, civ));
   scratch.clear();
   JsonOut out(scratch);
@@ -382,7 +396,7 @@ std::shared_ptr<const std::string> advanceFeed(ViewDigest& held, const GameState
   out.key("campaign").value(campaign);
   out.key("tick").value(state.tick);
   out.key("delta");
-  writeDelta(out, delta);
+  writeDelta(out, delta, market_json);
   out.end();
   return std::make_shared<const std::string>(scratch);
 }

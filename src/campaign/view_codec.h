@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "campaign/view_digest.h"
 #include "common/json_out.h"
@@ -22,6 +23,8 @@ namespace startales::campaign {
 
 void writeView(JsonOut& out, const game::View& view);
 void writeDelta(JsonOut& out, const game::ViewDelta& delta);
+// As above, with the market (when it changed) written as `market_json`, writeMarket's text.
+void writeDelta(JsonOut& out, const game::ViewDelta& delta, std::string_view market_json);
 void writeMarket(JsonOut& out, const game::Market& market);
 std::string viewText(const game::View& view);
 std::string deltaText(const game::ViewDelta& delta);
@@ -32,9 +35,12 @@ std::string deltaText(const game::ViewDelta& delta);
 // sockets; written into `scratch` (reused across calls, so already grown) and copied out at its
 // exact size, because deltas are kept for resumes and a string grown by doubling would hold up
 // to twice its bytes.
+// `market_json` is the state's market as writeMarket writes it (marketJson): the same bytes for
+// every civilization of a tick, so the caller writes it once per tick.
 std::shared_ptr<const std::string> advanceFeed(ViewDigest& held, const game::GameState& state,
                                                game::CivId civ, int64_t campaign,
-                                               std::string& scratch);
+                                               std::string_view market_json, std::string& scratch);
+std::string marketJson(const game::Market& market);
 
 boost::json::object noticeToJson(const game::Notice& notice);
 

@@ -56,8 +56,10 @@ Stream play() {
     }
     game::step(state);
     // Every civ, AI empires included: their feeds are what an observer of that seat gets.
+    const std::string market = marketJson(state.market);  // once per tick, as publish does
     for (game::CivId civ = 0; civ < config.civs; ++civ) {
-      const auto message = advanceFeed(held[static_cast<size_t>(civ)], state, civ, 7, scratch);
+      const auto message =
+          advanceFeed(held[static_cast<size_t>(civ)], state, civ, 7, market, scratch);
       ++out.messages;
       out.bytes += static_cast<int64_t>(message->size());
       const uint64_t h = game::hashBytes(*message);
