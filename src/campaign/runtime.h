@@ -169,7 +169,7 @@ class CampaignRuntime final : public LiveCampaign,
  private:
   struct Waiting;                             // a command waiting for its batch to commit
   static constexpr int kWriteRetryMs = 1000;  // after a failed log write, milliseconds
-  struct Feed;                                // per civ: last view, recent deltas, subscribers
+  struct Feed;  // per civ: view digest, recent deltas, subscribers
 
   CampaignRuntime(boost::asio::io_context& sim_io, const CampaignRecord& record,
                   game::GameState state, CampaignStore& store, WorkerPool& workers,
