@@ -98,6 +98,12 @@ awk -v from="$window_start" -v to="$window_end" -v hz="$hz" '
 awk -v to="$window_end" '$1 <= to && $5 != "" { hwm = $5 } END { printf "VmHWM:\t%8d kB (at the window'"'"'s end)\n", hwm }' "$data/cpu" >&2
 grep -E 'VmHWM' "/proc/$server_pid/status" | sed 's/$/ (after the clean-up)/' >&2
 grep -E 'Threads' "/proc/$server_pid/status" >&2
+# CPU seconds per thread over the server's whole life (setup included): which thread a change
+# moved, comparable between runs of the same scenario.
+cat /proc/"$server_pid"/task/*/stat 2>/dev/null | awk -v hz="$hz" '
+  { name = $2; gsub(/[()]/, "", name); cpu[name] += ($14 + $15) / hz }
+  END { out = "server thread cpu (s):"; for (n in cpu) out = out sprintf(" %s=%.1f", n, cpu[n]); print out }
+' >&2
 # The server's own view of the same run (its whole life, setup included): the bucket that
 # holds each quantile of the command path's histograms (command_log_metrics.h).
 curl -s "http://127.0.0.1:$(metrics_port "$log")/metrics" >"$data/metrics" || true
