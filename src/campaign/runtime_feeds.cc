@@ -19,8 +19,8 @@ using runtime_detail::onStrand;
 CampaignRuntime::Feed& CampaignRuntime::feedFor(game::CivId civ) {
   auto it = feeds_.find(civ);
   if (it != feeds_.end()) return it->second;
+  // A new feed's first subscriber gets a snapshot, which sets the feed's digest.
   Feed& feed = feeds_[civ];
-  if (civ != game::kNone) feed.held = digestOf(game::viewFor(state_, civ));
   feed.idle_since = state_.tick;
   return feed;
 }
@@ -124,10 +124,16 @@ void CampaignRuntime::subscribeOnStrand(Seat seat, std::weak_ptr<Subscriber> sub
       if (tick > *last_tick) target->deliver(msg);
     }
   } else {
-    // The state has not changed since the last publish (commands only queue until the next
-    // step), so this is the view `feed.held` digests.
-    const std::string view =
-        seat.civ == game::kNone ? publicViewJson() : viewText(game::viewFor(state_, seat.civ));
+    std::string view;
+    if (seat.civ == game::kNone) {
+      view = publicViewJson();
+    } else {
+      // The state has not changed since the last publish (commands only queue until the next
+      // step), so for a feed with subscribers this is the view its digest already describes.
+      game::View now = game::viewFor(state_, seat.civ);
+      view = viewText(now);
+      feed.held = digestOf(std::move(now));
+    }
     target->deliver(std::make_shared<const std::string>(
         R"({"type":"snapshot","campaign":)" + std::to_string(id_) + R"(,"tick":)" +
         std::to_string(state_.tick) + R"(,"civ":)" + std::to_string(seat.civ) + R"(,"view":)" +

@@ -76,14 +76,6 @@ uint64_t hashOf(const T& part) {
   return hashBytes(scratch);
 }
 
-template <class T>
-std::vector<ViewDigest::Entry> entriesOf(const std::vector<T>& items) {
-  std::vector<ViewDigest::Entry> out;
-  out.reserve(items.size());
-  for (const auto& item : items) out.push_back({item.id, hashOf(item)});
-  return out;
-}
-
 // The same walk as diffViews' diffById, over (id, hash) pairs: both sides are sorted by id.
 // Changed and new entries are moved out of `now`; `held` becomes now's entries.
 template <class T>
@@ -110,19 +102,9 @@ Changes<T> advance(std::vector<ViewDigest::Entry>& held, std::vector<T>& now) {
 
 }  // namespace
 
-ViewDigest digestOf(const View& v) {
-  ViewDigest d;
-  d.self = hashOf(v.self);
-  d.market = hashOf(v.market);
-  d.sensors = hashOf(v.sensors);
-  d.planets = entriesOf(v.planets);
-  d.systems = entriesOf(v.systems);
-  d.foreign_planets = entriesOf(v.foreign_planets);
-  d.fleets = entriesOf(v.fleets);
-  d.foreign_fleets = entriesOf(v.foreign_fleets);
-  d.civs = entriesOf(v.civs);
-  d.proposals = entriesOf(v.proposals);
-  d.events = entriesOf(v.events);
+ViewDigest digestOf(View view) {
+  ViewDigest d;  // empty: advancing it hashes every part and entry
+  advanceDigest(d, std::move(view));
   return d;
 }
 

@@ -27,7 +27,7 @@ struct ViewDigest {
   bool operator==(const ViewDigest&) const = default;
 };
 
-ViewDigest digestOf(const game::View& view);
+ViewDigest digestOf(game::View view);
 
 // The delta from the view `held` digests to `now`: equal to diffViews(that view, now). Changed
 // entries are moved out of `now` into the delta. Afterwards `held` == digestOf(now as it was).
