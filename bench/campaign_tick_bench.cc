@@ -35,12 +35,13 @@ void BM_CampaignTick(benchmark::State& st) {
   for (int c = 0; c < players; ++c) last.push_back(digestOf(game::viewFor(s, c)));
   size_t bytes = 0;
   std::string scratch;
+  SystemHashes systems;
   for (auto _ : st) {
     game::step(s);
     // What CampaignRuntime::publish does: the market's text once, then each civilization's feed.
     const std::string market = marketJson(s.market);
     for (int c = 0; c < players; ++c) {
-      const auto message = advanceFeed(last[c], s, c, 1, market, scratch);
+      const auto message = advanceFeed(last[c], s, c, systems, 1, market, scratch);
       bytes += message->size();
       benchmark::DoNotOptimize(message);
     }
@@ -49,6 +50,32 @@ void BM_CampaignTick(benchmark::State& st) {
       benchmark::Counter(static_cast<double>(bytes) / static_cast<double>(st.iterations() * players));
 }
 BENCHMARK(BM_CampaignTick)->ArgNames({"systems", "players"})->Args({100, 10})->Unit(benchmark::kMicrosecond);
+
+// Advancing every civilization's digest by one tick (two states a tick apart, in turn), from
+// the built view (variant 0: advanceDigest(held, viewFor(...)), the way before session 15)
+// or straight from the state (1: what advanceFeed does).
+void BM_FeedDigest(benchmark::State& st) {
+  const bool from_state = st.range(0) == 1;
+  game::GameState a = loadScenario(100, 10, 30);
+  game::GameState b = a;
+  game::step(b);
+  std::vector<ViewDigest> held;
+  for (int c = 0; c < 10; ++c) held.push_back(digestOf(game::viewFor(a, c)));
+  SystemHashes systems;
+  size_t upserts = 0;
+  for (auto _ : st) {
+    for (const game::GameState* s : {&b, &a}) {
+      for (int c = 0; c < 10; ++c) {
+        const game::ViewDelta d = from_state ? advanceDigest(held[c], *s, c, systems)
+                                             : advanceDigest(held[c], game::viewFor(*s, c));
+        upserts += d.planets.upserted.size() + d.civs.upserted.size();
+      }
+    }
+  }
+  st.counters["upserts_per_civ_tick"] =
+      benchmark::Counter(static_cast<double>(upserts) / static_cast<double>(st.iterations() * 20));
+}
+BENCHMARK(BM_FeedDigest)->ArgName("from_state")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 // The parts of it, per civilization.
 void BM_TickStepOnly(benchmark::State& st) {

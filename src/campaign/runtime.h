@@ -33,6 +33,7 @@
 #include "campaign/command_log.h"
 #include "campaign/commentator.h"
 #include "campaign/live_campaign.h"
+#include "campaign/view_digest.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "common/worker_pool.h"
@@ -239,6 +240,7 @@ class CampaignRuntime final : public LiveCampaign,
   std::shared_ptr<boost::asio::steady_timer> flush_done_;  // fires when a flush completes
   std::map<game::CivId, Feed> feeds_;                      // kNone: observers
   std::string scratch_;  // publish() writes each delta here (advanceFeed)
+  SystemHashes system_hashes_;  // the feeds' (advanceFeed)
   bool snapshot_in_flight_ = false;
   std::shared_ptr<boost::asio::steady_timer> snapshot_done_;  // fires when that write returns
   std::vector<int64_t> queued_logged_;  // seqs of logged commands queued for the next step

@@ -67,7 +67,7 @@ void CampaignRuntime::publish(const std::vector<game::Notice>& notices) {
           R"({"type":"delta","campaign":)" + std::to_string(id_) + R"(,"tick":)" +
           std::to_string(tick) + R"(,"public":)" + publicViewJson() + "}");
     } else {
-      msg = advanceFeed(feed.held, state_, civ, id_, market, scratch_);
+      msg = advanceFeed(feed.held, state_, civ, system_hashes_, id_, market, scratch_);
     }
     feed.recent.emplace_back(tick, msg);
     feed.recent_bytes += msg->size();

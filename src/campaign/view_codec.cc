@@ -385,10 +385,10 @@ std::string marketJson(const Market& market) {
   return text;
 }
 
-std::shared_ptr<const std::string> advanceFeed(ViewDigest& held, const GameState& state,
-                                               CivId civ, int64_t campaign,
+std::shared_ptr<const std::string> advanceFeed(ViewDigest& held, const GameState& state, CivId civ,
+                                               SystemHashes& systems, int64_t campaign,
                                                std::string_view market_json, std::string& scratch) {
-  const ViewDelta delta = advanceDigest(held, viewFor(state, civ));
+  const ViewDelta delta = advanceDigest(held, state, civ, systems);
   scratch.clear();
   JsonOut out(scratch);
   out.beginObject();

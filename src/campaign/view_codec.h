@@ -36,10 +36,12 @@ std::string deltaText(const game::ViewDelta& delta);
 // exact size, because deltas are kept for resumes and a string grown by doubling would hold up
 // to twice its bytes.
 // `market_json` is the state's market as writeMarket writes it (marketJson): the same bytes for
-// every civilization of a tick, so the caller writes it once per tick.
+// every civilization of a tick, so the caller writes it once per tick. `systems` is the
+// campaign's (see advanceDigest).
 std::shared_ptr<const std::string> advanceFeed(ViewDigest& held, const game::GameState& state,
-                                               game::CivId civ, int64_t campaign,
-                                               std::string_view market_json, std::string& scratch);
+                                               game::CivId civ, SystemHashes& systems,
+                                               int64_t campaign, std::string_view market_json,
+                                               std::string& scratch);
 std::string marketJson(const game::Market& market);
 
 boost::json::object noticeToJson(const game::Notice& notice);

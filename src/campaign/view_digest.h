@@ -29,8 +29,24 @@ struct ViewDigest {
 
 ViewDigest digestOf(game::View view);
 
+// The hash of each system's SystemView, by SystemId, for every feed of one campaign: systems
+// are static map data (see StarSystem), so they are hashed once, on first use (and again only
+// if the number of systems differs). Threading: the campaign's strand.
+class SystemHashes {
+ public:
+  const std::vector<uint64_t>& of(const game::GameState& s);
+
+ private:
+  std::vector<uint64_t> hashes_;
+};
+
 // The delta from the view `held` digests to `now`: equal to diffViews(that view, now). Changed
 // entries are moved out of `now` into the delta. Afterwards `held` == digestOf(now as it was).
 game::ViewDelta advanceDigest(ViewDigest& held, game::View now);
+
+// The same as advanceDigest(held, viewFor(s, civ)) without building the view: only new and
+// changed entries are copied out of the state.
+game::ViewDelta advanceDigest(ViewDigest& held, const game::GameState& s, game::CivId civ,
+                              SystemHashes& systems);
 
 }  // namespace startales::campaign

@@ -32,6 +32,8 @@ struct Lane {
   bool operator==(const Lane&) const = default;
 };
 
+// Static map data: written by galaxy generation (and restore) only, never by a tick or a
+// command; feeds hash each system once per campaign (campaign::SystemHashes).
 struct StarSystem {
   SystemId id = kNone;
   std::string name;

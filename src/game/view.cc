@@ -12,14 +12,17 @@ bool validCiv(const GameState& s, CivId civ) {
   return civ >= 0 && static_cast<size_t>(civ) < s.civs.size();
 }
 
-// The civ's planets, ascending: the derived index when it is built, else a scan.
-std::vector<PlanetId> ownedPlanets(const GameState& s, CivId civ) {
-  if (s.civ_planets.size() == s.civs.size()) return s.civ_planets[civ];
-  std::vector<PlanetId> out;
-  for (const Planet& p : s.planets) {
-    if (p.owner == civ) out.push_back(p.id);
+// Calls fn(planet) for each of the civ's planets, ascending: through the derived index when
+// it is built, else by a scan.
+template <class Fn>
+void forEachOwnedPlanet(const GameState& s, CivId civ, Fn fn) {
+  if (s.civ_planets.size() == s.civs.size()) {
+    for (PlanetId p : s.civ_planets[civ]) fn(s.planets[p]);
+    return;
   }
-  return out;
+  for (const Planet& p : s.planets) {
+    if (p.owner == civ) fn(p);
+  }
 }
 
 // Lanes of sight: 1 + the researched sensor-range bonuses, rounded.
@@ -104,7 +107,7 @@ std::vector<bool> sensorCoverage(const GameState& s, CivId civ) {
     left[sys] = r;
     bucket[r].push_back(sys);
   };
-  for (PlanetId p : ownedPlanets(s, civ)) reach(s.planets[p].system, range);
+  forEachOwnedPlanet(s, civ, [&](const Planet& p) { reach(p.system, range); });
   for (const Fleet& f : s.fleets) {
     if (f.owner == civ) reach(f.at, range - 1);
   }
@@ -120,14 +123,16 @@ std::vector<bool> sensorCoverage(const GameState& s, CivId civ) {
   return seen;
 }
 
-View viewFor(const GameState& s, CivId civ) {
-  View v;
-  v.tick = s.tick;
-  v.market = s.market;
-  if (!validCiv(s, civ)) return v;
+SystemView systemView(const StarSystem& sys) {
+  return {sys.id, sys.name, sys.x, sys.y, sys.lanes, sys.planets};
+}
+
+void visitView(const GameState& s, CivId civ, ViewSink& sink) {
+  sink.market(s.market);
+  if (!validCiv(s, civ)) return;
   const Civ& c = s.civs[civ];
 
-  SelfView& self = v.self;
+  SelfView self;
   self.id = c.id;
   self.name = c.name;
   self.adjective = c.adjective;
@@ -149,24 +154,26 @@ View viewFor(const GameState& s, CivId civ) {
   self.war_weariness = c.war_weariness;
   self.shortage = c.shortage;
   self.score = c.score;
+  sink.self(std::move(self));
 
-  for (PlanetId p : ownedPlanets(s, civ)) v.planets.push_back(s.planets[p]);
+  forEachOwnedPlanet(s, civ, [&](const Planet& p) { sink.planet(p); });
 
+  std::vector<ForeignPlanetView> foreign;
   for (size_t id = 0; id < s.systems.size() && id < c.explored.size(); ++id) {
     if (!c.explored[id]) continue;
     const StarSystem& sys = s.systems[id];
-    v.systems.push_back({sys.id, sys.name, sys.x, sys.y, sys.lanes, sys.planets});
+    sink.system(sys);
     for (PlanetId pid : sys.planets) {
       const Planet& p = s.planets[pid];
       if (p.owner == civ) continue;
-      v.foreign_planets.push_back({p.id, p.system, p.name, p.type, p.size, p.habitability,
-                                   p.deposits, p.owner, roundTenth(p.population)});
+      foreign.push_back({p.id, p.system, p.name, p.type, p.size, p.habitability, p.deposits,
+                         p.owner, roundTenth(p.population)});
     }
   }
-  if (!std::is_sorted(v.foreign_planets.begin(), v.foreign_planets.end(),
-                      byId<ForeignPlanetView>)) {
-    std::sort(v.foreign_planets.begin(), v.foreign_planets.end(), byId<ForeignPlanetView>);
+  if (!std::is_sorted(foreign.begin(), foreign.end(), byId<ForeignPlanetView>)) {
+    std::sort(foreign.begin(), foreign.end(), byId<ForeignPlanetView>);
   }
+  for (ForeignPlanetView& p : foreign) sink.foreignPlanet(std::move(p));
 
   const std::vector<bool> seen = sensorCoverage(s, civ);
   auto covered = [&](SystemId sys) {
@@ -174,29 +181,62 @@ View viewFor(const GameState& s, CivId civ) {
   };
   for (const Fleet& f : s.fleets) {
     if (f.owner == civ) {
-      v.fleets.push_back(f);
+      sink.fleet(f);
     } else if (covered(f.at) || (f.next != kNone && covered(f.next))) {
-      v.foreign_fleets.push_back({f.id, f.owner, f.name, f.at, f.next, f.ships});
+      sink.foreignFleet({f.id, f.owner, f.name, f.at, f.next, f.ships});
     }
   }
+  std::vector<SystemId> sensors;
   for (size_t id = 0; id < seen.size(); ++id) {
-    if (seen[id]) v.sensors.push_back(static_cast<SystemId>(id));
+    if (seen[id]) sensors.push_back(static_cast<SystemId>(id));
   }
+  sink.sensors(std::move(sensors));
 
   for (const Civ& other : s.civs) {
     const bool me = other.id == civ;
     const Relation& rel = s.relation(civ, other.id);
     if (!me && rel.treaty == Treaty::kNone) continue;
-    v.civs.push_back({other.id, other.name, other.adjective, other.color, other.alive,
-                      me ? Treaty::kNone : rel.treaty, me ? 0 : rel.score, other.score.total()});
+    sink.civ({other.id, other.name, other.adjective, other.color, other.alive,
+              me ? Treaty::kNone : rel.treaty, me ? 0 : rel.score, other.score.total()});
   }
 
   for (const Proposal& p : s.proposals) {
-    if (p.from == civ || p.to == civ) v.proposals.push_back(p);
+    if (p.from == civ || p.to == civ) sink.proposal(p);
   }
   for (const PendingEvent& e : s.events) {
-    if (e.civ == civ) v.events.push_back(e);
+    if (e.civ == civ) sink.event(e);
   }
+}
+
+namespace {
+
+// Copies every part into a View.
+class ViewBuilder final : public ViewSink {
+ public:
+  explicit ViewBuilder(View& v) : v_(v) {}
+  void self(SelfView v) override { v_.self = std::move(v); }
+  void planet(const Planet& own) override { v_.planets.push_back(own); }
+  void system(const StarSystem& explored) override { v_.systems.push_back(systemView(explored)); }
+  void foreignPlanet(ForeignPlanetView v) override { v_.foreign_planets.push_back(std::move(v)); }
+  void fleet(const Fleet& own) override { v_.fleets.push_back(own); }
+  void foreignFleet(ForeignFleetView v) override { v_.foreign_fleets.push_back(std::move(v)); }
+  void civ(CivView v) override { v_.civs.push_back(std::move(v)); }
+  void market(const Market& m) override { v_.market = m; }
+  void proposal(const Proposal& p) override { v_.proposals.push_back(p); }
+  void event(const PendingEvent& e) override { v_.events.push_back(e); }
+  void sensors(std::vector<SystemId> covered) override { v_.sensors = std::move(covered); }
+
+ private:
+  View& v_;
+};
+
+}  // namespace
+
+View viewFor(const GameState& s, CivId civ) {
+  View v;
+  v.tick = s.tick;
+  ViewBuilder builder(v);
+  visitView(s, civ, builder);
   return v;
 }
 

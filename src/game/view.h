@@ -118,6 +118,29 @@ struct View {
 
 View viewFor(const GameState& s, CivId civ);
 
+// Receives one civilization's view part by part, by viewFor's rules: each keyed part's
+// entries ascending by id (calls for different parts interleave). viewFor is visitView with a sink
+// that copies every part into a View; a feed's digest hashes the parts and copies only those that
+// changed. The references are into the state and valid only during the call.
+class ViewSink {
+ public:
+  virtual ~ViewSink() = default;
+  virtual void self(SelfView v) = 0;
+  virtual void planet(const Planet& own) = 0;
+  virtual void system(const StarSystem& explored) = 0;  // its SystemView is systemView()
+  virtual void foreignPlanet(ForeignPlanetView v) = 0;
+  virtual void fleet(const Fleet& own) = 0;
+  virtual void foreignFleet(ForeignFleetView v) = 0;
+  virtual void civ(CivView v) = 0;
+  virtual void market(const Market& m) = 0;
+  virtual void proposal(const Proposal& p) = 0;
+  virtual void event(const PendingEvent& e) = 0;
+  virtual void sensors(std::vector<SystemId> covered) = 0;
+};
+// Nothing but the market for an unknown civ, as viewFor.
+void visitView(const GameState& s, CivId civ, ViewSink& sink);
+SystemView systemView(const StarSystem& sys);
+
 // Changes to one keyed collection: entries added or changed (whole, sorted by id) and ids
 // that disappeared (ascending).
 template <class T>

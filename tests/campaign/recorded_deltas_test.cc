@@ -49,6 +49,7 @@ Stream play() {
   }
   Stream out;
   std::string scratch, hashes;
+  SystemHashes systems;
   for (int t = 1; t <= kTicks; ++t) {
     game::testing::RandomCommands gen(0x5eedULL ^ static_cast<uint64_t>(state.tick));
     for (game::CivId civ = 0; civ < config.players; ++civ) {
@@ -59,7 +60,7 @@ Stream play() {
     const std::string market = marketJson(state.market);  // once per tick, as publish does
     for (game::CivId civ = 0; civ < config.civs; ++civ) {
       const auto message =
-          advanceFeed(held[static_cast<size_t>(civ)], state, civ, 7, market, scratch);
+          advanceFeed(held[static_cast<size_t>(civ)], state, civ, systems, 7, market, scratch);
       ++out.messages;
       out.bytes += static_cast<int64_t>(message->size());
       const uint64_t h = game::hashBytes(*message);

@@ -20,7 +20,9 @@ game::GameState newCampaign(uint64_t seed, int civs) {
 }
 
 // Every civilization's feed, tick after tick, through wars, colonies and trades: the digest's
-// delta equals diffViews' from the full held view, and the digest then equals the new view's.
+// delta equals diffViews' from the full held view, and the digest then equals the new view's;
+// the same when the digest advances straight from the state. Systems stay as generated (the
+// feeds' SystemHashes hash them once).
 TEST(ViewDigest, AdvancingGivesTheDeltasOfTheFullViewOnRandomCampaigns) {
   for (uint64_t seed : {3u, 18u, 41u}) {
     game::GameState state = newCampaign(seed, 8);
@@ -31,6 +33,9 @@ TEST(ViewDigest, AdvancingGivesTheDeltasOfTheFullViewOnRandomCampaigns) {
       held.push_back(game::viewFor(state, civ));
       digests.push_back(digestOf(held.back()));
     }
+    std::vector<ViewDigest> from_state = digests;
+    SystemHashes system_hashes;
+    const std::vector<game::StarSystem> generated = state.systems;
     size_t upserts = 0, removals = 0;
     for (int t = 1; t <= 150; ++t) {
       game::testing::RandomCommands gen(seed * 7919 + static_cast<uint64_t>(t));
@@ -43,6 +48,9 @@ TEST(ViewDigest, AdvancingGivesTheDeltasOfTheFullViewOnRandomCampaigns) {
         const game::ViewDelta got = advanceDigest(digests[c], now);
         ASSERT_EQ(got, expected) << "seed " << seed << ", tick " << t << ", civ " << civ;
         EXPECT_EQ(digests[c], digestOf(now));
+        ASSERT_EQ(advanceDigest(from_state[c], state, civ, system_hashes), expected)
+            << "from the state: seed " << seed << ", tick " << t << ", civ " << civ;
+        EXPECT_EQ(from_state[c], digests[c]);
         upserts += got.planets.upserted.size() + got.fleets.upserted.size() +
                    got.foreign_fleets.upserted.size() + got.systems.upserted.size();
         removals += got.fleets.removed.size() + got.foreign_fleets.removed.size() +
@@ -53,6 +61,7 @@ TEST(ViewDigest, AdvancingGivesTheDeltasOfTheFullViewOnRandomCampaigns) {
     // The campaigns changed in every way a delta can say (else the equality proves little).
     EXPECT_GT(upserts, 1000u) << "seed " << seed;
     EXPECT_GT(removals, 10u) << "seed " << seed;
+    EXPECT_EQ(state.systems, generated) << "seed " << seed;
   }
 }
 
