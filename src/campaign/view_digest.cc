@@ -140,8 +140,10 @@ class DigestSink final : public ViewSink {
   void system(const StarSystem& sys) override {
     systems_.add(sys.id, system_hashes_[sys.id], [&] { return systemView(sys); });
   }
-  void foreignPlanet(ForeignPlanetView v) override {
-    foreign_planets_.add(v.id, hashOf(v), [&] { return std::move(v); });
+  void foreignPlanets(std::vector<ForeignPlanetView> all) override {
+    for (ForeignPlanetView& v : all) {
+      foreign_planets_.add(v.id, hashOf(v), [&] { return std::move(v); });
+    }
   }
   void fleet(const Fleet& own) override {
     fleets_.add(own.id, hashOf(own), [&] { return own; });

@@ -173,7 +173,7 @@ void visitView(const GameState& s, CivId civ, ViewSink& sink) {
   if (!std::is_sorted(foreign.begin(), foreign.end(), byId<ForeignPlanetView>)) {
     std::sort(foreign.begin(), foreign.end(), byId<ForeignPlanetView>);
   }
-  for (ForeignPlanetView& p : foreign) sink.foreignPlanet(std::move(p));
+  sink.foreignPlanets(std::move(foreign));
 
   const std::vector<bool> seen = sensorCoverage(s, civ);
   auto covered = [&](SystemId sys) {
@@ -217,7 +217,9 @@ class ViewBuilder final : public ViewSink {
   void self(SelfView v) override { v_.self = std::move(v); }
   void planet(const Planet& own) override { v_.planets.push_back(own); }
   void system(const StarSystem& explored) override { v_.systems.push_back(systemView(explored)); }
-  void foreignPlanet(ForeignPlanetView v) override { v_.foreign_planets.push_back(std::move(v)); }
+  void foreignPlanets(std::vector<ForeignPlanetView> all) override {
+    v_.foreign_planets = std::move(all);
+  }
   void fleet(const Fleet& own) override { v_.fleets.push_back(own); }
   void foreignFleet(ForeignFleetView v) override { v_.foreign_fleets.push_back(std::move(v)); }
   void civ(CivView v) override { v_.civs.push_back(std::move(v)); }

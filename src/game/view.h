@@ -128,7 +128,7 @@ class ViewSink {
   virtual void self(SelfView v) = 0;
   virtual void planet(const Planet& own) = 0;
   virtual void system(const StarSystem& explored) = 0;  // its SystemView is systemView()
-  virtual void foreignPlanet(ForeignPlanetView v) = 0;
+  virtual void foreignPlanets(std::vector<ForeignPlanetView> all) = 0;  // ascending
   virtual void fleet(const Fleet& own) = 0;
   virtual void foreignFleet(ForeignFleetView v) = 0;
   virtual void civ(CivView v) = 0;
