@@ -25,6 +25,7 @@ using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
 using runtime_detail::onStrand;
+using runtime_detail::phasedTickAfter;
 
 namespace {
 
@@ -109,7 +110,7 @@ void CampaignRuntime::start(bool paused) {
 }
 
 asio::awaitable<void> CampaignRuntime::tickLoop() {
-  auto next = steady_clock::now() + milliseconds(tick_ms_);
+  auto next = phasedTickAfter(steady_clock::now(), id_, tick_ms_);
   while (running_) {
     tick_timer_.expires_at(paused_ ? steady_clock::time_point::max() : next);
     boost::system::error_code ec;
@@ -117,7 +118,7 @@ asio::awaitable<void> CampaignRuntime::tickLoop() {
     if (!running_) break;
     if (paused_ || (ec && steady_clock::now() < next)) {  // woken by pause/resume
       if (!paused_ && ec) continue;
-      next = steady_clock::now() + milliseconds(tick_ms_);
+      next = phasedTickAfter(steady_clock::now(), id_, tick_ms_);
       continue;
     }
     const auto late = steady_clock::now() - next;  // `next` was this tick's scheduled time
@@ -146,7 +147,9 @@ asio::awaitable<void> CampaignRuntime::tickLoop() {
     }
     next += milliseconds(tick_ms_);
     const auto now = steady_clock::now();
-    if (next < now - milliseconds(tick_ms_ * 5)) next = now;  // fell far behind: don't sprint
+    if (next < now - milliseconds(tick_ms_ * 5)) {  // fell far behind: don't sprint
+      next = phasedTickAfter(now, id_, tick_ms_);
+    }
   }
 }
 
