@@ -58,14 +58,14 @@ struct RecordingPlacement final : campaign::Placement {
 // One node: its own connections, workers, campaign service and (optionally) ownership.
 struct Node {
   Node(const store::DatabaseConfig& config, const std::string& name, asio::io_context& io,
-       asio::io_context& sim_io, const Clock& clock, bool with_ownership) {
+       asio::io_context& sim_io, const Clock& clock, bool with_ownership, int snapshot_every) {
     auto opened = store::Database::open(config);
     EXPECT_TRUE(opened.ok()) << opened.error().message;
     db = std::move(*opened);
     store = std::make_unique<campaign::CampaignStore>(*db);
     workers = std::make_unique<WorkerPool>(name, 2, 256);
     campaign::RuntimeConfig runtime;
-    runtime.snapshot_every = 5;
+    runtime.snapshot_every = snapshot_every;
     campaign::CampaignLimits limits;
     limits.min_tick_ms = 1;
     campaigns = std::make_unique<campaign::CampaignService>(*store, *workers, sim_io, clock,
@@ -131,8 +131,10 @@ class OwnershipTest : public ::testing::Test {
     test_db_.reset();
   }
 
-  std::unique_ptr<Node> node(const std::string& name, bool with_ownership = true) {
-    return std::make_unique<Node>(test_db_->config(), name, io_, sim_io_, clock_, with_ownership);
+  std::unique_ptr<Node> node(const std::string& name, bool with_ownership = true,
+                             int snapshot_every = 5) {
+    return std::make_unique<Node>(test_db_->config(), name, io_, sim_io_, clock_, with_ownership,
+                                  snapshot_every);
   }
 
   account::User addUser(const std::string& name) {
@@ -240,7 +242,9 @@ TEST_F(OwnershipTest, DrainHandsTheCampaignOffAndTheRetryIsAnsweredByTheNewOwner
 }
 
 TEST_F(OwnershipTest, AFrozenOwnerIsTakenOverAndItsLateWritesAreFenced) {
-  frozen_ = node("node-frozen", /*with_ownership=*/false);
+  // It never snapshots during the test (5,000 ticks of 50 ms), so its first write after the
+  // takeover is the late command: a snapshot fenced first would drop the campaign before it.
+  frozen_ = node("node-frozen", /*with_ownership=*/false, /*snapshot_every=*/5000);
   // The frozen node took the lease and runs the campaign, then stopped renewing.
   const int64_t id = startCampaign(*frozen_);
   auto grant = frozen_->lease->acquire(id, "node-frozen", 1500ms);
